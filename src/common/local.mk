@@ -1,0 +1,9 @@
+# libdlhetero_core: the logic shared by the plugins and the CLIs.  It has no
+# Slurm dependency (never include a Slurm header here), so that it can be
+# unit-tested quickly.  Parts add their sources with +=.
+noinst_LTLIBRARIES += src/common/libdlhetero_core.la
+src_common_libdlhetero_core_la_SOURCES = \
+	src/common/dlh_log.c src/common/dlh_log.h
+src_common_libdlhetero_core_la_CFLAGS = $(AM_CFLAGS) \
+	$(HWLOC_CFLAGS) $(JSONC_CFLAGS)
+src_common_libdlhetero_core_la_LIBADD = $(HWLOC_LIBS) $(JSONC_LIBS) -lm
