@@ -20,6 +20,8 @@ struct chip_type {
 	size_t n_pci_devices;
 	char *device_file;	/* per-device node, printf pattern with one %d:
 				 * "/dev/davinci%d" */
+	int device_index_base;	/* added to the runtime index to number the
+				 * device file: 128 for /dev/dri/renderD%d */
 	char **ctl_files;	/* shared control nodes: "/dev/davinci_manager" */
 	size_t n_ctl_files;
 	char **visible_env;	/* visible-devices variables, first is the
@@ -65,5 +67,19 @@ const struct chip_type *chip_catalog_match_pci(const struct chip_catalog *cat,
 /* Comma-separated list of all type names, for error messages; caller
  * frees. */
 char *chip_catalog_names(const struct chip_catalog *cat);
+
+/*
+ * Write the device file of runtime index @index of @type into @buf:
+ * device_file with (device_index_base + index) for its %d.  Returns 0, or -1
+ * when the index is negative or the result does not fit.
+ */
+int chip_type_device_path(const struct chip_type *type, int index,
+			  char *buf, size_t len);
+
+/* Limits the loader enforces; callers may size buffers with them. */
+#define CHIP_NAME_MAX		31	/* names and vendors: [a-z0-9_-] */
+#define CHIP_PATH_MAX		63	/* device and control file paths */
+#define CHIP_ENV_NAME_MAX	63	/* variable names: [A-Z_][A-Z0-9_]* */
+#define CHIP_STRING_MAX		1023	/* free text: source */
 
 #endif

@@ -3,7 +3,8 @@
 # unit-tested quickly.  Parts add their sources with +=.
 noinst_LTLIBRARIES += src/common/libdlhetero_core.la
 src_common_libdlhetero_core_la_SOURCES = \
-	src/common/dlh_log.c src/common/dlh_log.h
+	src/common/dlh_log.c src/common/dlh_log.h \
+	src/common/dlh_paths.c src/common/dlh_paths.h
 src_common_libdlhetero_core_la_CFLAGS = $(AM_CFLAGS) \
 	$(HWLOC_CFLAGS) $(JSONC_CFLAGS)
 src_common_libdlhetero_core_la_LIBADD = $(HWLOC_LIBS) $(JSONC_LIBS) -lm

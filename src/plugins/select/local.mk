@@ -1,1 +1,23 @@
-# select plugin
+# select/cons_tres_dlhetero: needs Slurm's internal headers.
+plugin_LTLIBRARIES += src/plugins/select/select_cons_tres_dlhetero.la
+src_plugins_select_select_cons_tres_dlhetero_la_SOURCES = \
+	src/plugins/select/select_dlhetero.c \
+	src/plugins/select/hetero_select.c src/plugins/select/hetero_select.h \
+	src/plugins/select/ctld_nodes.c src/plugins/select/ctld_nodes.h
+src_plugins_select_select_cons_tres_dlhetero_la_CPPFLAGS = $(AM_CPPFLAGS) \
+	$(SLURM_INTERNAL_CPPFLAGS) $(SLURM_CPPFLAGS)
+src_plugins_select_select_cons_tres_dlhetero_la_LIBADD = \
+	src/common/libdlhetero_core.la
+src_plugins_select_select_cons_tres_dlhetero_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+# job_submit/dlhetero: turns the --dl-hetero request into a gres request
+# and refuses requests that can never run.
+plugin_LTLIBRARIES += src/plugins/select/job_submit_dlhetero.la
+src_plugins_select_job_submit_dlhetero_la_SOURCES = \
+	src/plugins/select/job_submit_dlhetero.c \
+	src/plugins/select/ctld_nodes.c src/plugins/select/ctld_nodes.h
+src_plugins_select_job_submit_dlhetero_la_CPPFLAGS = $(AM_CPPFLAGS) \
+	$(SLURM_INTERNAL_CPPFLAGS) $(SLURM_CPPFLAGS)
+src_plugins_select_job_submit_dlhetero_la_LIBADD = \
+	src/common/libdlhetero_core.la
+src_plugins_select_job_submit_dlhetero_la_LDFLAGS = $(PLUGIN_LDFLAGS)

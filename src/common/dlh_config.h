@@ -1,0 +1,89 @@
+/*
+ * dlh_config: dlhetero.conf, the plugins' own configuration file.
+ *
+ * It lives next to slurm.conf: dirname($SLURM_CONF, or
+ * /etc/slurm/slurm.conf)/dlhetero.conf.  See doc/dlhetero.conf.5.
+ *
+ *   # comment
+ *   ChipCatalog=/etc/slurm/dlhetero/chips.json
+ *   ModelCatalog=/etc/slurm/dlhetero/models
+ *   DefaultInterNodeGBps=25
+ *   Domain=ascend Nodes=a[001-064] InterDomainGBps=12.5
+ *   Domain=nvidia Nodes=g[1-32],h5
+ *
+ * Bad lines (unknown key, bad number, over-long line, bad hostlist, ...)
+ * are reported through dlh_error("dlhetero.conf:LINE: ...") and ignored,
+ * so one typo never takes the scheduler down.  A missing file means all
+ * defaults.  No Slurm dependency.
+ */
+#ifndef DLH_CONFIG_H
+#define DLH_CONFIG_H
+
+#include <stddef.h>
+
+#define DLH_CONFIG_FILE			"dlhetero.conf"
+#define DLH_CONFIG_MAX_LINE		4096	/* longer lines are ignored */
+#define DLH_HOSTLIST_MAX_HOSTS		100000	/* per hostlist expression */
+#define DLH_CONFIG_MAX_DOMAINS		256
+#define DLH_CONFIG_MAX_NODES		1000000	/* over all Domain lines */
+#define DLH_CONFIG_DEFAULT_INTER_NODE_GBPS 25.0
+
+/*
+ * Domain 0 is the implicit "default" domain: every node that no Domain line
+ * names.  Domain lines are numbered from 1 in file order.
+ */
+struct dlh_domain {
+	char *name;
+	double inter_domain_gbps;	/* 0: not given */
+	size_t n_nodes;			/* nodes the line named */
+};
+
+struct dlh_config {
+	char *path;			/* file read (or looked for) */
+	char *chip_catalog;		/* NULL: chip_catalog_default_path() */
+	char *model_catalog;		/* NULL: built-in default */
+	double default_inter_node_gbps;
+	struct dlh_domain *domains;	/* [0] is "default" */
+	size_t n_domains;		/* >= 1 */
+	size_t n_errors;		/* lines reported and ignored */
+
+	/* node name -> domain, sorted by name for bsearch */
+	struct dlh_node_domain {
+		char *name;
+		size_t domain;
+	} *nodes;
+	size_t n_nodes;
+};
+
+/*
+ * Writes dirname($SLURM_CONF or /etc/slurm/slurm.conf)/dlhetero.conf into
+ * buf.  Returns 0, or -1 if it does not fit.
+ */
+int dlh_config_default_path(char *buf, size_t len);
+
+/*
+ * Loads path (NULL: the default path).  A missing file gives the defaults
+ * and is not an error.  Returns NULL only when out of memory.
+ */
+struct dlh_config *dlh_config_load(const char *path);
+
+/* Domain index of a node (see above): 0 when no Domain line names it. */
+size_t dlh_config_domain_of(const struct dlh_config *cfg,
+			    const char *nodename);
+
+void dlh_config_free(struct dlh_config *cfg);
+
+/*
+ * Expands a Slurm-style hostlist: comma-separated names, each with
+ * optional [RANGES] groups, RANGES being comma-separated N or N-M;
+ * zero-padding of N is kept ("n[01-10]" -> n01..n10); several groups
+ * multiply ("r[1-2]n[1-2]" -> r1n1 r1n2 r2n1 r2n2).  Host names use
+ * [A-Za-z0-9._-].  At most max_hosts names (0: DLH_HOSTLIST_MAX_HOSTS).
+ * Returns 0 with a malloc'ed array in *hosts (free with
+ * dlh_hostlist_free()), or -1 with a message in err.
+ */
+int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
+			size_t *n_hosts, char *err, size_t errlen);
+void dlh_hostlist_free(char **hosts, size_t n_hosts);
+
+#endif

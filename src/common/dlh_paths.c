@@ -1,0 +1,17 @@
+#include "chip_catalog.h"
+#include "dlh_paths.h"
+#include "model_catalog.h"
+
+const char *dlh_config_chip_catalog(const struct dlh_config *cfg)
+{
+	if (cfg && cfg->chip_catalog)
+		return cfg->chip_catalog;
+	return chip_catalog_default_path();
+}
+
+const char *dlh_config_model_catalog(const struct dlh_config *cfg)
+{
+	if (cfg && cfg->model_catalog)
+		return cfg->model_catalog;
+	return model_catalog_default_path();
+}

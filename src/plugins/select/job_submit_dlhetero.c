@@ -1,0 +1,159 @@
+/*
+ * job_submit/dlhetero: turn a --dl-hetero request into something
+ * select/cons_tres can allocate, or refuse it with a reason.
+ *
+ * The SPANK plugin already checked the request on the submit host, but
+ * that check runs as the user and can be bypassed; this one runs in
+ * slurmctld and is the one that counts.  A valid request becomes an untyped
+ * per-job count of "accel" gres (tres_per_job=gres:accel:TOTAL); which
+ * nodes, hence which chip types, is decided later by the select plugin.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "src/common/slurm_xlator.h"
+#include "src/common/xmalloc.h"
+#include "src/common/xstring.h"
+#include "src/slurmctld/slurmctld.h"
+
+#include "chip_catalog.h"
+#include "ctld_nodes.h"
+#include "dlh_paths.h"
+#include "dlh_log.h"
+#include "hetero_spec.h"
+
+const char plugin_name[] = "dlhetero job_submit plugin";
+const char plugin_type[] = "job_submit/dlhetero";
+const uint32_t plugin_version = SLURM_VERSION_NUMBER;
+
+static struct chip_catalog *chips;
+
+static void log_sink(enum dlh_log_level level, const char *msg)
+{
+	if (level == DLH_LOG_ERROR)
+		error("%s: %s", plugin_type, msg);
+	else if (level == DLH_LOG_INFO)
+		info("%s: %s", plugin_type, msg);
+	else
+		debug("%s: %s", plugin_type, msg);
+}
+
+extern int init(void)
+{
+	struct dlh_config *cfg;
+
+	dlh_log_set_sink(log_sink);
+	cfg = dlh_config_load(NULL);
+	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	if (!chips)
+		error("%s: no chip catalog: --dl-hetero jobs will be refused",
+		      plugin_type);
+	dlh_config_free(cfg);
+	return SLURM_SUCCESS;
+}
+
+extern int fini(void)
+{
+	chip_catalog_free(chips);
+	chips = NULL;
+	return SLURM_SUCCESS;
+}
+
+/* Accelerators of each requested type in the whole cluster. */
+static int check_capacity(const struct hetero_spec *spec, char **err_msg)
+{
+	uint64_t have[HETERO_SPEC_MAX_TYPES] = { 0 }, any = 0, total, alloc;
+	node_record_t *node_ptr;
+	const char *type;
+	size_t t;
+	int i, k;
+
+	for (i = 0; (node_ptr = next_node(&i)); i++) {
+		if (!ctld_node_accel(node_ptr, &type, &total, &alloc))
+			continue;
+		k = hetero_spec_find(spec, type);
+		if (k >= 0)
+			have[k] += total;
+		if (k >= 0 || (spec->is_auto && !spec->n))
+			any += total;
+	}
+	if (spec->is_auto) {
+		if (any >= spec->total)
+			return 0;
+		*err_msg = xstrdup_printf("--dl-hetero: needs %u accelerators "
+					  "but the cluster has only %"PRIu64
+					  " of the allowed types",
+					  spec->total, any);
+		return -1;
+	}
+	for (t = 0; t < spec->n; t++) {
+		if (have[t] >= spec->item[t].count)
+			continue;
+		*err_msg = xstrdup_printf("--dl-hetero: needs %s:%u but the "
+					  "cluster has only %"PRIu64" %s",
+					  spec->item[t].type,
+					  spec->item[t].count, have[t],
+					  spec->item[t].type);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_types(const struct hetero_spec *spec, char **err_msg)
+{
+	char *names;
+	size_t t;
+
+	if (!chips) {
+		*err_msg = xstrdup("--dl-hetero: the chip catalog could not be "
+				   "read on the controller; ask your admin");
+		return -1;
+	}
+	for (t = 0; t < spec->n; t++) {
+		if (chip_catalog_find(chips, spec->item[t].type))
+			continue;
+		names = chip_catalog_names(chips);
+		*err_msg = xstrdup_printf("--dl-hetero: unknown chip type "
+					  "\"%s\"; valid types: %s",
+					  spec->item[t].type, names);
+		free(names);
+		return -1;
+	}
+	return 0;
+}
+
+extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
+		      char **err_msg)
+{
+	const char *val = ctld_spank_env(job_desc->spank_job_env,
+					 job_desc->spank_job_env_size,
+					 "DL_HETERO");
+	struct hetero_spec spec;
+	char err[256];
+
+	if (!val)
+		return SLURM_SUCCESS;
+	if (hetero_spec_parse(val, &spec, err, sizeof(err))) {
+		*err_msg = xstrdup_printf("--dl-hetero: %s", err);
+		return ESLURM_INVALID_GRES;
+	}
+	if (job_desc->tres_per_job || job_desc->tres_per_node ||
+	    job_desc->tres_per_socket || job_desc->tres_per_task) {
+		*err_msg = xstrdup("--dl-hetero chooses the accelerators "
+				   "itself: drop --gres/--gpus* from the job");
+		return ESLURM_INVALID_GRES;
+	}
+	if (check_types(&spec, err_msg) || check_capacity(&spec, err_msg))
+		return ESLURM_INVALID_GRES;
+	job_desc->tres_per_job = xstrdup_printf("gres:accel:%u", spec.total);
+	debug("%s: %s becomes tres_per_job=%s", plugin_type, val,
+	      job_desc->tres_per_job);
+	return SLURM_SUCCESS;
+}
+
+extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
+		      uint32_t submit_uid, char **err_msg)
+{
+	return SLURM_SUCCESS;
+}

@@ -1,0 +1,326 @@
+/*
+ * select/cons_tres_dlhetero: select/cons_tres, plus one job across several
+ * accelerator chip types.
+ *
+ * Every call goes to select/cons_tres, loaded by this plugin as a second
+ * context.  Only job_test is looked at first: for a --dl-hetero job,
+ * hetero_select.c narrows the candidate nodes to the placement chosen by the
+ * core library, and cons_tres allocates there.  Ordinary jobs pass through
+ * untouched, so they get exactly what cons_tres would give them.
+ *
+ * The name keeps "cons_tres" in it because slurmctld and slurmd enable some
+ * features (heterogeneous GRES counts per node, dynamic nodes) by looking for
+ * that substring in SelectType.
+ */
+#include "config.h"
+
+#include "src/common/slurm_xlator.h"
+#include "src/common/plugin.h"
+#include "src/common/select.h"
+#include "src/slurmctld/slurmctld.h"
+
+#include "hetero_select.h"
+
+const char plugin_name[] = "dlhetero select plugin (cons_tres + mixed chips)";
+const char plugin_type[] = "select/cons_tres_dlhetero";
+/* Slurm refuses ids below 100 and duplicates; cons_tres is 109. */
+const uint32_t plugin_id = 19109;
+const uint32_t plugin_version = SLURM_VERSION_NUMBER;
+
+/* The names Slurm looks up in a select plugin, in slurm_select_ops_t order. */
+static const char *cons_tres_syms[] = {
+	"plugin_id",
+	"select_p_state_save",
+	"select_p_state_restore",
+	"select_p_job_init",
+	"select_p_node_init",
+	"select_p_job_test",
+	"select_p_job_begin",
+	"select_p_job_ready",
+	"select_p_job_expand",
+	"select_p_job_resized",
+	"select_p_job_signal",
+	"select_p_job_fini",
+	"select_p_job_suspend",
+	"select_p_job_resume",
+	"select_p_step_pick_nodes",
+	"select_p_step_start",
+	"select_p_step_finish",
+	"select_p_select_nodeinfo_pack",
+	"select_p_select_nodeinfo_unpack",
+	"select_p_select_nodeinfo_alloc",
+	"select_p_select_nodeinfo_free",
+	"select_p_select_nodeinfo_set_all",
+	"select_p_select_nodeinfo_set",
+	"select_p_select_nodeinfo_get",
+	"select_p_select_jobinfo_alloc",
+	"select_p_select_jobinfo_free",
+	"select_p_select_jobinfo_set",
+	"select_p_select_jobinfo_get",
+	"select_p_select_jobinfo_copy",
+	"select_p_select_jobinfo_pack",
+	"select_p_select_jobinfo_unpack",
+	"select_p_select_jobinfo_sprint",
+	"select_p_select_jobinfo_xstrdup",
+	"select_p_get_info_from_plugin",
+	"select_p_update_node_config",
+	"select_p_reconfigure",
+	"select_p_resv_test",
+};
+
+static slurm_select_ops_t ct;
+static plugin_context_t *ct_context;
+
+extern int init(void)
+{
+	ct_context = plugin_context_create("select", "select/cons_tres",
+					   (void **) &ct, cons_tres_syms,
+					   sizeof(cons_tres_syms));
+	if (!ct_context) {
+		error("%s: cannot load select/cons_tres", plugin_type);
+		return SLURM_ERROR;
+	}
+	if (running_in_slurmctld())
+		hetero_select_init();
+	debug("%s: loaded, forwarding to select/cons_tres", plugin_type);
+	return SLURM_SUCCESS;
+}
+
+extern int fini(void)
+{
+	int rc = SLURM_SUCCESS;
+
+	hetero_select_fini();
+	if (ct_context)
+		rc = plugin_context_destroy(ct_context);
+	ct_context = NULL;
+	return rc;
+}
+
+extern int select_p_job_test(job_record_t *job_ptr, bitstr_t *node_bitmap,
+			     uint32_t min_nodes, uint32_t max_nodes,
+			     uint32_t req_nodes, uint16_t mode,
+			     List preemptee_candidates,
+			     List *preemptee_job_list,
+			     bitstr_t *exc_core_bitmap)
+{
+	struct hetero_job_test t = {
+		.job_ptr = job_ptr, .node_bitmap = node_bitmap,
+		.min_nodes = min_nodes, .max_nodes = max_nodes,
+		.req_nodes = req_nodes, .mode = mode,
+		.preemptee_candidates = preemptee_candidates,
+		.preemptee_job_list = preemptee_job_list,
+		.exc_core_bitmap = exc_core_bitmap,
+		.cons_tres_job_test = ct.job_test,
+	};
+
+	if (!hetero_select_is_hetero_job(job_ptr))
+		return ct.job_test(job_ptr, node_bitmap, min_nodes, max_nodes,
+				   req_nodes, mode, preemptee_candidates,
+				   preemptee_job_list, exc_core_bitmap);
+	return hetero_select_job_test(&t);
+}
+
+/* Everything below is plain forwarding. */
+
+extern int select_p_state_save(char *dir_name)
+{
+	return ct.state_save(dir_name);
+}
+
+extern int select_p_state_restore(char *dir_name)
+{
+	return ct.state_restore(dir_name);
+}
+
+extern int select_p_job_init(List job_list)
+{
+	return ct.job_init(job_list);
+}
+
+extern int select_p_node_init(void)
+{
+	return ct.node_init();
+}
+
+extern int select_p_job_begin(job_record_t *job_ptr)
+{
+	return ct.job_begin(job_ptr);
+}
+
+extern int select_p_job_ready(job_record_t *job_ptr)
+{
+	return ct.job_ready(job_ptr);
+}
+
+extern int select_p_job_expand(job_record_t *from_job_ptr,
+			       job_record_t *to_job_ptr)
+{
+	return ct.job_expand(from_job_ptr, to_job_ptr);
+}
+
+extern int select_p_job_resized(job_record_t *job_ptr, node_record_t *node_ptr)
+{
+	return ct.job_resized(job_ptr, node_ptr);
+}
+
+extern int select_p_job_signal(job_record_t *job_ptr, int signal)
+{
+	return ct.job_signal(job_ptr, signal);
+}
+
+extern int select_p_job_fini(job_record_t *job_ptr)
+{
+	return ct.job_fini(job_ptr);
+}
+
+extern int select_p_job_suspend(job_record_t *job_ptr, bool indf_susp)
+{
+	return ct.job_suspend(job_ptr, indf_susp);
+}
+
+extern int select_p_job_resume(job_record_t *job_ptr, bool indf_susp)
+{
+	return ct.job_resume(job_ptr, indf_susp);
+}
+
+extern bitstr_t *select_p_step_pick_nodes(job_record_t *job_ptr,
+					  select_jobinfo_t *jobinfo,
+					  uint32_t node_count,
+					  bitstr_t **avail_nodes)
+{
+	return ct.step_pick_nodes(job_ptr, jobinfo, node_count, avail_nodes);
+}
+
+extern int select_p_step_start(step_record_t *step_ptr)
+{
+	return ct.step_start(step_ptr);
+}
+
+extern int select_p_step_finish(step_record_t *step_ptr, bool killing_step)
+{
+	return ct.step_finish(step_ptr, killing_step);
+}
+
+extern int select_p_select_nodeinfo_pack(select_nodeinfo_t *nodeinfo,
+					 buf_t *buffer,
+					 uint16_t protocol_version)
+{
+	return ct.nodeinfo_pack(nodeinfo, buffer, protocol_version);
+}
+
+extern int select_p_select_nodeinfo_unpack(select_nodeinfo_t **nodeinfo,
+					   buf_t *buffer,
+					   uint16_t protocol_version)
+{
+	return ct.nodeinfo_unpack(nodeinfo, buffer, protocol_version);
+}
+
+extern select_nodeinfo_t *select_p_select_nodeinfo_alloc(void)
+{
+	return ct.nodeinfo_alloc();
+}
+
+extern int select_p_select_nodeinfo_free(select_nodeinfo_t *nodeinfo)
+{
+	return ct.nodeinfo_free(nodeinfo);
+}
+
+extern int select_p_select_nodeinfo_set_all(void)
+{
+	return ct.nodeinfo_set_all();
+}
+
+extern int select_p_select_nodeinfo_set(job_record_t *job_ptr)
+{
+	return ct.nodeinfo_set(job_ptr);
+}
+
+extern int select_p_select_nodeinfo_get(select_nodeinfo_t *nodeinfo,
+					enum select_nodedata_type dinfo,
+					enum node_states state, void *data)
+{
+	return ct.nodeinfo_get(nodeinfo, dinfo, state, data);
+}
+
+extern select_jobinfo_t *select_p_select_jobinfo_alloc(void)
+{
+	return ct.jobinfo_alloc();
+}
+
+extern int select_p_select_jobinfo_free(select_jobinfo_t *jobinfo)
+{
+	return ct.jobinfo_free(jobinfo);
+}
+
+extern int select_p_select_jobinfo_set(select_jobinfo_t *jobinfo,
+				       enum select_jobdata_type data_type,
+				       void *data)
+{
+	return ct.jobinfo_set(jobinfo, data_type, data);
+}
+
+extern int select_p_select_jobinfo_get(select_jobinfo_t *jobinfo,
+				       enum select_jobdata_type data_type,
+				       void *data)
+{
+	return ct.jobinfo_get(jobinfo, data_type, data);
+}
+
+extern select_jobinfo_t *select_p_select_jobinfo_copy(
+	select_jobinfo_t *jobinfo)
+{
+	return ct.jobinfo_copy(jobinfo);
+}
+
+extern int select_p_select_jobinfo_pack(select_jobinfo_t *jobinfo,
+					buf_t *buffer,
+					uint16_t protocol_version)
+{
+	return ct.jobinfo_pack(jobinfo, buffer, protocol_version);
+}
+
+extern int select_p_select_jobinfo_unpack(select_jobinfo_t **jobinfo,
+					  buf_t *buffer,
+					  uint16_t protocol_version)
+{
+	return ct.jobinfo_unpack(jobinfo, buffer, protocol_version);
+}
+
+extern char *select_p_select_jobinfo_sprint(select_jobinfo_t *jobinfo,
+					    char *buf, size_t size, int mode)
+{
+	return ct.jobinfo_sprint(jobinfo, buf, size, mode);
+}
+
+extern char *select_p_select_jobinfo_xstrdup(select_jobinfo_t *jobinfo,
+					     int mode)
+{
+	return ct.jobinfo_xstrdup(jobinfo, mode);
+}
+
+extern int select_p_get_info_from_plugin(enum select_plugindata_info info,
+					 job_record_t *job_ptr, void *data)
+{
+	return ct.get_info_from_plugin(info, job_ptr, data);
+}
+
+extern int select_p_update_node_config(int index)
+{
+	return ct.update_node_config(index);
+}
+
+extern int select_p_reconfigure(void)
+{
+	if (running_in_slurmctld())
+		hetero_select_reconfigure();
+	return ct.reconfigure();
+}
+
+extern bitstr_t *select_p_resv_test(resv_desc_msg_t *resv_desc_ptr,
+				    uint32_t node_cnt, bitstr_t *avail_bitmap,
+				    bitstr_t **core_bitmap)
+{
+	return ct.resv_test(resv_desc_ptr, node_cnt, avail_bitmap,
+			    core_bitmap);
+}

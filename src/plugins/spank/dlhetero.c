@@ -1,0 +1,90 @@
+/*
+ * dlhetero SPANK plugin: --dl-hetero and friends for sbatch, salloc and srun.
+ *
+ * This file only registers the options and dispatches each SPANK callback
+ * to the file of the context it runs in:
+ *   allocator.c  sbatch/salloc/srun (allocator and local contexts): check
+ *                the request and put it in the job's spank environment;
+ *   remote.c     slurmstepd (remote context): give every task its rank,
+ *                communication settings and plan.
+ */
+#include <slurm/spank.h>
+
+#include "spank_dlhetero.h"
+
+SPANK_PLUGIN(dlhetero, 1);
+
+struct dlh_opts dlh_opts;
+
+static int opt_cb(int val, const char *optarg, int remote)
+{
+	return dlh_opts_set(&dlh_opts, val, optarg, remote);
+}
+
+static struct spank_option options[] = {
+	{ "dl-hetero", "[SPEC]",
+	  "Run on several accelerator chip types as one job. SPEC is "
+	  "TYPE:N[,TYPE:N...] (accelerators per chip type, e.g. "
+	  "ascend910b:16,a100:16), auto:N (N accelerators of any types) or "
+	  "auto:N:TYPE+TYPE (of these types). Types: dlhetero-plan "
+	  "--list-chips.", 2, DLH_OPT_HETERO, opt_cb },
+	{ "dl-model", "NAME",
+	  "Model for the parallel plan (dlhetero-plan --list-models), "
+	  "e.g. llama2-70b.", 1, DLH_OPT_MODEL, opt_cb },
+	{ "dl-mode", "train|infer",
+	  "Plan for training (default) or inference.", 1, DLH_OPT_MODE,
+	  opt_cb },
+	{ "dl-global-batch", "N",
+	  "Global batch size in sequences for the plan (default 512).", 1,
+	  DLH_OPT_GLOBAL_BATCH, opt_cb },
+	{ "dl-seq-len", "N",
+	  "Sequence length for the plan (default 4096).", 1,
+	  DLH_OPT_SEQ_LEN, opt_cb },
+	SPANK_OPTIONS_TABLE_END
+};
+
+int slurm_spank_init(spank_t sp, int ac, char **av)
+{
+	int i;
+
+	dlh_spank_log_init();
+	for (i = 0; options[i].name; i++) {
+		if (spank_option_register(sp, &options[i]) != ESPANK_SUCCESS) {
+			slurm_error("dlhetero: cannot register --%s",
+				    options[i].name);
+			return -1;
+		}
+	}
+	return dlh_plugin_args(ac, av);
+}
+
+int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
+{
+	switch (spank_context()) {
+	case S_CTX_ALLOCATOR:
+	case S_CTX_LOCAL:
+		return dlh_allocator_post_opt(sp);
+	default:
+		return 0;
+	}
+}
+
+int slurm_spank_user_init(spank_t sp, int ac, char **av)
+{
+	if (spank_remote(sp))
+		return dlh_remote_user_init(sp);
+	return 0;
+}
+
+int slurm_spank_task_init(spank_t sp, int ac, char **av)
+{
+	if (spank_remote(sp))
+		return dlh_remote_task_init(sp);
+	return 0;
+}
+
+int slurm_spank_exit(spank_t sp, int ac, char **av)
+{
+	dlh_opts_clear(&dlh_opts);
+	return 0;
+}

@@ -1,0 +1,212 @@
+/*
+ * Option values of the dlhetero SPANK plugin and their checks.  Shared by
+ * the allocator (where a bad value stops the submission) and the remote
+ * context (where values are data from the user, never trusted blindly).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spank_dlhetero.h"
+#include "chip_catalog.h"
+#include "dlh_paths.h"
+#include "dlh_log.h"
+#include "hetero_spec.h"
+#include "model_catalog.h"
+
+char *dlh_conf_path;
+
+/* Option values are bounded: they travel in environments and file names. */
+#define DLH_OPT_MAX 256
+
+static void spank_sink(enum dlh_log_level level, const char *msg)
+{
+	if (level == DLH_LOG_ERROR)
+		slurm_error("dlhetero: %s", msg);
+	else if (level == DLH_LOG_INFO)
+		slurm_info("dlhetero: %s", msg);
+	else
+		slurm_debug("dlhetero: %s", msg);
+}
+
+void dlh_spank_log_init(void)
+{
+	dlh_log_set_sink(spank_sink);
+}
+
+static int set_str(char **dst, const char *arg, const char *opt)
+{
+	if (!arg || !*arg || strlen(arg) > DLH_OPT_MAX) {
+		slurm_error("dlhetero: --%s needs a value of at most %d "
+			    "characters", opt, DLH_OPT_MAX);
+		return -1;
+	}
+	free(*dst);
+	*dst = strdup(arg);
+	return *dst ? 0 : -1;
+}
+
+int dlh_opts_set(struct dlh_opts *o, int val, const char *arg, int remote)
+{
+	switch (val) {
+	case DLH_OPT_HETERO:
+		o->hetero = true;
+		free(o->spec);
+		o->spec = NULL;
+		if (arg && *arg)
+			return set_str(&o->spec, arg, "dl-hetero");
+		return 0;
+	case DLH_OPT_MODEL:
+		return set_str(&o->model, arg, "dl-model");
+	case DLH_OPT_MODE:
+		return set_str(&o->mode, arg, "dl-mode");
+	case DLH_OPT_GLOBAL_BATCH:
+		return set_str(&o->global_batch, arg, "dl-global-batch");
+	case DLH_OPT_SEQ_LEN:
+		return set_str(&o->seq_len, arg, "dl-seq-len");
+	}
+	return -1;
+}
+
+void dlh_opts_clear(struct dlh_opts *o)
+{
+	free(o->spec);
+	free(o->model);
+	free(o->mode);
+	free(o->global_batch);
+	free(o->seq_len);
+	memset(o, 0, sizeof(*o));
+}
+
+int dlh_plugin_args(int ac, char **av)
+{
+	int i;
+
+	for (i = 0; i < ac; i++) {
+		if (!strncmp(av[i], "conf=", 5)) {
+			free(dlh_conf_path);
+			dlh_conf_path = strdup(av[i] + 5);
+		} else {
+			slurm_error("dlhetero: unknown plugstack.conf argument "
+				    "\"%s\" (known: conf=PATH)", av[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_count(const char *val, const char *opt, long max)
+{
+	char *end;
+	long n;
+
+	if (!val)
+		return 0;
+	errno = 0;
+	n = strtol(val, &end, 10);
+	if (errno || *end || end == val || n < 1 || n > max) {
+		slurm_error("dlhetero: --%s=%s: want a whole number in 1..%ld",
+			    opt, val, max);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_types(const struct hetero_spec *spec,
+		       const struct chip_catalog *chips)
+{
+	size_t i;
+	char *names;
+
+	for (i = 0; i < spec->n; i++) {
+		if (chip_catalog_find(chips, spec->item[i].type))
+			continue;
+		names = chip_catalog_names(chips);
+		slurm_error("dlhetero: --dl-hetero: unknown chip type \"%s\"; "
+			    "valid types (%s): %s", spec->item[i].type,
+			    chips->path, names ? names : "");
+		free(names);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_model(const char *name, const char *path)
+{
+	struct model_catalog *models;
+	char *names;
+	int rc = 0;
+
+	if (!name)
+		return 0;
+	models = model_catalog_load(path);
+	if (!models) {
+		slurm_error("dlhetero: --dl-model: cannot read the model "
+			    "catalog %s", path);
+		return -1;
+	}
+	if (!model_catalog_find(models, name)) {
+		names = model_catalog_names(models);
+		slurm_error("dlhetero: --dl-model: unknown model \"%s\"; "
+			    "valid models: %s", name, names ? names : "");
+		free(names);
+		rc = -1;
+	}
+	model_catalog_free(models);
+	return rc;
+}
+
+int dlh_opts_check(const struct dlh_opts *o, char **canon)
+{
+	struct dlh_config *cfg;
+	struct chip_catalog *chips = NULL;
+	struct hetero_spec spec;
+	char err[256], buf[1024];
+	int rc = -1;
+
+	*canon = NULL;
+	if (!o->hetero) {
+		if (o->model || o->mode || o->global_batch || o->seq_len) {
+			slurm_error("dlhetero: --dl-model, --dl-mode, "
+				    "--dl-global-batch and --dl-seq-len "
+				    "need --dl-hetero");
+			return -1;
+		}
+		return 0;
+	}
+	if (hetero_spec_parse(o->spec ? o->spec : "auto", &spec, err,
+			      sizeof(err))) {
+		slurm_error("dlhetero: --dl-hetero=%s: %s; want "
+			    "TYPE:N[,TYPE:N...], auto:N or auto:N:TYPE+TYPE",
+			    o->spec, err);
+		return -1;
+	}
+	if (o->mode && strcmp(o->mode, "train") && strcmp(o->mode, "infer")) {
+		slurm_error("dlhetero: --dl-mode=%s: want train or infer",
+			    o->mode);
+		return -1;
+	}
+	if (check_count(o->global_batch, "dl-global-batch", 1 << 24) ||
+	    check_count(o->seq_len, "dl-seq-len", 1 << 22))
+		return -1;
+
+	cfg = dlh_config_load(dlh_conf_path);
+	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	if (!chips) {
+		slurm_error("dlhetero: --dl-hetero: cannot read the chip "
+			    "catalog %s", dlh_config_chip_catalog(cfg));
+		goto out;
+	}
+	if (check_types(&spec, chips) ||
+	    check_model(o->model, dlh_config_model_catalog(cfg)))
+		goto out;
+	if (hetero_spec_format(&spec, buf, sizeof(buf)) < 0)
+		goto out;
+	*canon = strdup(buf);
+	rc = *canon ? 0 : -1;
+out:
+	chip_catalog_free(chips);
+	dlh_config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,95 @@
+/*
+ * Remote context (slurmstepd on every node of the job): give each task of a
+ * --dl-hetero job its rank, its rendezvous point, the communication settings
+ * of its chip and the parallel plan.
+ *
+ * slurmstepd runs as root, but user_init and task_init run as the job's
+ * user, so every file written here belongs to the user.  Everything read
+ * from the job's environment was set or could have been changed by the
+ * user: it is parsed as data and bounded, never used as a path.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spank_dlhetero.h"
+#include "hostlist_expand.h"
+#include "job_plan.h"
+#include "transport.h"
+
+#define ENV_MAX 4096
+
+/* A --dl-hetero job: the option came with this step, or the job has it. */
+static bool is_hetero_job(spank_t sp)
+{
+	char buf[ENV_MAX];
+
+	if (dlh_opts.hetero)
+		return true;
+	return spank_getenv(sp, "SLURM_SPANK_DL_HETERO", buf,
+			    sizeof(buf)) == ESPANK_SUCCESS;
+}
+
+static int set_u32(spank_t sp, const char *name, uint32_t val)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", val);
+	return spank_setenv(sp, name, buf, 1) == ESPANK_SUCCESS ? 0 : -1;
+}
+
+/*
+ * MASTER_ADDR is the first node of the step, as DIPU's own Slurm helper and
+ * torchrun users expect.
+ */
+static int set_master_addr(spank_t sp)
+{
+	char list[ENV_MAX], first[256];
+
+	if (spank_getenv(sp, "SLURM_STEP_NODELIST", list, sizeof(list)) &&
+	    spank_getenv(sp, "SLURM_JOB_NODELIST", list, sizeof(list)))
+		return -1;
+	if (hostlist_first(list, first, sizeof(first)))
+		return -1;
+	return spank_setenv(sp, "MASTER_ADDR", first, 1) == ESPANK_SUCCESS ?
+		0 : -1;
+}
+
+int dlh_remote_user_init(spank_t sp)
+{
+	if (!is_hetero_job(sp))
+		return 0;
+	return job_plan_write(sp);
+}
+
+int dlh_remote_task_init(spank_t sp)
+{
+	uint32_t job_id, step_id, rank, world, node_rank, local_world;
+	int local_rank;
+
+	if (!is_hetero_job(sp))
+		return 0;
+	if (spank_get_item(sp, S_JOB_ID, &job_id) ||
+	    spank_get_item(sp, S_JOB_STEPID, &step_id) ||
+	    spank_get_item(sp, S_TASK_GLOBAL_ID, &rank) ||
+	    spank_get_item(sp, S_JOB_TOTAL_TASK_COUNT, &world) ||
+	    spank_get_item(sp, S_TASK_ID, &local_rank) ||
+	    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_world) ||
+	    spank_get_item(sp, S_JOB_NODEID, &node_rank)) {
+		slurm_error("dlhetero: cannot read the task's ids");
+		return -1;
+	}
+	if (set_u32(sp, "RANK", rank) || set_u32(sp, "WORLD_SIZE", world) ||
+	    set_u32(sp, "LOCAL_RANK", (uint32_t) local_rank) ||
+	    set_u32(sp, "LOCAL_WORLD_SIZE", local_world) ||
+	    set_u32(sp, "NODE_RANK", node_rank) ||
+	    set_u32(sp, "MASTER_PORT", master_port(job_id, step_id)) ||
+	    set_master_addr(sp)) {
+		slurm_error("dlhetero: cannot set the rank variables");
+		return -1;
+	}
+	if (transport_setenv(sp) || job_plan_setenv(sp))
+		return -1;
+	return 0;
+}

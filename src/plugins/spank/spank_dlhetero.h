@@ -1,0 +1,46 @@
+/* Shared state of the dlhetero SPANK plugin's context files. */
+#ifndef DLH_SPANK_DLHETERO_H
+#define DLH_SPANK_DLHETERO_H
+
+#include <stdbool.h>
+#include <slurm/spank.h>
+
+enum dlh_opt {
+	DLH_OPT_HETERO = 1,
+	DLH_OPT_MODEL,
+	DLH_OPT_MODE,
+	DLH_OPT_GLOBAL_BATCH,
+	DLH_OPT_SEQ_LEN,
+};
+
+/* Option values as the user typed them; checked in dlh_opts_check(). */
+struct dlh_opts {
+	bool hetero;		/* --dl-hetero given */
+	char *spec;		/* its SPEC, NULL means "auto" */
+	char *model;
+	char *mode;
+	char *global_batch;
+	char *seq_len;
+};
+
+extern struct dlh_opts dlh_opts;
+/* dlhetero.conf given as "conf=PATH" in plugstack.conf, or NULL */
+extern char *dlh_conf_path;
+
+int dlh_opts_set(struct dlh_opts *o, int val, const char *arg, int remote);
+void dlh_opts_clear(struct dlh_opts *o);
+int dlh_plugin_args(int ac, char **av);
+void dlh_spank_log_init(void);
+
+/*
+ * Check the options against the catalogs.  On success fills *canon with
+ * the canonical SPEC (malloc'd) and returns 0; otherwise prints a message
+ * that lists the valid values and returns -1.
+ */
+int dlh_opts_check(const struct dlh_opts *o, char **canon);
+
+int dlh_allocator_post_opt(spank_t sp);
+int dlh_remote_user_init(spank_t sp);
+int dlh_remote_task_init(spank_t sp);
+
+#endif

@@ -1,0 +1,234 @@
+# dlhetero shell test helpers: TAP output and the one-machine test cluster.
+#
+#   #!/bin/bash
+#   . "$(dirname "$0")/lib.sh"     # or "$DLH_SRCDIR/tests/integration/lib.sh"
+#   plan 3                         # or call done_testing at the end
+#   cluster_up
+#   id=$(sbatch --parsable -N1 --wrap hostname)
+#   is "$(submit_wait "$id" 60)" COMPLETED "job completes"
+#   like "$(sacct_field "$id" AllocTRES)" 'gres/accel' "accounted"
+#   ok '[ -d "$DLH_CLUSTER_DIR" ]' "prefix exists"
+#   done_testing
+#
+# TAP:
+#   plan N                 print 1..N now
+#   ok COND DESC           COND an integer: an exit status, 0 passes;
+#                          otherwise a command line run with eval, passes on 0
+#   is GOT WANT DESC       string equality
+#   like GOT REGEX DESC    bash [[ =~ ]] match
+#   isnt GOT WANT DESC     string inequality
+#   skip DESC [REASON]     an "ok ... # SKIP" line
+#   diag MSG...            "# MSG" lines on stdout
+#   skip_all REASON        "1..0 # SKIP REASON", exit 0
+#   bail_out REASON        "Bail out! REASON", exit 255
+#   done_testing           print 1..N if no plan was printed; returns 1
+#                          when a test failed
+# Cluster:
+#   cluster_up             start (or reuse) tests/cluster/cluster.sh under a
+#                          lock, export SLURM_CONF and DLH_CLUSTER_DIR;
+#                          bails out when the cluster cannot start
+#   submit_wait ID [SECS]  wait (default 120 s) until job ID ends; echo its
+#                          state (all components of a het job); 1 on timeout
+#   job_field ID FIELD     FIELD from `scontrol show job -d -o ID`
+#   sacct_field ID FIELD [SECS]
+#                          sacct -X -n -P -o FIELD once slurmdbd has the job
+#                          (and its end, if the job has ended)
+#
+# Environment: DLH_SRCDIR, DLH_BUILDDIR (set by `make check`; otherwise
+# derived from this file's location and the current directory),
+# DLH_PLUGIN_DIR, DLH_SELECT_TYPE and everything tests/cluster/cluster.sh
+# reads.
+
+_tap_n=0
+_tap_failed=0
+_tap_planned=
+
+plan() {
+	_tap_planned=$1
+	echo "1..$1"
+}
+
+_tap_result() {	# STATUS DESC
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+	return "$1"
+}
+
+ok() {
+	local cond=$1 desc=${2:-} rc
+	if [[ $cond =~ ^[0-9]+$ ]]; then
+		rc=$cond
+	else
+		eval "$cond"
+		rc=$?
+	fi
+	_tap_result $((rc == 0 ? 0 : 1)) "$desc" || { diag "  failed: $cond"; return 1; }
+}
+
+is() {
+	local got=$1 want=$2 desc=${3:-}
+	[ "$got" = "$want" ]
+	_tap_result $? "$desc" || {
+		diag "  got:  '$got'" "  want: '$want'"
+		return 1
+	}
+}
+
+isnt() {
+	local got=$1 want=$2 desc=${3:-}
+	[ "$got" != "$want" ]
+	_tap_result $? "$desc" || { diag "  got '$got', wanted anything else"; return 1; }
+}
+
+like() {
+	local got=$1 re=$2 desc=${3:-}
+	[[ $got =~ $re ]]
+	_tap_result $? "$desc" || {
+		diag "  got:   '$got'" "  regex: '$re'"
+		return 1
+	}
+}
+
+skip() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1 # SKIP ${2:-}"
+}
+
+diag() {
+	local line
+	printf '%s\n' "$@" | while IFS= read -r line; do echo "# $line"; done
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+bail_out() {
+	echo "Bail out! $*"
+	exit 255
+}
+
+done_testing() {
+	[ -n "$_tap_planned" ] || echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+}
+
+# ---------------------------------------------------------------- paths
+: "${DLH_SRCDIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+if [ -z "${DLH_BUILDDIR:-}" ]; then
+	if [ -f "$PWD/config.status" ]; then
+		DLH_BUILDDIR=$PWD
+	else
+		DLH_BUILDDIR=$DLH_SRCDIR
+	fi
+fi
+export DLH_SRCDIR DLH_BUILDDIR
+
+DLH_CLUSTER_SH=$DLH_SRCDIR/tests/cluster/cluster.sh
+
+# ---------------------------------------------------------------- cluster
+cluster_up() {
+	local lock out rc
+	[ "$(id -u)" -eq 0 ] || skip_all "the test cluster needs root"
+	if [ -z "${DLH_PLUGIN_DIR:-}" ] && [ -d "$DLH_BUILDDIR/tests/plugins" ]; then
+		DLH_PLUGIN_DIR=$DLH_BUILDDIR/tests/plugins
+	fi
+	if [ -n "${DLH_PLUGIN_DIR:-}" ]; then
+		export DLH_PLUGIN_DIR
+		if [ -z "${DLH_SELECT_TYPE:-}" ] &&
+			[ -f "$DLH_PLUGIN_DIR/select_cons_tres_dlhetero.so" ]; then
+			export DLH_SELECT_TYPE=select/cons_tres_dlhetero
+		fi
+	fi
+	: "${DLH_CLUSTER_DIR:=/tmp/dlh-cluster-$(id -u)}"
+	export DLH_CLUSTER_DIR
+	lock=$DLH_CLUSTER_DIR.lock
+	# cluster.sh closes inherited fds before starting daemons, so the lock
+	# is released when it exits
+	out=$(flock -w 300 "$lock" "$DLH_CLUSTER_SH" start 2>&1)
+	rc=$?
+	diag "$out"
+	[ $rc -eq 0 ] || bail_out "test cluster did not start (tests/cluster/cluster.sh start: rc=$rc)"
+	eval "$("$DLH_CLUSTER_SH" env)"
+	# batch output lands in the cluster's work folder, not in the build tree
+	: "${SBATCH_OUTPUT:=$DLH_CLUSTER_DIR/work/slurm-%j.out}"
+	export SBATCH_OUTPUT
+}
+
+# terminal job states (scontrol and sacct spellings)
+_dlh_terminal() {
+	case $1 in
+	COMPLETED | FAILED | CANCELLED* | TIMEOUT | NODE_FAIL | PREEMPTED | \
+		BOOT_FAIL | DEADLINE | OUT_OF_MEMORY | REVOKED | SPECIAL_EXIT)
+		return 0 ;;
+	esac
+	return 1
+}
+
+# _dlh_states ID: JobState of every component, one per line
+_dlh_states() {
+	scontrol show job -o "$1" 2>/dev/null | grep -o 'JobState=[^ ]*' | cut -d= -f2
+}
+
+submit_wait() {
+	local id=$1 secs=${2:-120} end states s done_all
+	end=$(($(date +%s) + secs))
+	while :; do
+		states=$(_dlh_states "$id")
+		if [ -z "$states" ]; then
+			# purged from slurmctld already: ask slurmdbd
+			states=$(sacct -X -n -P -j "$id" -o State 2>/dev/null | awk '{ print $1 }')
+		fi
+		if [ -n "$states" ]; then
+			done_all=1
+			for s in $states; do _dlh_terminal "$s" || done_all=0; done
+			if [ $done_all -eq 1 ]; then
+				printf '%s\n' "$states" | sort -u | paste -sd,
+				return 0
+			fi
+		fi
+		if [ "$(date +%s)" -ge "$end" ]; then
+			echo "${states:-UNKNOWN}" | sort -u | paste -sd,
+			diag "submit_wait: job $id not finished after ${secs}s"
+			return 1
+		fi
+		sleep 0.5
+	done
+}
+
+job_field() {
+	scontrol show job -d -o "$1" 2>/dev/null | head -n1 |
+		grep -oE "(^| )$2=[^ ]*" | head -n1 | sed -E "s/^ ?$2=//"
+}
+
+sacct_field() {
+	local id=$1 field=$2 secs=${3:-60} end st ctld_done s
+	end=$(($(date +%s) + secs))
+	while :; do
+		ctld_done=1
+		st=$(_dlh_states "$id")
+		for s in $st; do _dlh_terminal "$s" || ctld_done=0; done
+		st=$(sacct -X -n -P -j "$id" -o State 2>/dev/null | awk '{ print $1 }')
+		if [ -n "$st" ]; then
+			local all=1
+			for s in $st; do _dlh_terminal "$s" || all=0; done
+			# a job that has ended in slurmctld must have ended in sacct
+			if [ $ctld_done -eq 0 ] || [ $all -eq 1 ]; then
+				sacct -X -n -P -j "$id" -o "$field"
+				return 0
+			fi
+		fi
+		if [ "$(date +%s)" -ge "$end" ]; then
+			diag "sacct_field: job $id not (fully) in sacct after ${secs}s"
+			sacct -X -n -P -j "$id" -o "$field" 2>/dev/null
+			return 1
+		fi
+		sleep 0.5
+	done
+}
