@@ -26,6 +26,7 @@
 #include "src/common/xstring.h"
 
 #include "accel_devices.h"
+#include "accel_env.h"
 
 const char plugin_name[] = "Gres accel plugin (dlhetero)";
 const char plugin_type[] = "gres/accel";
@@ -201,24 +202,27 @@ extern void gres_p_task_set_env(char ***step_env_ptr,
 				bitstr_t *usable_gres,
 				gres_internal_flags_t flags)
 {
-	int local_id, local_cnt, count, first, share;
-	int *idx;
+	int local_id, local_cnt, count;
+	int *idx, *share;
+	size_t n_share;
 
 	if (usable_gres) {
 		set_env(step_env_ptr, usable_gres);
 		return;
 	}
 	idx = set_bits(gres_bit_alloc, &count);
+	share = xcalloc(count + 1, sizeof(int));
 	if (!accel_task_position(getenvp(*step_env_ptr, "SLURM_LOCALID"),
 				 getenvp(*step_env_ptr,
 					 "SLURM_STEP_TASKS_PER_NODE"),
 				 getenvp(*step_env_ptr, "SLURM_NODEID"),
-				 &local_id, &local_cnt)) {
-		accel_task_share(count, local_id, local_cnt, &first, &share);
-		set_env_idx(step_env_ptr, idx + first, share);
-	} else {
+				 &local_id, &local_cnt) &&
+	    !accel_env_task_share(idx, count, local_id, local_cnt, share,
+				  &n_share))
+		set_env_idx(step_env_ptr, share, n_share);
+	else
 		set_env_idx(step_env_ptr, idx, count);
-	}
+	xfree(share);
 	xfree(idx);
 }
 

@@ -13,12 +13,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dlh_config.h"
+
 #include "spank_dlhetero.h"
-#include "hostlist_expand.h"
+#include "chip_catalog.h"
+#include "dlh_paths.h"
 #include "job_plan.h"
-#include "transport.h"
+#include "rendezvous.h"
 
 #define ENV_MAX 4096
+
+/*
+ * Read once per step in user_init (before slurmstepd forks the tasks, so
+ * every task inherits them): the chip catalog and this node's network.
+ */
+static struct chip_catalog *chips;
+static char tcp_ifname[64];
+static char rdma_devices[512];
 
 /* A --dl-hetero job: the option came with this step, or the job has it. */
 static bool is_hetero_job(spank_t sp)
@@ -39,6 +50,23 @@ static int set_u32(spank_t sp, const char *name, uint32_t val)
 	return spank_setenv(sp, name, buf, 1) == ESPANK_SUCCESS ? 0 : -1;
 }
 
+/* The first host of a Slurm hostlist expression such as "n[3-4],m1". */
+static int first_host(const char *list, char *buf, size_t len)
+{
+	char **hosts;
+	size_t n;
+	int rc = -1;
+
+	if (dlh_hostlist_expand(list, 100000, &hosts, &n, NULL, 0))
+		return -1;
+	if (n && strlen(hosts[0]) < len) {
+		strcpy(buf, hosts[0]);
+		rc = 0;
+	}
+	dlh_hostlist_free(hosts, n);
+	return rc;
+}
+
 /*
  * MASTER_ADDR is the first node of the step, as DIPU's own Slurm helper and
  * torchrun users expect.
@@ -50,16 +78,51 @@ static int set_master_addr(spank_t sp)
 	if (spank_getenv(sp, "SLURM_STEP_NODELIST", list, sizeof(list)) &&
 	    spank_getenv(sp, "SLURM_JOB_NODELIST", list, sizeof(list)))
 		return -1;
-	if (hostlist_first(list, first, sizeof(first)))
+	if (first_host(list, first, sizeof(first)))
 		return -1;
 	return spank_setenv(sp, "MASTER_ADDR", first, 1) == ESPANK_SUCCESS ?
 		0 : -1;
 }
 
+/*
+ * The collective library of this task's chip talks over the node's TCP
+ * interface; chips of different vendors talk over RDMA when the node has
+ * RDMA NICs (DLSlime, FlagCX), else over TCP.  Values the user set
+ * already are kept: they know their network better.
+ */
+static int set_transport(spank_t sp)
+{
+	char type[64];
+	const struct chip_type *chip = NULL;
+	const char *transport = rdma_devices[0] ? "rdma" : "tcp";
+
+	if (chips && !spank_getenv(sp, "DL_CHIP_TYPE", type, sizeof(type)))
+		chip = chip_catalog_find(chips, type);
+	if (chip && chip->ccl_ifname_env)
+		spank_setenv(sp, chip->ccl_ifname_env, tcp_ifname, 0);
+	spank_setenv(sp, "GLOO_SOCKET_IFNAME", tcp_ifname, 0);
+	spank_setenv(sp, "DL_TRANSPORT", transport, 1);
+	if (rdma_devices[0]) {
+		spank_setenv(sp, "SLIME_VISIBLE_DEVICES", rdma_devices, 0);
+		spank_setenv(sp, "FLAGCX_IB_HCA", rdma_devices, 0);
+	} else {
+		spank_setenv(sp, "FLAGCX_SOCKET_IFNAME", tcp_ifname, 0);
+	}
+	return 0;
+}
+
 int dlh_remote_user_init(spank_t sp)
 {
+	struct dlh_config *cfg;
+
 	if (!is_hetero_job(sp))
 		return 0;
+	cfg = dlh_config_load(dlh_conf_path);
+	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	dlh_tcp_ifname(tcp_ifname, sizeof(tcp_ifname));
+	if (dlh_rdma_devices(NULL, rdma_devices, sizeof(rdma_devices)))
+		rdma_devices[0] = '\0';
+	dlh_config_free(cfg);
 	return job_plan_write(sp);
 }
 
@@ -84,12 +147,12 @@ int dlh_remote_task_init(spank_t sp)
 	    set_u32(sp, "LOCAL_RANK", (uint32_t) local_rank) ||
 	    set_u32(sp, "LOCAL_WORLD_SIZE", local_world) ||
 	    set_u32(sp, "NODE_RANK", node_rank) ||
-	    set_u32(sp, "MASTER_PORT", master_port(job_id, step_id)) ||
+	    set_u32(sp, "MASTER_PORT", dlh_master_port(job_id, step_id)) ||
 	    set_master_addr(sp)) {
 		slurm_error("dlhetero: cannot set the rank variables");
 		return -1;
 	}
-	if (transport_setenv(sp) || job_plan_setenv(sp))
+	if (set_transport(sp) || job_plan_setenv(sp))
 		return -1;
 	return 0;
 }

@@ -1,0 +1,334 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel_detect.h"
+#include "accel_devices.h"
+#include "accel_env.h"
+#include "dlh_paths.h"
+
+struct accel_devices {
+	struct accel_device_entry *dev;
+	size_t n, cap;
+	struct chip_catalog *chips;
+	char *catalog_path;
+	int autodetect;
+};
+
+struct accel_devices *accel_devices_new(const char *catalog_path)
+{
+	struct accel_devices *d = calloc(1, sizeof(*d));
+	struct dlh_config *cfg = NULL;
+
+	if (!d)
+		return NULL;
+	if (!catalog_path) {
+		cfg = dlh_config_load(NULL);
+		catalog_path = dlh_config_chip_catalog(cfg);
+		d->autodetect = cfg && cfg->autodetect_hwloc;
+	}
+	d->catalog_path = strdup(catalog_path);
+	d->chips = chip_catalog_load(catalog_path);
+	if (!d->chips)
+		dlh_error("no chip catalog (%s): devices are counted but "
+			  "tasks get no accelerator variables", catalog_path);
+	dlh_config_free(cfg);
+	return d;
+}
+
+void accel_devices_free(struct accel_devices *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->n; i++) {
+		free(d->dev[i].type);
+		free(d->dev[i].path);
+	}
+	free(d->dev);
+	chip_catalog_free(d->chips);
+	free(d->catalog_path);
+	free(d);
+}
+
+/* The number at the end of a device file name: /dev/davinci5 -> 5. */
+static int trailing_number(const char *path)
+{
+	const char *end = path + strlen(path), *p = end;
+
+	while (p > path && isdigit((unsigned char) p[-1]))
+		p--;
+	if (p == end || end - p > 6)
+		return -1;
+	return atoi(p);
+}
+
+static struct accel_device_entry *grow(struct accel_devices *d)
+{
+	struct accel_device_entry *n;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		n = realloc(d->dev, d->cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		d->dev = n;
+	}
+	memset(&d->dev[d->n], 0, sizeof(d->dev[0]));
+	return &d->dev[d->n++];
+}
+
+void accel_devices_add(struct accel_devices *d, const char *type,
+		       const char *path)
+{
+	struct accel_device_entry *e = grow(d);
+
+	if (!e)
+		return;
+	e->type = type ? strdup(type) : NULL;
+	e->path = path ? strdup(path) : NULL;
+	e->dev_num = path ? trailing_number(path) : (int) (d->n - 1);
+}
+
+void accel_devices_add_count(struct accel_devices *d, const char *type,
+			     unsigned long count)
+{
+	unsigned long i;
+
+	for (i = 0; i < count && i < 4096; i++)
+		accel_devices_add(d, type, NULL);
+}
+
+size_t accel_devices_count(const struct accel_devices *d)
+{
+	return d ? d->n : 0;
+}
+
+const struct accel_device_entry *accel_devices_get(
+	const struct accel_devices *d, size_t i)
+{
+	return d && i < d->n ? &d->dev[i] : NULL;
+}
+
+const char *accel_devices_catalog_path(const struct accel_devices *d)
+{
+	return d ? d->catalog_path : NULL;
+}
+
+void accel_devices_check_detected(struct accel_devices *d)
+{
+	struct accel_device *found = NULL;
+	size_t n_found = 0, i, j;
+
+	if (!d->autodetect || !d->chips)
+		return;
+	if (accel_detect(d->chips, NULL, &found, &n_found)) {
+		dlh_error("AutoDetect=hwloc: detection failed");
+		return;
+	}
+	for (i = 0; i < n_found; i++) {
+		for (j = 0; j < d->n; j++)
+			if (d->dev[j].path &&
+			    !strcmp(d->dev[j].path, found[i].dev_file))
+				break;
+		if (j == d->n)
+			dlh_error("AutoDetect=hwloc: found %s %s at %s but "
+				  "gres.conf does not list it",
+				  found[i].type->name, found[i].dev_file,
+				  found[i].busid);
+		else if (!d->dev[j].type ||
+			 strcmp(d->dev[j].type, found[i].type->name))
+			dlh_error("AutoDetect=hwloc: gres.conf says %s is %s, "
+				  "hwloc finds %s (%s); gres.conf wins",
+				  found[i].dev_file,
+				  d->dev[j].type ? d->dev[j].type : "untyped",
+				  found[i].type->name, found[i].busid);
+	}
+	if (n_found != d->n)
+		dlh_info("AutoDetect=hwloc: gres.conf has %zu devices, hwloc "
+			 "finds %zu", d->n, n_found);
+	accel_detect_free(found);
+}
+
+static int add_var(struct accel_env_list *l, const char *name,
+		   const char *value)
+{
+	size_t i;
+	char *v;
+
+	for (i = 0; i < l->n_set; i++) {
+		if (strcmp(l->name[i], name))
+			continue;
+		/* a second chip type on the node: list both */
+		if (!*value || !strcmp(l->value[i], value))
+			return 0;
+		v = malloc(strlen(l->value[i]) + strlen(value) + 2);
+		if (!v)
+			return -1;
+		sprintf(v, "%s%s%s", l->value[i], *l->value[i] ? "," : "",
+			value);
+		free(l->value[i]);
+		l->value[i] = v;
+		return 0;
+	}
+	l->name = realloc(l->name, (l->n_set + 1) * sizeof(char *));
+	l->value = realloc(l->value, (l->n_set + 1) * sizeof(char *));
+	if (!l->name || !l->value)
+		return -1;
+	l->name[l->n_set] = strdup(name);
+	l->value[l->n_set++] = strdup(value);
+	return 0;
+}
+
+static int add_type_env(struct accel_env_list *l, const struct chip_type *t,
+			const int *nums, size_t n)
+{
+	char **env = accel_env_build(t, nums, n), *eq;
+	size_t i;
+	int rc = 0;
+
+	if (!env)
+		return -1;
+	for (i = 0; env[i] && !rc; i++) {
+		eq = strchr(env[i], '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		rc = add_var(l, env[i], eq + 1);
+	}
+	accel_env_free(env);
+	return rc;
+}
+
+struct accel_env_list *accel_devices_env(const struct accel_devices *d,
+					 const int *idx, int n)
+{
+	struct accel_env_list *l;
+	const struct chip_type *t, *first = NULL;
+	const char **foreign;
+	int *nums, i, j, k;
+
+	if (!d || !d->chips || n < 0)
+		return NULL;
+	l = calloc(1, sizeof(*l));
+	nums = calloc(n + 1, sizeof(int));
+	if (!l || !nums)
+		goto fail;
+	/* one pass per chip type present, in device order */
+	for (i = 0; i < n; i++) {
+		if (idx[i] < 0 || (size_t) idx[i] >= d->n ||
+		    !d->dev[idx[i]].type)
+			continue;
+		for (j = 0; j < i; j++)
+			if (idx[j] >= 0 && (size_t) idx[j] < d->n &&
+			    d->dev[idx[j]].type &&
+			    !strcmp(d->dev[idx[j]].type,
+				    d->dev[idx[i]].type))
+				break;
+		if (j < i)
+			continue;
+		t = chip_catalog_find(d->chips, d->dev[idx[i]].type);
+		if (!t) {
+			dlh_error("device type %s is not in the chip catalog",
+				  d->dev[idx[i]].type);
+			continue;
+		}
+		if (!first)
+			first = t;
+		for (k = 0, j = i; j < n; j++)
+			if (idx[j] >= 0 && (size_t) idx[j] < d->n &&
+			    d->dev[idx[j]].type &&
+			    !strcmp(d->dev[idx[j]].type, t->name))
+				nums[k++] = d->dev[idx[j]].dev_num;
+		if (add_type_env(l, t, nums, k))
+			goto fail;
+	}
+	if (!first) {
+		free(nums);
+		accel_env_list_free(l);
+		return NULL;
+	}
+	foreign = accel_env_foreign_vars(d->chips, first);
+	for (i = 0; foreign && foreign[i]; i++) {
+		l->unset = realloc(l->unset, (l->n_unset + 1) *
+				   sizeof(char *));
+		if (!l->unset)
+			break;
+		l->unset[l->n_unset++] = strdup(foreign[i]);
+	}
+	free(foreign);
+	free(nums);
+	return l;
+fail:
+	free(nums);
+	accel_env_list_free(l);
+	return NULL;
+}
+
+void accel_env_list_free(struct accel_env_list *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n_set; i++) {
+		free(l->name[i]);
+		free(l->value[i]);
+	}
+	for (i = 0; i < l->n_unset; i++)
+		free(l->unset[i]);
+	free(l->name);
+	free(l->value);
+	free(l->unset);
+	free(l);
+}
+
+static int parse_uint(const char *s, char **end, long max, long *out)
+{
+	errno = 0;
+	if (!isdigit((unsigned char) *s))
+		return -1;
+	*out = strtol(s, end, 10);
+	return errno || *out > max ? -1 : 0;
+}
+
+int accel_task_position(const char *local_id, const char *tasks_per_node,
+			const char *node_id, int *task, int *n_tasks)
+{
+	long lid, nid, cnt, rep, node = 0;
+	const char *p = tasks_per_node;
+	char *end;
+
+	if (!local_id || !tasks_per_node || !node_id ||
+	    parse_uint(local_id, &end, 1 << 20, &lid) || *end ||
+	    parse_uint(node_id, &end, 1 << 24, &nid) || *end)
+		return -1;
+	/* "2(x3),1": 2 tasks on each of 3 nodes, then 1 */
+	while (*p) {
+		if (parse_uint(p, &end, 1 << 20, &cnt))
+			return -1;
+		rep = 1;
+		if (!strncmp(end, "(x", 2)) {
+			if (parse_uint(end + 2, &end, 1 << 24, &rep) ||
+			    *end != ')')
+				return -1;
+			end++;
+		}
+		if (nid < node + rep) {
+			if (lid >= cnt)
+				return -1;
+			*task = lid;
+			*n_tasks = cnt;
+			return 0;
+		}
+		node += rep;
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -1;
+		p = end;
+	}
+	return -1;
+}

@@ -1,0 +1,36 @@
+/*
+ * rendezvous: how the ranks of a step find each other and talk.
+ * No Slurm dependency.
+ */
+#ifndef DLH_RENDEZVOUS_H
+#define DLH_RENDEZVOUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The MASTER_PORT range: above torchrun's 29500 default and below Linux's
+ * default ephemeral range (32768-60999), so no client socket sits on it. */
+#define DLH_PORT_BASE	29600
+#define DLH_PORT_SPAN	3000
+
+/*
+ * MASTER_PORT of a step: the same on every node (computed from the ids, no
+ * communication), different for concurrent steps of a job and, very
+ * likely, for jobs sharing a node.
+ */
+uint16_t dlh_master_port(uint32_t job_id, uint32_t step_id);
+
+/*
+ * The TCP interface for collective libraries: the first interface that is
+ * up, not loopback and has an IPv4 address, else "lo".
+ */
+int dlh_tcp_ifname(char *buf, size_t len);
+
+/*
+ * RDMA devices (hwloc OpenFabrics OS devices such as mlx5_0), comma
+ * separated, from the topology of this machine or of an hwloc XML file.
+ * Empty when there is none.  Returns 0, or -1 when hwloc fails.
+ */
+int dlh_rdma_devices(const char *xml_path, char *buf, size_t len);
+
+#endif
