@@ -1,6 +1,7 @@
 /*
  * accel_detect: accelerators of a node from hwloc's PCI objects.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,8 +196,8 @@ static int load_topology(hwloc_topology_t *topo, const char *xml_path)
 	}
 	if (xml_path) {
 		if (hwloc_topology_set_xml(*topo, xml_path)) {
-			dlh_error("%s: hwloc cannot use this XML topology",
-				  xml_path);
+			dlh_error("%s: hwloc cannot use this XML topology: %s",
+				  xml_path, strerror(errno));
 			goto fail;
 		}
 		/* Keep the support flags of the exporting machine instead

@@ -8,7 +8,6 @@
  * what the rest of dlhetero expects.  On error it names the file and the
  * line:column (syntax) or the entry and field (content) and returns NULL.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -75,6 +74,23 @@ static void entry_error(const struct entry_ctx *ctx, const char *field,
 			  ctx->path, ctx->index, field, why);
 }
 
+/* Character classes by hand: <ctype.h> follows the locale, and a daemon's
+ * locale must not change what the catalog accepts. */
+static bool is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 static bool is_name(const char *s)
 {
 	size_t len = strlen(s);
@@ -82,8 +98,7 @@ static bool is_name(const char *s)
 	if (len < 1 || len > CHIP_NAME_MAX)
 		return false;
 	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
-		      *s == '_' || *s == '-'))
+		if (!(is_lower(*s) || is_digit(*s) || *s == '_' || *s == '-'))
 			return false;
 	return true;
 }
@@ -94,11 +109,10 @@ static bool is_env_name(const char *s)
 
 	if (len < 1 || len > CHIP_ENV_NAME_MAX)
 		return false;
-	if (isdigit((unsigned char)*s))
+	if (is_digit(*s))
 		return false;
 	for (; *s; s++)
-		if (!(isupper((unsigned char)*s) || isdigit((unsigned char)*s) ||
-		      *s == '_'))
+		if (!(is_upper(*s) || is_digit(*s) || *s == '_'))
 			return false;
 	return true;
 }
@@ -122,7 +136,8 @@ static bool is_path(const char *s)
 	if (len < 2 || len > CHIP_PATH_MAX || s[0] != '/')
 		return false;
 	for (p = s; *p; p++)
-		if (!(isalnum((unsigned char)*p) || strchr("/._-", *p)))
+		if (!(is_lower(*p) || is_upper(*p) || is_digit(*p) ||
+		      strchr("/._-", *p)))
 			return false;
 	for (comp = s + 1; comp; comp = strchr(comp, '/')) {
 		if (*comp == '/')
@@ -159,16 +174,22 @@ static bool is_device_pattern(const char *s)
 
 static int parse_hex16(const char *s, uint16_t *out)
 {
-	unsigned long v = 0;
+	unsigned v = 0;
 	size_t i;
 
 	if (strlen(s) != 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		if (!isxdigit((unsigned char)s[i]))
+		char c = s[i];
+
+		if (is_digit(c))
+			v = v * 16 + (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (c - 'A' + 10);
+		else
 			return -1;
-		v = v * 16 + (isdigit((unsigned char)s[i]) ? s[i] - '0' :
-			      tolower((unsigned char)s[i]) - 'a' + 10);
 	}
 	*out = (uint16_t)v;
 	return 0;
@@ -209,7 +230,12 @@ static int get_string(const struct entry_ctx *ctx, json_object *entry,
 		entry_error(ctx, field, "length %d outside 1..%zu", len, max);
 		return -1;
 	}
-	if (!is_printable(s) || (check && !check(s))) {
+	if (!is_printable(s)) {
+		/* Do not echo control characters into the log. */
+		entry_error(ctx, field, "contains a non-printable character");
+		return -1;
+	}
+	if (check && !check(s)) {
 		entry_error(ctx, field, "\"%.64s\" is not %s", s, what);
 		return -1;
 	}
@@ -280,8 +306,12 @@ static int get_string_array(const struct entry_ctx *ctx, json_object *entry,
 		s = json_object_get_string(el);
 		len = json_object_get_string_len(el);
 		if (len < 1 || (size_t)len > max_len ||
-		    (size_t)len != strlen(s) || !is_printable(s) ||
-		    !check(s)) {
+		    (size_t)len != strlen(s) || !is_printable(s)) {
+			entry_error(ctx, field, "element %zu is empty, longer "
+				    "than %zu or not printable", i, max_len);
+			return -1;
+		}
+		if (!check(s)) {
 			entry_error(ctx, field,
 				    "element %zu \"%.64s\" is not %s", i, s,
 				    what);
@@ -634,7 +664,8 @@ static json_object *parse_json(const char *path, const char *buf,
 		return NULL;
 	}
 	for (i = end; i < len; i++)
-		if (!isspace((unsigned char)buf[i])) {
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
+		    buf[i] != '\n') {
 			offset_to_line(buf, i, &line, &col);
 			dlh_error("%s:%zu:%zu: text after the JSON document",
 				  path, line, col);
@@ -708,10 +739,36 @@ static struct chip_catalog *build_catalog(const char *path,
 	return cat;
 }
 
-struct chip_catalog *chip_catalog_load(const char *path)
+struct chip_catalog *chip_catalog_parse(const char *text, size_t len,
+					const char *name)
 {
 	struct chip_catalog *cat;
 	json_object *root;
+
+	if (!name)
+		name = "(chip catalog)";
+	if (!text) {
+		dlh_error("%s: no text given", name);
+		return NULL;
+	}
+	if (len > CATALOG_FILE_MAX) {
+		dlh_error("%s: chip catalog larger than %d bytes", name,
+			  CATALOG_FILE_MAX);
+		return NULL;
+	}
+	root = parse_json(name, text, len);
+	if (!root)
+		return NULL;
+	cat = build_catalog(name, root);
+	json_object_put(root);
+	if (cat)
+		dlh_debug("%s: %zu chip types", name, cat->n_types);
+	return cat;
+}
+
+struct chip_catalog *chip_catalog_load(const char *path)
+{
+	struct chip_catalog *cat;
 	size_t len;
 	char *buf;
 
@@ -722,14 +779,8 @@ struct chip_catalog *chip_catalog_load(const char *path)
 	buf = read_file(path, &len);
 	if (!buf)
 		return NULL;
-	root = parse_json(path, buf, len);
+	cat = chip_catalog_parse(buf, len, path);
 	free(buf);
-	if (!root)
-		return NULL;
-	cat = build_catalog(path, root);
-	json_object_put(root);
-	if (cat)
-		dlh_debug("%s: %zu chip types", path, cat->n_types);
 	return cat;
 }
 

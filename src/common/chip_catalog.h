@@ -54,6 +54,11 @@ const char *chip_catalog_default_path(void);
  * entry and field at fault, and returns NULL.  Never aborts.
  */
 struct chip_catalog *chip_catalog_load(const char *path);
+
+/* Same as chip_catalog_load() on @len bytes of JSON held in memory; @name
+ * stands for the file in messages and in cat->path. */
+struct chip_catalog *chip_catalog_parse(const char *text, size_t len,
+					const char *name);
 void chip_catalog_free(struct chip_catalog *cat);
 
 /* Lookups return NULL when nothing matches.  Names compare

@@ -19,6 +19,7 @@
 #ifndef DLH_CONFIG_H
 #define DLH_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define DLH_CONFIG_FILE			"dlhetero.conf"
@@ -43,6 +44,8 @@ struct dlh_config {
 	char *chip_catalog;		/* NULL: chip_catalog_default_path() */
 	char *model_catalog;		/* NULL: built-in default */
 	double default_inter_node_gbps;
+	bool autodetect_hwloc;		/* AutoDetect=hwloc: gres/accel
+					 * checks gres.conf against hwloc */
 	struct dlh_domain *domains;	/* [0] is "default" */
 	size_t n_domains;		/* >= 1 */
 	size_t n_errors;		/* lines reported and ignored */

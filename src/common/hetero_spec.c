@@ -210,6 +210,11 @@ static int parse_explicit(const char *s, size_t len,
 			set_err(err, errlen, "empty item (stray ',')");
 			return -1;
 		}
+		if (!colon && iend - p == 4 && !memcmp(p, "auto", 4)) {
+			set_err(err, errlen,
+				"auto needs a total: auto:N or auto:N:TYPE+TYPE");
+			return -1;
+		}
 		if (!colon) {
 			set_err(err, errlen,
 				"item \"%s\" has no count (want TYPE:N)", q);

@@ -134,6 +134,30 @@ struct plan {
 };
 
 /*
+ * The layer splitter, exposed for tests and other planners.  A stage's
+ * time and memory grow linearly with the layers it holds; layers
+ * [0, dense_end) are dense ([0] figures), the rest MoE ([1] figures).
+ */
+struct plan_stage_cost {
+	double t_layer[2], t_fixed;	/* seconds per micro-batch */
+	double m_layer[2], m_fixed;	/* bytes per chip */
+	double cap;			/* usable bytes per chip */
+	double compute;			/* FLOP/s of the stage (Metis rule) */
+};
+
+/*
+ * Split L layers over P ordered stages, each at least one: PLAN_BALANCED
+ * minimises the slowest stage's time within memory, PLAN_EVEN splits
+ * evenly, PLAN_METIS in proportion to compute.  Fills cnt[0..P) and
+ * returns 1, or 0 when the split does not fit memory.
+ */
+int plan_split_layers(enum plan_strategy st, const struct plan_stage_cost *c,
+		      int P, int L, int dense_end, int *cnt);
+/* Time of the slowest stage of a split. */
+double plan_split_max_time(const struct plan_stage_cost *c, int P,
+			   int dense_end, const int *cnt);
+
+/*
  * Plan.  Returns NULL and sets *err (malloc'ed, caller frees) when the
  * request is invalid or the chips cannot hold the model; the message says
  * how much memory is needed against how much there is.

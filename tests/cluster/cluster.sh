@@ -65,6 +65,16 @@ node_dev() {
 
 msg() { echo "cluster: $*" >&2; }
 
+# phase NAME: timing line into $LOG/timing.log (and stderr with DLH_CLUSTER_VERBOSE=1)
+T0=$(date +%s.%N)
+phase() {
+	local line
+	line="[$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%5.1f", b - a }')s] ${1:-} $2"
+	[ -d "$LOG" ] && echo "$line" >>"$LOG/timing.log"
+	[ "${DLH_CLUSTER_VERBOSE:-0}" = 1 ] && echo "cluster: $line" >&2
+	return 0
+}
+
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -272,6 +282,7 @@ AccountingStoragePass=socket=$SOCK
 AccountingStorageTRES=gres/accel,gres/accel:a100,gres/accel:ascend910b,gres/accel:mlu590
 AccountingStoreFlags=job_comment
 JobCompType=jobcomp/none
+MailProg=/bin/true
 GresTypes=accel
 TopologyPlugin=topology/tree
 
@@ -441,7 +452,7 @@ start_mariadb() {
 		--bind-address=127.0.0.1 --pid-file="$P/db/mariadbd.pid" \
 		--log-error="$LOG/mariadb.log" --skip-name-resolve \
 		--innodb-buffer-pool-size=128M --innodb-log-file-size=64M \
-		--innodb-lock-wait-timeout=900 --innodb-flush-log-at-trx-commit=0 \
+		--innodb-lock-wait-timeout=900 --innodb-use-native-aio=0 --innodb-flush-log-at-trx-commit=0 \
 		--max-allowed-packet=64M --skip-log-bin
 	wait_for 20 "MariaDB on $sock" mariadbd \
 		mariadb --no-defaults -S "$sock" -uroot -e 'SELECT 1' ||
@@ -499,6 +510,19 @@ wait_nodes() {
 	done
 }
 
+# slurmd -G parses slurm.conf and gres.conf (and loads gres plugins) and
+# exits: catches configuration errors before any daemon starts
+check_config() {
+	local i
+	for i in 1 5 9; do
+		if ! slurmd -G -N "n$i" >>"$LOG/config-check.out" 2>&1; then
+			msg "configuration rejected by 'slurmd -G -N n$i':"
+			cat "$LOG/config-check.out" >&2
+			exit 1
+		fi
+	done
+}
+
 config_changed() {
 	local tmp rc=1 f
 	tmp=$(mktemp -d)
@@ -534,14 +558,21 @@ do_start() {
 	setup_munge_host
 	fake_devices
 	write_config "$ETC" "$dbport"
+	check_config
 
+	phase start "config written"
 	start_munge
+	phase start "munged up"
 	start_mariadb "$dbport"
+	phase start "mariadb up"
 	start_slurmdbd
+	phase start "slurmdbd up, cluster added"
 	start_slurmctld -c || fail_start "slurmctld"
+	phase start "slurmctld up"
 	start_slurmds
 	left=$(awk -v a="$t0" -v b="$(now)" -v t="$TIMEOUT" 'BEGIN { l = int(t - (b - a)); print (l < 5 ? 5 : l) }')
 	wait_nodes nodes_idle "$left" || fail_start "nodes did not become idle"
+	phase start "nodes idle"
 	msg "cluster up under $P in $(elapsed "$t0") s"
 	echo "started in $(elapsed "$t0") s"
 }
@@ -563,11 +594,16 @@ do_stop() {
 	local slurmds=() i
 	[ -d "$PIDS" ] || { msg "nothing to stop under $P"; return 0; }
 	cancel_jobs
+	phase stop "jobs gone"
 	for i in $(seq 1 $NNODES); do slurmds+=("slurmd-n$i"); done
 	kill_names "${slurmds[@]}" slurmctld
+	phase stop "slurmd, slurmctld gone"
 	kill_names slurmdbd
+	phase stop "slurmdbd gone"
 	kill_names mariadbd
+	phase stop "mariadbd gone"
 	kill_names munged
+	phase stop "munged gone"
 	msg "stopped"
 }
 

@@ -8,6 +8,8 @@
  *   remote.c     slurmstepd (remote context): give every task its rank,
  *                communication settings and plan.
  */
+#include <stddef.h>
+
 #include <slurm/spank.h>
 
 #include "spank_dlhetero.h"

@@ -122,8 +122,9 @@ int dlh_remote_user_init(spank_t sp)
 	dlh_tcp_ifname(tcp_ifname, sizeof(tcp_ifname));
 	if (dlh_rdma_devices(NULL, rdma_devices, sizeof(rdma_devices)))
 		rdma_devices[0] = '\0';
+	job_plan_write(sp, chips, cfg);
 	dlh_config_free(cfg);
-	return job_plan_write(sp);
+	return 0;
 }
 
 int dlh_remote_task_init(spank_t sp)

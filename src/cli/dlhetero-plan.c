@@ -1,0 +1,499 @@
+/*
+ * dlhetero-plan: print the parallel plan dlhetero would use to train or
+ * serve a model on a mix of chip types.
+ *
+ *   dlhetero-plan --model llama2-70b --mode train --chips ascend910b:64,a100:64
+ *
+ * Exit status: 0 plan printed, 1 no plan (the chips cannot hold the
+ * model, unreadable catalog), 2 bad command line.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chip_catalog.h"
+#include "dlh_log.h"
+#include "model_catalog.h"
+#include "plan.h"
+#include "plan_json.h"
+#include "plan_svg.h"
+
+#define MAX_COUNT 100000
+
+struct opts {
+	const char *model, *chips, *catalog, *models, *svg;
+	enum plan_mode mode;
+	enum plan_strategy strategy;
+	int global_batch, seq_len, apn, json;
+	double inter_node, inter_domain;
+	int list_models, list_chips;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: dlhetero-plan --model NAME --chips TYPE:N[,TYPE:N...]\n"
+	      "         [--mode train|infer] [--global-batch N] [--seq-len N]\n"
+	      "         [--accel-per-node N] [--inter-node-gbps X]\n"
+	      "         [--inter-domain-gbps X] [--strategy balanced|even|metis]\n"
+	      "         [--catalog FILE] [--models FILE] [--json] [--svg FILE]\n"
+	      "       dlhetero-plan --list-models | --list-chips [--catalog FILE]\n"
+	      "TYPE:N is N accelerators of a chip type; TYPE:N@D puts them in\n"
+	      "network domain D (default 0).\n", f);
+}
+
+/* Whole-string decimal integer in [lo, hi]. */
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s || !(*s == '-' || (*s >= '0' && *s <= '9')))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_gbps(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !(v > 0) || v > 1e6)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Parse "TYPE:N[@D][,TYPE:N[@D]...]" strictly: no spaces, no empty items,
+ * counts 1..MAX_COUNT, known types only, no type listed twice in one
+ * domain.  Returns the number of groups, or -1 after printing why.
+ */
+static int parse_chips(const char *spec, const struct chip_catalog *cat,
+		       int apn, struct plan_group_req *out, int max)
+{
+	char *copy, *item, *save = NULL;
+	int n = 0, i;
+
+	if (!spec || !*spec) {
+		fprintf(stderr, "dlhetero-plan: --chips is empty\n");
+		return -1;
+	}
+	copy = strdup(spec);
+	if (!copy)
+		return -1;
+	if (spec[strlen(spec) - 1] == ',' || spec[0] == ',' ||
+	    strstr(spec, ",,")) {
+		fprintf(stderr, "dlhetero-plan: --chips '%s': empty item\n",
+			spec);
+		goto fail;
+	}
+	for (item = strtok_r(copy, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(item, ':'), *at;
+		const struct chip_type *t;
+		int count, domain = 0, a;
+
+		if (!colon) {
+			fprintf(stderr, "dlhetero-plan: --chips item '%s' is not TYPE:N\n",
+				item);
+			goto fail;
+		}
+		*colon = '\0';
+		at = strchr(colon + 1, '@');
+		if (at) {
+			*at = '\0';
+			if (parse_int(at + 1, 0, 1000, &domain)) {
+				fprintf(stderr, "dlhetero-plan: --chips item '%s': domain '%s' is not 0..1000\n",
+					item, at + 1);
+				goto fail;
+			}
+		}
+		t = chip_catalog_find(cat, item);
+		if (!t) {
+			char *names = chip_catalog_names(cat);
+
+			fprintf(stderr, "dlhetero-plan: unknown chip type '%s'; valid types: %s\n",
+				item, names ? names : "?");
+			free(names);
+			goto fail;
+		}
+		if (parse_int(colon + 1, 1, MAX_COUNT, &count)) {
+			fprintf(stderr, "dlhetero-plan: --chips %s: count '%s' is not an integer 1..%d\n",
+				item, colon + 1, MAX_COUNT);
+			goto fail;
+		}
+		for (i = 0; i < n; i++) {
+			if (out[i].chip == t && out[i].domain == domain) {
+				fprintf(stderr, "dlhetero-plan: --chips lists %s twice in domain %d\n",
+					t->name, domain);
+				goto fail;
+			}
+		}
+		if (n == max) {
+			fprintf(stderr, "dlhetero-plan: --chips: at most %d groups\n",
+				max);
+			goto fail;
+		}
+		/* A group smaller than a node is one partial node. */
+		a = count < apn ? count : apn;
+		if (count % a) {
+			fprintf(stderr, "dlhetero-plan: --chips %s:%d is not a multiple of %d accelerators per node\n",
+				t->name, count, apn);
+			goto fail;
+		}
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].chip = t;
+		out[n].accel_per_node = a;
+		out[n].nodes = count / a;
+		out[n].domain = domain;
+		n++;
+	}
+	free(copy);
+	return n;
+fail:
+	free(copy);
+	return -1;
+}
+
+static void print_mem(const struct plan_mem *m, int train)
+{
+	if (train)
+		printf("%5.1f+%5.1f+%5.1f+%5.1f/%5.1f", m->weights / 1e9,
+		       m->grads / 1e9, m->optimizer / 1e9,
+		       m->activations / 1e9, m->capacity / 1e9);
+	else
+		printf("%6.1f+%6.1f/%6.1f", m->weights / 1e9,
+		       m->kv_cache / 1e9, m->capacity / 1e9);
+}
+
+static void print_table(const struct plan *p, const char *hash)
+{
+	int train = p->mode == PLAN_TRAIN;
+	size_t i;
+
+	printf("model %s, %s, strategy %s: %d ranks on %d nodes\n", p->model,
+	       plan_mode_name(p->mode), plan_strategy_name(p->strategy),
+	       p->world_size, p->n_nodes);
+	if (train) {
+		printf("global batch %d x %d tokens, micro-batch %d, %d micro-batches per replica, recompute %s\n",
+		       p->global_batch, p->seq_len, p->micro_batch_size,
+		       p->micro_batches, recompute_name(p->recompute));
+		printf("step %.3f s (pipeline %.3f s + gradient sync %.3f s), %.0f tokens/s, MFU %.1f%%\n",
+		       p->step_time_s, p->pipeline_s, p->dp_comm_s,
+		       p->tokens_per_s, 100 * p->mfu);
+		printf("efficiency %.1f%% of the groups' standalone sum (%.0f tokens/s); even split %.1f%%, Metis-style %.1f%%\n",
+		       100 * p->efficiency, p->standalone_tokens_per_s,
+		       100 * p->even_split_efficiency,
+		       100 * p->metis_efficiency);
+		printf("\n%-12s %6s %5s %3s %3s %4s %3s %9s  %-29s %12s\n",
+		       "chip", "accel", "nodes", "tp", "pp", "dp", "ep",
+		       "layers", "mem GB w+g+o+act/cap", "alone tok/s");
+	} else {
+		printf("context %d tokens, %d concurrent sequences, %.0f tokens/s decode\n",
+		       p->seq_len, p->global_batch, p->tokens_per_s);
+		printf("\n%-12s %6s %5s %3s %3s %8s %6s %10s  %-21s %10s\n",
+		       "chip", "accel", "nodes", "tp", "pp", "replicas",
+		       "batch", "kv tokens", "mem GB w+kv/cap", "tokens/s");
+	}
+	for (i = 0; i < p->n_groups; i++) {
+		const struct plan_group *g = &p->groups[i];
+
+		if (train) {
+			char layers[24];
+
+			snprintf(layers, sizeof(layers), "%d-%d",
+				 g->first_layer, g->last_layer - 1);
+			printf("%-12s %6d %5d %3d %3d %4d %3d %9s  ", g->chip,
+			       g->accelerators, g->nodes, g->tp, g->pp, g->dp,
+			       g->ep, layers);
+			print_mem(&g->mem, 1);
+			printf(" %11.0f%s\n", g->standalone_tokens_per_s,
+			       g->standalone_memory_relaxed ? "*" : "");
+		} else {
+			printf("%-12s %6d %5d %3d %3d %8d %6d %10.0f  ",
+			       g->chip, g->accelerators, g->nodes, g->tp,
+			       g->pp, g->replicas, g->batch_per_replica,
+			       g->kv_tokens_per_replica);
+			print_mem(&g->mem, 0);
+			printf(" %10.0f\n", g->tokens_per_s);
+		}
+	}
+	if (train) {
+		printf("\n%5s %-12s %3s %9s %9s %8s\n", "stage", "chip", "tp",
+		       "layers", "ms/micro", "mem GB");
+		for (i = 0; i < p->n_stages; i++) {
+			const struct plan_stage *s = &p->stages[i];
+
+			printf("%5d %-12s %3d %4d-%-4d %9.1f %8.1f\n", s->stage,
+			       p->groups[s->group].chip, s->tp, s->first_layer,
+			       s->last_layer - 1, s->time_s * 1e3,
+			       s->mem.total / 1e9);
+		}
+		for (i = 0; i < p->n_groups; i++)
+			if (p->groups[i].standalone_memory_relaxed) {
+				printf("* this group alone cannot hold the model; its figure ignores memory\n");
+				break;
+			}
+	}
+	printf("\nplan hash %s\n", hash);
+}
+
+static int list_models(const struct model_catalog *mc)
+{
+	size_t i;
+
+	printf("%-16s %6s %6s %6s %5s %4s %7s %8s %8s  %s\n", "model",
+	       "layers", "hidden", "ffn", "heads", "kv", "vocab", "params",
+	       "active", "moe");
+	for (i = 0; i < mc->n_models; i++) {
+		const struct model_spec *m = &mc->models[i];
+		char moe[64] = "-";
+
+		if (m->experts)
+			snprintf(moe, sizeof(moe), "%d experts top-%d%s",
+				 m->experts, m->top_k,
+				 m->kv_lora_rank ? ", MLA" : "");
+		printf("%-16s %6d %6d %6d %5d %4d %7d %7.1fB %7.1fB  %s\n",
+		       m->name, m->layers, m->hidden, m->ffn, m->heads,
+		       m->kv_heads, m->vocab, cm_total_params(m) / 1e9,
+		       cm_active_params(m) / 1e9, moe);
+	}
+	return 0;
+}
+
+static int list_chips(const struct chip_catalog *cc)
+{
+	size_t i;
+
+	printf("%-12s %-10s %7s %5s %6s %6s %5s %9s\n", "chip", "vendor",
+	       "TFLOPS", "GB", "TB/s", "link", "eff", "achieved");
+	for (i = 0; i < cc->n_types; i++) {
+		const struct chip_type *t = &cc->types[i];
+
+		printf("%-12s %-10s %7.0f %5.0f %6.2f %6.0f %5.2f %9.0f\n",
+		       t->name, t->vendor ? t->vendor : "?", t->tflops_bf16,
+		       t->mem_gb, t->mem_tbps, t->link_gbps, t->efficiency,
+		       cm_chip_flops(t) / 1e12);
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { O_MODEL = 256, O_MODE, O_CHIPS, O_GB, O_SEQ, O_APN, O_INTER,
+	       O_DOMAIN, O_CAT, O_MODELS, O_JSON, O_SVG, O_LM, O_LC, O_STRAT,
+	       O_HELP };
+	static const struct option lo[] = {
+		{ "model", required_argument, NULL, O_MODEL },
+		{ "mode", required_argument, NULL, O_MODE },
+		{ "chips", required_argument, NULL, O_CHIPS },
+		{ "global-batch", required_argument, NULL, O_GB },
+		{ "seq-len", required_argument, NULL, O_SEQ },
+		{ "accel-per-node", required_argument, NULL, O_APN },
+		{ "inter-node-gbps", required_argument, NULL, O_INTER },
+		{ "inter-domain-gbps", required_argument, NULL, O_DOMAIN },
+		{ "catalog", required_argument, NULL, O_CAT },
+		{ "models", required_argument, NULL, O_MODELS },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "svg", required_argument, NULL, O_SVG },
+		{ "list-models", no_argument, NULL, O_LM },
+		{ "list-chips", no_argument, NULL, O_LC },
+		{ "strategy", required_argument, NULL, O_STRAT },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->apn = PLAN_DEFAULT_ACCEL_PER_NODE;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		const char *bad = NULL;
+
+		switch (c) {
+		case O_MODEL:
+			o->model = optarg;
+			break;
+		case O_MODE:
+			if (plan_mode_parse(optarg, &o->mode))
+				bad = "--mode must be train or infer";
+			break;
+		case O_CHIPS:
+			o->chips = optarg;
+			break;
+		case O_GB:
+			if (parse_int(optarg, 1, 10000000, &o->global_batch))
+				bad = "--global-batch must be an integer 1..10000000";
+			break;
+		case O_SEQ:
+			if (parse_int(optarg, 1, 10000000, &o->seq_len))
+				bad = "--seq-len must be an integer 1..10000000";
+			break;
+		case O_APN:
+			if (parse_int(optarg, 1, 1024, &o->apn))
+				bad = "--accel-per-node must be an integer 1..1024";
+			break;
+		case O_INTER:
+			if (parse_gbps(optarg, &o->inter_node))
+				bad = "--inter-node-gbps must be a number > 0";
+			break;
+		case O_DOMAIN:
+			if (parse_gbps(optarg, &o->inter_domain))
+				bad = "--inter-domain-gbps must be a number > 0";
+			break;
+		case O_CAT:
+			o->catalog = optarg;
+			break;
+		case O_MODELS:
+			o->models = optarg;
+			break;
+		case O_JSON:
+			o->json = 1;
+			break;
+		case O_SVG:
+			o->svg = optarg;
+			break;
+		case O_LM:
+			o->list_models = 1;
+			break;
+		case O_LC:
+			o->list_chips = 1;
+			break;
+		case O_STRAT:
+			if (!strcmp(optarg, "balanced"))
+				o->strategy = PLAN_BALANCED;
+			else if (!strcmp(optarg, "even"))
+				o->strategy = PLAN_EVEN;
+			else if (!strcmp(optarg, "metis"))
+				o->strategy = PLAN_METIS;
+			else
+				bad = "--strategy must be balanced, even or metis";
+			break;
+		case O_HELP:
+			usage(stdout);
+			exit(0);
+		default:
+			fprintf(stderr, "dlhetero-plan: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return -1;
+		}
+		if (bad) {
+			fprintf(stderr, "dlhetero-plan: %s, not '%s'\n", bad,
+				optarg);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "dlhetero-plan: unexpected argument '%s'\n",
+			argv[optind]);
+		return -1;
+	}
+	if (!o->list_models && !o->list_chips && (!o->model || !o->chips)) {
+		fprintf(stderr, "dlhetero-plan: --model and --chips are required\n");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct plan_group_req groups[PLAN_MAX_GROUPS];
+	struct chip_catalog *cc = NULL;
+	struct model_catalog *mc = NULL;
+	struct plan_request req;
+	struct plan *p = NULL;
+	struct opts o;
+	int rc = 1, n, i;
+	char *err = NULL, *json = NULL, hash[17];
+
+	if (parse_args(argc, argv, &o))
+		return 2;
+	if (o.list_chips || o.chips) {
+		cc = chip_catalog_load(o.catalog ? o.catalog :
+				       chip_catalog_default_path());
+		if (!cc)
+			goto out;
+	}
+	if (o.list_models || o.model) {
+		mc = model_catalog_load(o.models ? o.models :
+					model_catalog_default_path());
+		if (!mc)
+			goto out;
+	}
+	if (o.list_chips || o.list_models) {
+		if (o.list_chips)
+			list_chips(cc);
+		if (o.list_models)
+			list_models(mc);
+		rc = 0;
+		goto out;
+	}
+	memset(&req, 0, sizeof(req));
+	req.model = model_catalog_find(mc, o.model);
+	if (!req.model) {
+		char *names = model_catalog_names(mc);
+
+		fprintf(stderr, "dlhetero-plan: unknown model '%s'; known models: %s\n",
+			o.model, names ? names : "?");
+		free(names);
+		rc = 2;
+		goto out;
+	}
+	n = parse_chips(o.chips, cc, o.apn, groups, PLAN_MAX_GROUPS);
+	if (n < 0) {
+		rc = 2;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		groups[i].inter_node_gbps = o.inter_node;
+	req.mode = o.mode;
+	req.global_batch = o.global_batch;
+	req.seq_len = o.seq_len;
+	req.groups = groups;
+	req.n_groups = n;
+	req.inter_domain_gbps = o.inter_domain;
+	req.strategy = o.strategy;
+	p = plan_compute(&req, &err);
+	if (!p) {
+		fprintf(stderr, "dlhetero-plan: %s\n", err ? err : "no plan");
+		goto out;
+	}
+	json = plan_to_json(p);
+	if (!json) {
+		fprintf(stderr, "dlhetero-plan: out of memory\n");
+		goto out;
+	}
+	plan_json_hash_hex(json, hash);
+	if (o.svg && plan_write_svg(p, o.svg, &err)) {
+		fprintf(stderr, "dlhetero-plan: cannot write SVG: %s\n",
+			err ? err : "?");
+		goto out;
+	}
+	if (o.json)
+		printf("%s\n", json);
+	else
+		print_table(p, hash);
+	rc = 0;
+out:
+	free(err);
+	free(json);
+	plan_free(p);
+	model_catalog_free(mc);
+	chip_catalog_free(cc);
+	return rc;
+}

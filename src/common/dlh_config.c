@@ -1,0 +1,797 @@
+/*
+ * dlh_config: read dlhetero.conf (see dlh_config.h and dlhetero.conf(5)).
+ *
+ * The file is admin-written but read by slurmctld as root, so every part is
+ * bounded: lines are read into a fixed buffer, hostlists are capped, and a
+ * bad line is reported and skipped rather than trusted or fatal.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dlh_config.h"
+#include "dlh_log.h"
+
+#define HOST_NAME_MAX_LEN	255
+#define HOSTLIST_MAX_GROUPS	8	/* [..] groups in one name */
+#define DOMAIN_NAME_MAX_LEN	63
+#define GBPS_MAX		1000000.0
+#define DUP_REPORT_MAX		10	/* duplicate-node messages per file */
+
+/* ------------------------------------------------------------------ */
+/* hostlist                                                            */
+/* ------------------------------------------------------------------ */
+
+struct host_vec {
+	char **v;
+	size_t n, cap, max;
+	char *err;
+	size_t errlen;
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static bool host_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
+}
+
+static int push_host(struct host_vec *hv, const char *name, size_t len)
+{
+	char *copy;
+
+	if (hv->n == hv->max) {
+		set_err(hv->err, hv->errlen, "hostlist names more than %zu hosts",
+			hv->max);
+		return -1;
+	}
+	if (hv->n == hv->cap) {
+		size_t cap = hv->cap ? hv->cap * 2 : 16;
+		char **v = realloc(hv->v, cap * sizeof(*v));
+
+		if (!v)
+			goto oom;
+		hv->v = v;
+		hv->cap = cap;
+	}
+	copy = malloc(len + 1);
+	if (!copy)
+		goto oom;
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	hv->v[hv->n++] = copy;
+	return 0;
+oom:
+	set_err(hv->err, hv->errlen, "out of memory");
+	return -1;
+}
+
+/* Parses up to 9 decimal digits; returns digits consumed, 0 if none. */
+static size_t parse_uint(const char *s, size_t len, unsigned long *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < len && i < 10 && isdigit((unsigned char)s[i]); i++)
+		*v = *v * 10 + (unsigned long)(s[i] - '0');
+	return i > 9 ? 0 : i;
+}
+
+/*
+ * Expands term[0..len) with prefix[0..plen) already built into buf (of
+ * HOST_NAME_MAX_LEN + 1 bytes).  depth counts [..] groups seen.
+ */
+static int expand_term(struct host_vec *hv, char *buf, size_t plen,
+		       const char *term, size_t len, int depth)
+{
+	const char *open = memchr(term, '[', len), *close, *p;
+	size_t i, lit = open ? (size_t)(open - term) : len;
+
+	for (i = 0; i < lit; i++) {
+		if (!host_char(term[i])) {
+			set_err(hv->err, hv->errlen,
+				"bad character 0x%02x in host name",
+				(unsigned char)term[i]);
+			return -1;
+		}
+	}
+	if (plen + lit > HOST_NAME_MAX_LEN) {
+		set_err(hv->err, hv->errlen, "host name longer than %d",
+			HOST_NAME_MAX_LEN);
+		return -1;
+	}
+	memcpy(buf + plen, term, lit);
+	plen += lit;
+	if (!open) {
+		if (plen == 0) {
+			set_err(hv->err, hv->errlen, "empty host name");
+			return -1;
+		}
+		return push_host(hv, buf, plen);
+	}
+	if (++depth > HOSTLIST_MAX_GROUPS) {
+		set_err(hv->err, hv->errlen, "more than %d [..] groups in a name",
+			HOSTLIST_MAX_GROUPS);
+		return -1;
+	}
+	close = memchr(open, ']', term + len - open);
+	if (!close || memchr(open + 1, '[', close - open - 1)) {
+		set_err(hv->err, hv->errlen, "unbalanced '[' in hostlist");
+		return -1;
+	}
+	if (close == open + 1) {
+		set_err(hv->err, hv->errlen, "empty [] in hostlist");
+		return -1;
+	}
+	for (p = open + 1; p < close;) {
+		const char *comma = memchr(p, ',', close - p);
+		const char *rend = comma ? comma : close;
+		unsigned long lo, hi, v;
+		size_t nlo, nhi = 0, width;
+
+		nlo = parse_uint(p, rend - p, &lo);
+		hi = lo;
+		if (nlo && p + nlo < rend && p[nlo] == '-') {
+			nhi = parse_uint(p + nlo + 1, rend - p - nlo - 1, &hi);
+			if (!nhi)
+				nlo = 0;
+		}
+		if (!nlo || p + nlo + (nhi ? nhi + 1 : 0) != rend) {
+			set_err(hv->err, hv->errlen,
+				"bad range \"%.*s\" in hostlist (want N or N-M)",
+				(int)(rend - p < 20 ? rend - p : 20), p);
+			return -1;
+		}
+		if (hi < lo) {
+			set_err(hv->err, hv->errlen,
+				"bad range %lu-%lu in hostlist (end before start)",
+				lo, hi);
+			return -1;
+		}
+		if (hi - lo >= hv->max) {
+			set_err(hv->err, hv->errlen,
+				"hostlist names more than %zu hosts", hv->max);
+			return -1;
+		}
+		/* Slurm keeps the width of a zero-padded start: n[01-10]. */
+		width = (nlo > 1 && p[0] == '0') ? nlo : 0;
+		for (v = lo; v <= hi; v++) {
+			int w = snprintf(buf + plen, HOST_NAME_MAX_LEN + 1 - plen,
+					 "%0*lu", (int)width, v);
+
+			if (w < 0 || plen + w > HOST_NAME_MAX_LEN) {
+				set_err(hv->err, hv->errlen,
+					"host name longer than %d",
+					HOST_NAME_MAX_LEN);
+				return -1;
+			}
+			if (expand_term(hv, buf, plen + w, close + 1,
+					term + len - close - 1, depth))
+				return -1;
+		}
+		p = comma ? comma + 1 : close;
+		if (comma && p == close) {
+			set_err(hv->err, hv->errlen, "empty range in hostlist");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void dlh_hostlist_free(char **hosts, size_t n_hosts)
+{
+	size_t i;
+
+	if (!hosts)
+		return;
+	for (i = 0; i < n_hosts; i++)
+		free(hosts[i]);
+	free(hosts);
+}
+
+int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
+			size_t *n_hosts, char *err, size_t errlen)
+{
+	struct host_vec hv = {
+		.max = max_hosts ? max_hosts : DLH_HOSTLIST_MAX_HOSTS,
+		.err = err, .errlen = errlen,
+	};
+	char buf[HOST_NAME_MAX_LEN + 1];
+	const char *p, *end;
+	size_t len;
+
+	if (hosts)
+		*hosts = NULL;
+	if (n_hosts)
+		*n_hosts = 0;
+	if (err && errlen)
+		err[0] = '\0';
+	if (!expr || !hosts || !n_hosts) {
+		set_err(err, errlen, "no hostlist");
+		return -1;
+	}
+	len = strnlen(expr, DLH_CONFIG_MAX_LINE + 1);
+	if (len == 0 || len > DLH_CONFIG_MAX_LINE) {
+		set_err(err, errlen, len ? "hostlist too long" : "empty hostlist");
+		return -1;
+	}
+	end = expr + len;
+	for (p = expr; p < end;) {
+		const char *q;
+		int in_bracket = 0;
+
+		/* The term ends at the first ',' outside brackets. */
+		for (q = p; q < end; q++) {
+			if (*q == '[') {
+				if (in_bracket++)
+					break;
+			} else if (*q == ']') {
+				if (!in_bracket--)
+					break;
+			} else if (*q == ',' && !in_bracket) {
+				break;
+			}
+		}
+		if (q < end && *q != ',') {
+			set_err(err, errlen, "unbalanced brackets in hostlist");
+			goto fail;
+		}
+		if (in_bracket) {
+			set_err(err, errlen, "unbalanced '[' in hostlist");
+			goto fail;
+		}
+		if (q == p) {
+			set_err(err, errlen, "empty host name in hostlist");
+			goto fail;
+		}
+		if (expand_term(&hv, buf, 0, p, q - p, 0))
+			goto fail;
+		if (q < end && q + 1 == end) {
+			set_err(err, errlen, "trailing ',' in hostlist");
+			goto fail;
+		}
+		p = q + 1;
+	}
+	*hosts = hv.v;
+	*n_hosts = hv.n;
+	return 0;
+fail:
+	dlh_hostlist_free(hv.v, hv.n);
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* config file                                                         */
+/* ------------------------------------------------------------------ */
+
+int dlh_config_default_path(char *buf, size_t len)
+{
+	const char *conf = getenv("SLURM_CONF");
+	const char *slash;
+	size_t dirlen;
+	int n;
+
+	if (!conf || !*conf)
+		conf = "/etc/slurm/slurm.conf";
+	slash = strrchr(conf, '/');
+	if (!slash)
+		n = snprintf(buf, len, "%s", DLH_CONFIG_FILE);
+	else {
+		dirlen = slash == conf ? 1 : (size_t)(slash - conf);
+		if (dirlen > INT_MAX)
+			return -1;
+		n = snprintf(buf, len, "%.*s%s%s", (int)dirlen, conf,
+			     dirlen == 1 && *conf == '/' ? "" : "/",
+			     DLH_CONFIG_FILE);
+	}
+	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+}
+
+struct loader {
+	struct dlh_config *cfg;
+	const char *file;	/* basename, for messages */
+	unsigned long line;
+	bool oom;
+	/* node map being built: name, domain, line */
+	struct pending_node {
+		char *name;
+		size_t domain;
+		unsigned long line;
+	} *nodes;
+	size_t n_nodes, cap_nodes;
+};
+
+static void line_error(struct loader *ld, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void line_error(struct loader *ld, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dlh_error("%s:%lu: %s; line ignored", ld->file, ld->line, msg);
+	ld->cfg->n_errors++;
+}
+
+/* Shown part of a value in messages: printable and short. */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; s[i] && o + 4 < len; i++) {
+		if (i == 40) {
+			snprintf(buf + o, len - o, "...");
+			return buf;
+		}
+		buf[o++] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Positive finite GB/s figure, digits and at most one '.'. */
+static int parse_gbps(const char *s, double *out)
+{
+	size_t i, dots = 0, digits = 0;
+	char *end;
+	double v;
+
+	for (i = 0; s[i]; i++) {
+		if (s[i] == '.')
+			dots++;
+		else if (isdigit((unsigned char)s[i]))
+			digits++;
+		else
+			return -1;
+	}
+	if (!digits || dots > 1 || i > 32)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v <= 0.0 || v > GBPS_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int set_path(struct loader *ld, char **slot, const char *key,
+		    const char *val)
+{
+	char sbuf[64];
+	size_t i;
+
+	if (*slot) {
+		line_error(ld, "%s given twice (keeping the first)", key);
+		return -1;
+	}
+	if (val[0] != '/') {
+		line_error(ld, "%s=%s is not an absolute path", key,
+			   shown(val, sbuf, sizeof(sbuf)));
+		return -1;
+	}
+	for (i = 0; val[i]; i++) {
+		if (!isprint((unsigned char)val[i])) {
+			line_error(ld, "%s has a non-printable character",
+				   key);
+			return -1;
+		}
+	}
+	*slot = strdup(val);
+	if (!*slot)
+		ld->oom = true;
+	return 0;
+}
+
+static bool domain_name_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!host_char(s[i]) || i >= DOMAIN_NAME_MAX_LEN)
+			return false;
+	return i > 0;
+}
+
+static void parse_domain(struct loader *ld, char **key, char **val,
+			 size_t n_tok)
+{
+	struct dlh_config *cfg = ld->cfg;
+	const char *name = NULL, *nodes = NULL;
+	double gbps = 0.0;
+	char err[256], sbuf[64], **hosts = NULL;
+	struct dlh_domain *doms;
+	size_t i, n_hosts = 0, dom;
+
+	for (i = 0; i < n_tok; i++) {
+		if (!strcasecmp(key[i], "Domain") && !name) {
+			name = val[i];
+		} else if (!strcasecmp(key[i], "Nodes") && !nodes) {
+			nodes = val[i];
+		} else if (!strcasecmp(key[i], "InterDomainGBps") &&
+			   gbps == 0.0) {
+			if (parse_gbps(val[i], &gbps)) {
+				line_error(ld, "bad InterDomainGBps \"%s\" (want a number in (0, %g])",
+					   shown(val[i], sbuf, sizeof(sbuf)),
+					   GBPS_MAX);
+				return;
+			}
+		} else {
+			line_error(ld, "unexpected or repeated key \"%s\" on a Domain line",
+				   shown(key[i], sbuf, sizeof(sbuf)));
+			return;
+		}
+	}
+	if (!domain_name_ok(name)) {
+		line_error(ld, "bad domain name \"%s\" (want [A-Za-z0-9._-]{1,%d})",
+			   shown(name, sbuf, sizeof(sbuf)),
+			   DOMAIN_NAME_MAX_LEN);
+		return;
+	}
+	if (!strcasecmp(name, "default")) {
+		line_error(ld, "domain name \"default\" is reserved for nodes no Domain line names");
+		return;
+	}
+	for (i = 0; i < cfg->n_domains; i++) {
+		if (!strcasecmp(cfg->domains[i].name, name)) {
+			line_error(ld, "domain %s defined twice", name);
+			return;
+		}
+	}
+	if (!nodes) {
+		line_error(ld, "Domain=%s has no Nodes=", name);
+		return;
+	}
+	if (cfg->n_domains > DLH_CONFIG_MAX_DOMAINS) {
+		line_error(ld, "more than %d domains", DLH_CONFIG_MAX_DOMAINS);
+		return;
+	}
+	if (dlh_hostlist_expand(nodes, 0, &hosts, &n_hosts, err,
+				sizeof(err))) {
+		line_error(ld, "Nodes=%s: %s",
+			   shown(nodes, sbuf, sizeof(sbuf)), err);
+		return;
+	}
+	if (ld->n_nodes + n_hosts > DLH_CONFIG_MAX_NODES) {
+		line_error(ld, "more than %d nodes in Domain lines",
+			   DLH_CONFIG_MAX_NODES);
+		dlh_hostlist_free(hosts, n_hosts);
+		return;
+	}
+	doms = realloc(cfg->domains, (cfg->n_domains + 1) * sizeof(*doms));
+	if (!doms)
+		goto oom;
+	cfg->domains = doms;
+	if (ld->n_nodes + n_hosts > ld->cap_nodes) {
+		size_t cap = ld->cap_nodes ? ld->cap_nodes : 64;
+		struct pending_node *pn;
+
+		while (cap < ld->n_nodes + n_hosts)
+			cap *= 2;
+		pn = realloc(ld->nodes, cap * sizeof(*pn));
+		if (!pn)
+			goto oom;
+		ld->nodes = pn;
+		ld->cap_nodes = cap;
+	}
+	dom = cfg->n_domains;
+	doms[dom].name = strdup(name);
+	if (!doms[dom].name)
+		goto oom;
+	doms[dom].inter_domain_gbps = gbps;
+	doms[dom].n_nodes = n_hosts;
+	cfg->n_domains++;
+	for (i = 0; i < n_hosts; i++) {
+		/* the node map takes over the names */
+		ld->nodes[ld->n_nodes].name = hosts[i];
+		ld->nodes[ld->n_nodes].domain = dom;
+		ld->nodes[ld->n_nodes].line = ld->line;
+		ld->n_nodes++;
+	}
+	free(hosts);
+	return;
+oom:
+	dlh_hostlist_free(hosts, n_hosts);
+	ld->oom = true;
+}
+
+#define MAX_TOKENS 16
+
+static void parse_line(struct loader *ld, char *s)
+{
+	struct dlh_config *cfg = ld->cfg;
+	char *key[MAX_TOKENS], *val[MAX_TOKENS], sbuf[64];
+	size_t n = 0;
+	char *hash = strchr(s, '#');
+
+	if (hash)
+		*hash = '\0';
+	for (;;) {
+		char *eq;
+
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		if (n == MAX_TOKENS) {
+			line_error(ld, "more than %d Key=Value items",
+				   MAX_TOKENS);
+			return;
+		}
+		key[n] = s;
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+		if (*s)
+			*s++ = '\0';
+		eq = strchr(key[n], '=');
+		if (!eq || eq == key[n] || !eq[1]) {
+			line_error(ld, "\"%s\" is not Key=Value",
+				   shown(key[n], sbuf, sizeof(sbuf)));
+			return;
+		}
+		*eq = '\0';
+		val[n++] = eq + 1;
+	}
+	if (!n)
+		return;
+	if (!strcasecmp(key[0], "Domain")) {
+		parse_domain(ld, key, val, n);
+		return;
+	}
+	if (n > 1) {
+		line_error(ld, "unexpected \"%s\" after %s=",
+			   shown(key[1], sbuf, sizeof(sbuf)), key[0]);
+		return;
+	}
+	if (!strcasecmp(key[0], "ChipCatalog")) {
+		set_path(ld, &cfg->chip_catalog, "ChipCatalog", val[0]);
+	} else if (!strcasecmp(key[0], "ModelCatalog")) {
+		set_path(ld, &cfg->model_catalog, "ModelCatalog", val[0]);
+	} else if (!strcasecmp(key[0], "AutoDetect")) {
+		/* gres.conf's AutoDetect= values are fixed in Slurm core */
+		if (!strcasecmp(val[0], "hwloc"))
+			cfg->autodetect_hwloc = true;
+		else if (!strcasecmp(val[0], "off"))
+			cfg->autodetect_hwloc = false;
+		else
+			line_error(ld, "bad AutoDetect \"%s\" (want hwloc or off)",
+				   shown(val[0], sbuf, sizeof(sbuf)));
+	} else if (!strcasecmp(key[0], "DefaultInterNodeGBps")) {
+		double v;
+
+		if (parse_gbps(val[0], &v))
+			line_error(ld, "bad DefaultInterNodeGBps \"%s\" (want a number in (0, %g])",
+				   shown(val[0], sbuf, sizeof(sbuf)),
+				   GBPS_MAX);
+		else
+			cfg->default_inter_node_gbps = v;
+	} else if (!strcasecmp(key[0], "AutoDetect")) {
+		/* Slurm's gres.conf spelling: AutoDetect=hwloc|off|none. */
+		if (!strcasecmp(val[0], "hwloc"))
+			cfg->autodetect_hwloc = true;
+		else if (!strcasecmp(val[0], "off") ||
+			 !strcasecmp(val[0], "none"))
+			cfg->autodetect_hwloc = false;
+		else
+			line_error(ld, "bad AutoDetect \"%s\" (want hwloc or off)",
+				   shown(val[0], sbuf, sizeof(sbuf)));
+	} else {
+		line_error(ld, "unknown key \"%s\"",
+			   shown(key[0], sbuf, sizeof(sbuf)));
+	}
+}
+
+/*
+ * Reads one line into buf (DLH_CONFIG_MAX_LINE + 1 bytes).  Returns 0 at
+ * EOF, 1 for a good line, 2 for an over-long line, 3 for a NUL byte; the
+ * rest of a bad line is consumed so the next call starts a fresh line.
+ */
+static int read_line(FILE *f, char *buf)
+{
+	size_t n = 0;
+	int c, rc = 1;
+	bool any = false;
+
+	while ((c = fgetc(f)) != EOF) {
+		any = true;
+		if (c == '\n')
+			break;
+		if (c == '\0')
+			rc = 3;
+		else if (n == DLH_CONFIG_MAX_LINE && rc == 1)
+			rc = 2;
+		else if (n < DLH_CONFIG_MAX_LINE)
+			buf[n++] = (char)c;
+	}
+	if (!any)
+		return 0;
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return rc;
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending_node *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->domain < y->domain ? -1 : x->domain > y->domain;
+}
+
+/* Sorts the node map and keeps the first domain of a repeated node. */
+static void build_node_map(struct loader *ld)
+{
+	struct dlh_config *cfg = ld->cfg;
+	size_t i, dups = 0;
+
+	qsort(ld->nodes, ld->n_nodes, sizeof(*ld->nodes), cmp_pending);
+	cfg->nodes = calloc(ld->n_nodes ? ld->n_nodes : 1,
+			    sizeof(*cfg->nodes));
+	if (!cfg->nodes) {
+		ld->oom = true;
+		return;
+	}
+	for (i = 0; i < ld->n_nodes; i++) {
+		struct pending_node *p = &ld->nodes[i];
+
+		if (cfg->n_nodes &&
+		    !strcmp(cfg->nodes[cfg->n_nodes - 1].name, p->name)) {
+			size_t first = cfg->nodes[cfg->n_nodes - 1].domain;
+
+			if (dups++ < DUP_REPORT_MAX)
+				dlh_error("%s:%lu: node %s is already in domain %s; keeping it there",
+					  ld->file, p->line, p->name,
+					  cfg->domains[first].name);
+			free(p->name);
+			continue;
+		}
+		cfg->nodes[cfg->n_nodes].name = p->name;
+		cfg->nodes[cfg->n_nodes].domain = p->domain;
+		cfg->n_nodes++;
+	}
+	if (dups > DUP_REPORT_MAX)
+		dlh_error("%s: %zu more nodes named in two domains",
+			  ld->file, dups - DUP_REPORT_MAX);
+	if (dups)
+		cfg->n_errors++;
+	free(ld->nodes);
+	ld->nodes = NULL;
+	ld->n_nodes = 0;
+}
+
+struct dlh_config *dlh_config_load(const char *path)
+{
+	char defpath[PATH_MAX];
+	struct loader ld = { 0 };
+	struct dlh_config *cfg;
+	const char *slash;
+	char *buf = NULL;
+	FILE *f;
+	int rc;
+
+	if (!path) {
+		if (dlh_config_default_path(defpath, sizeof(defpath))) {
+			dlh_error("dlhetero.conf: $SLURM_CONF is too long; using defaults");
+			defpath[0] = '\0';
+		}
+		path = defpath;
+	}
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return NULL;
+	ld.cfg = cfg;
+	cfg->default_inter_node_gbps = DLH_CONFIG_DEFAULT_INTER_NODE_GBPS;
+	cfg->path = strdup(path);
+	cfg->domains = calloc(1, sizeof(*cfg->domains));
+	if (!cfg->path || !cfg->domains)
+		goto oom;
+	cfg->domains[0].name = strdup("default");
+	if (!cfg->domains[0].name)
+		goto oom;
+	cfg->n_domains = 1;
+	slash = strrchr(path, '/');
+	ld.file = slash ? slash + 1 : path;
+
+	f = *path ? fopen(path, "r") : NULL;
+	if (!f) {
+		if (*path && errno != ENOENT)
+			dlh_error("%s: cannot read: %s; using defaults", path,
+				  strerror(errno));
+		else
+			dlh_debug("%s: not found; using defaults", path);
+		goto done;
+	}
+	buf = malloc(DLH_CONFIG_MAX_LINE + 1);
+	if (!buf) {
+		fclose(f);
+		goto oom;
+	}
+	while (!ld.oom && (rc = read_line(f, buf)) != 0) {
+		ld.line++;
+		if (rc == 2)
+			line_error(&ld, "line longer than %d characters",
+				   DLH_CONFIG_MAX_LINE);
+		else if (rc == 3)
+			line_error(&ld, "NUL byte in line");
+		else
+			parse_line(&ld, buf);
+	}
+	if (ferror(f))
+		dlh_error("%s: read error after line %lu", path, ld.line);
+	fclose(f);
+	free(buf);
+done:
+	if (!ld.oom)
+		build_node_map(&ld);
+	if (ld.oom)
+		goto oom;
+	return cfg;
+oom:
+	dlh_error("dlhetero.conf: out of memory");
+	while (ld.n_nodes)
+		free(ld.nodes[--ld.n_nodes].name);
+	free(ld.nodes);
+	dlh_config_free(cfg);
+	return NULL;
+}
+
+static int cmp_node_key(const void *key, const void *elem)
+{
+	const struct dlh_node_domain *nd = elem;
+
+	return strcmp(key, nd->name);
+}
+
+size_t dlh_config_domain_of(const struct dlh_config *cfg,
+			    const char *nodename)
+{
+	const struct dlh_node_domain *nd;
+
+	if (!cfg || !nodename || !cfg->n_nodes)
+		return 0;
+	nd = bsearch(nodename, cfg->nodes, cfg->n_nodes, sizeof(*cfg->nodes),
+		     cmp_node_key);
+	return nd ? nd->domain : 0;
+}
+
+void dlh_config_free(struct dlh_config *cfg)
+{
+	size_t i;
+
+	if (!cfg)
+		return;
+	for (i = 0; i < cfg->n_nodes; i++)
+		free(cfg->nodes[i].name);
+	free(cfg->nodes);
+	for (i = 0; i < cfg->n_domains; i++)
+		free(cfg->domains[i].name);
+	free(cfg->domains);
+	free(cfg->chip_catalog);
+	free(cfg->model_catalog);
+	free(cfg->path);
+	free(cfg);
+}

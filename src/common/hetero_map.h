@@ -1,0 +1,54 @@
+/*
+ * hetero_map: where a --dl-hetero job's accelerators are, node by node.
+ *
+ * The select plugin writes it into the job's spank environment as
+ * DL_HETERO_MAP=n1:a100:8,n2:a100:8,n5:ascend910b:8 (node order of the
+ * job), and the SPANK plugin reads it back on every node to build the plan.
+ * It travels through the user's environment, so parsing is strict.
+ * No Slurm dependency.
+ */
+#ifndef DLH_HETERO_MAP_H
+#define DLH_HETERO_MAP_H
+
+#include <stddef.h>
+
+#include "chip_catalog.h"
+#include "model_catalog.h"
+
+#define HETERO_MAP_MAX_NODES	65536
+#define HETERO_MAP_NAME_LEN	64
+
+struct hetero_node {
+	char name[HETERO_MAP_NAME_LEN];
+	char type[32];
+	unsigned count;		/* accelerators of the job on the node */
+};
+
+/* Returns 0 with a malloc'd array, or -1 with a message in err. */
+int hetero_map_parse(const char *s, struct hetero_node **nodes, size_t *n,
+		     char *err, size_t errlen);
+
+/* malloc'd "name:type:count,..." */
+char *hetero_map_format(const struct hetero_node *nodes, size_t n);
+
+struct hetero_plan_opts {
+	const char *model;	/* NULL: HETERO_PLAN_DEFAULT_MODEL */
+	const char *mode;	/* NULL: "train" */
+	int global_batch, seq_len;	/* 0: the planner's defaults */
+	double inter_node_gbps;	/* 0: the planner's default */
+};
+
+#define HETERO_PLAN_DEFAULT_MODEL "llama2-7b"
+
+/*
+ * The plan of a job as the JSON written to DL_PLAN: the planner's plan,
+ * with ranks numbered in the job's node order and local device order
+ * (what Slurm's block distribution and torchrun give), each rank naming
+ * its node.  Returns a malloc'd string, or NULL with *err (malloc'd).
+ */
+char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
+		       const struct chip_catalog *chips,
+		       const struct model_catalog *models,
+		       const struct hetero_plan_opts *opts, char **err);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * placement: choose the nodes and accelerators for a --dl-hetero request.
+ *
+ * Pure computation: the select plugin turns slurmctld's node records into
+ * struct placement_node, calls placement_place(), and narrows cons_tres's
+ * candidate node bitmap to the answer.  No Slurm dependency, no globals,
+ * no I/O except dlh_debug().
+ *
+ * Objective (see doc/placement.md for the algorithm).  Satisfy every
+ * per-type count exactly (a node gives at most its usable free accelerators,
+ * of its own chip type; a node may be taken partially), then minimise, in
+ * this order:
+ *   (1) domain_links: distinct domains used - 1;
+ *   (2) span_level: the lowest switch level l (0 = leaf) at which all chosen
+ *       nodes hang below one switch (switch_path[l] equal and >= 0); 0 for
+ *       a single node; PLACEMENT_LEVELS (4) if there is no common switch;
+ *   (3) leaves: distinct leaf switches used (a node without a leaf switch
+ *       counts as a leaf of its own);
+ *   (4) frag_delta: how much the placement changes the number of partly
+ *       used nodes (0 < free < total).  Per chosen node: +1 if it was
+ *       wholly free and is left partly used, -1 if it was partly used and
+ *       all its free accelerators are taken, 0 otherwise.  So taking a
+ *       node's whole free set beats splitting it, and filling an already
+ *       partly busy node beats consuming a whole free one;
+ *   (5) weight: sum of the Slurm weights of the chosen nodes;
+ *   (6) ties: lower positions in (switch path, node index) order first,
+ *       which also keeps each chip type on neighbouring nodes.
+ * The search is exact for (1)-(5) unless its work limit runs out on very
+ * large candidate sets; result->exact says which.
+ */
+#ifndef DLH_PLACEMENT_H
+#define DLH_PLACEMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hetero_spec.h"
+
+#define PLACEMENT_MAX_TYPES	HETERO_SPEC_MAX_TYPES
+#define PLACEMENT_TYPE_LEN	HETERO_SPEC_TYPE_LEN
+#define PLACEMENT_LEVELS	4	/* switch levels from the leaf up */
+#define PLACEMENT_MAX_ACCEL	65536	/* per node; more is clamped */
+#define PLACEMENT_DEFAULT_WORK	4000000	/* work units, about 2-4 ms */
+
+struct placement_node {
+	const char *name;
+	int index;		/* caller's node index (node_record index) */
+	const char *chip_type;	/* gres Type; NULL: not an accelerator node */
+	uint32_t free_accel;	/* idle accelerators now */
+	uint32_t total_accel;	/* configured accelerators */
+	uint32_t free_cores;	/* idle cores (see cores_per_accel) */
+	int domain;		/* dlh_config_domain_of() */
+	int leaf_switch;	/* -1: not in the topology */
+	int switch_path[PLACEMENT_LEVELS];	/* [0] = leaf, upward; -1 above
+						 * the top */
+	int n_levels;		/* valid entries in switch_path */
+	uint32_t weight;	/* Slurm node weight, lower preferred */
+};
+
+/* What placement costs, in objective order. */
+struct placement_cost {
+	unsigned domain_links;		/* (1) */
+	unsigned span_level;		/* (2) 0..PLACEMENT_LEVELS */
+	unsigned leaves;		/* (3) */
+	int frag_delta;			/* (4) */
+	uint64_t weight;		/* (5) */
+	unsigned n_nodes;		/* information only */
+	unsigned n_types;		/* types with a count > 0 */
+};
+
+/* A mix of accelerators: what an auto request is resolved to. */
+struct placement_mix {
+	size_t n;
+	const char *type[PLACEMENT_MAX_TYPES];
+	uint32_t count[PLACEMENT_MAX_TYPES];
+};
+
+/*
+ * Throughput of a candidate mix as placed with cost (higher is better), for
+ * auto requests.  Must not keep the pointers.
+ */
+typedef double (*placement_score_fn)(void *arg,
+				     const struct placement_mix *mix,
+				     const struct placement_cost *cost);
+
+struct placement_request {
+	bool is_auto;
+	/* Explicit: the types and counts (count >= 1, each type once).
+	 * Auto: the allowed types (n_types == 0: any), counts unused. */
+	size_t n_types;
+	const char *type[PLACEMENT_MAX_TYPES];
+	uint32_t count[PLACEMENT_MAX_TYPES];
+	uint32_t total;			/* auto: accelerators in all */
+	/* Cores needed per accelerator taken; 0: do not look at free_cores.
+	 * A node then gives min(free_accel, free_cores / cores_per_accel). */
+	uint32_t cores_per_accel;
+	/* Auto only: candidate mixes are scored with this and the highest
+	 * wins (ties: objective).  NULL: the best placement by the objective,
+	 * then fewer types. */
+	placement_score_fn score;
+	void *score_arg;
+	uint64_t work_limit;		/* 0: PLACEMENT_DEFAULT_WORK */
+};
+
+struct placement_pick {
+	size_t node;		/* position in the nodes[] given */
+	int index;		/* nodes[node].index */
+	size_t type;		/* into placement_result.type[] */
+	uint32_t count;		/* accelerators taken there, >= 1 */
+};
+
+struct placement_result {
+	size_t n_types;
+	char type[PLACEMENT_MAX_TYPES][PLACEMENT_TYPE_LEN];
+	uint32_t per_type[PLACEMENT_MAX_TYPES];
+	/* Grouped by type (request order), each type's nodes in (switch
+	 * path, node index) order: neighbouring pipeline stages. */
+	struct placement_pick *picks;
+	size_t n_picks;
+	struct placement_cost cost;
+	bool exact;		/* proven optimal for (1)-(5) */
+	double score;		/* auto with a score callback: its value */
+};
+
+enum placement_status {
+	PLACEMENT_INVALID = -1,	/* bad request or arguments */
+	PLACEMENT_OK = 0,
+	PLACEMENT_NOT_NOW = 1,	/* enough accelerators exist, not free now */
+	PLACEMENT_NEVER = 2,	/* not enough even when all are free */
+};
+
+/* Fills req from a parsed SPEC; req points into spec. Returns 0 or -1. */
+int placement_request_from_spec(const struct hetero_spec *spec,
+				struct placement_request *req);
+
+/*
+ * Places req on nodes[0..n_nodes).  Returns PLACEMENT_OK with *res filled
+ * (free with placement_result_free()), or another status with *res empty;
+ * placement_explain() then says why.
+ */
+int placement_place(const struct placement_node *nodes, size_t n_nodes,
+		    const struct placement_request *req,
+		    struct placement_result *res);
+
+void placement_result_free(struct placement_result *res);
+
+/*
+ * One line on whether req can be placed: PLACEMENT_OK ("fits"),
+ * PLACEMENT_NOT_NOW ("needs a100:16, only 8 free in partition"),
+ * PLACEMENT_NEVER ("never: cluster has only 8 a100 in total") or
+ * PLACEMENT_INVALID.  NEVER wins over NOT_NOW.
+ */
+int placement_explain(const struct placement_node *nodes, size_t n_nodes,
+		      const struct placement_request *req,
+		      char *buf, size_t len);
+
+/*
+ * The objective's value for any selection: picks[i].node indexes nodes[]
+ * (type is ignored).  Returns 0, or -1 if a pick is out of range, repeats a
+ * node, or takes more than the node's usable free accelerators (with
+ * cores_per_accel as in a request; 0: ignore cores).
+ */
+int placement_evaluate(const struct placement_node *nodes, size_t n_nodes,
+		       const struct placement_pick *picks, size_t n_picks,
+		       uint32_t cores_per_accel,
+		       struct placement_cost *cost);
+
+/* <0, 0, >0 as a is better than, as good as, worse than b for (1)-(5). */
+int placement_cost_cmp(const struct placement_cost *a,
+		       const struct placement_cost *b);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * select/cons_tres_dlhetero, --dl-hetero jobs: adapt slurmctld's nodes and
+ * switch tree to the core library's placement, and its answer back to a
+ * node bitmap for cons_tres.
+ *
+ * The job asks cons_tres for an untyped per-job count of "accel" gres
+ * (job_submit/dlhetero set it).  Restricted to the placed nodes, which
+ * hold exactly the requested accelerators of each type, that untyped count
+ * can only be met by the requested mix, so cons_tres allocates it, enforces
+ * it and accounts it per type like any gres.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "src/common/slurm_xlator.h"
+#include "src/common/bitstring.h"
+#include "src/common/gres.h"
+#include "src/common/hostlist.h"
+#include "src/common/list.h"
+#include "src/common/node_conf.h"
+#include "src/common/select.h"
+#include "src/common/slurm_topology.h"
+#include "src/common/xmalloc.h"
+#include "src/common/xstring.h"
+
+#include "ctld_nodes.h"
+#include "dlh_config.h"
+#include "dlh_log.h"
+#include "hetero_map.h"
+#include "hetero_spec.h"
+#include "hetero_select.h"
+#include "placement.h"
+
+#define PLUGIN "select/cons_tres_dlhetero"
+
+static struct dlh_config *cfg;
+
+static void log_sink(enum dlh_log_level level, const char *msg)
+{
+	if (level == DLH_LOG_ERROR)
+		error("%s: %s", PLUGIN, msg);
+	else if (level == DLH_LOG_INFO)
+		info("%s: %s", PLUGIN, msg);
+	else
+		debug("%s: %s", PLUGIN, msg);
+}
+
+void hetero_select_init(void)
+{
+	dlh_log_set_sink(log_sink);
+	dlh_config_free(cfg);
+	cfg = dlh_config_load(NULL);
+}
+
+void hetero_select_fini(void)
+{
+	dlh_config_free(cfg);
+	cfg = NULL;
+}
+
+void hetero_select_reconfigure(void)
+{
+	hetero_select_init();
+}
+
+static const char *job_spec(job_record_t *job_ptr)
+{
+	return ctld_spank_env(job_ptr->spank_job_env,
+			      job_ptr->spank_job_env_size, "DL_HETERO");
+}
+
+bool hetero_select_is_hetero_job(job_record_t *job_ptr)
+{
+	return job_spec(job_ptr) != NULL;
+}
+
+/* Switch path of every node, from topology/tree's switch table. */
+static void fill_switch_paths(struct placement_node *pn, size_t n)
+{
+	size_t k;
+	int s, lvl, sw;
+
+	for (k = 0; k < n; k++) {
+		pn[k].leaf_switch = -1;
+		pn[k].n_levels = 0;
+		for (lvl = 0; lvl < PLACEMENT_LEVELS; lvl++)
+			pn[k].switch_path[lvl] = -1;
+	}
+	if (!switch_record_table)
+		return;
+	for (s = 0; s < switch_record_cnt; s++) {
+		if (switch_record_table[s].level != 0)
+			continue;
+		for (k = 0; k < n; k++) {
+			if (!bit_test(switch_record_table[s].node_bitmap,
+				      pn[k].index))
+				continue;
+			pn[k].leaf_switch = s;
+			for (sw = s, lvl = 0; lvl < PLACEMENT_LEVELS; lvl++) {
+				pn[k].switch_path[lvl] = sw;
+				pn[k].n_levels = lvl + 1;
+				if (switch_record_table[sw].level >=
+				    switch_levels ||
+				    switch_record_table[sw].parent ==
+				    (uint16_t) sw ||
+				    switch_record_table[sw].parent >=
+				    switch_record_cnt)
+					break;
+				sw = switch_record_table[sw].parent;
+			}
+		}
+	}
+}
+
+/*
+ * The candidate nodes that have accelerators.  In the test-only and
+ * will-run modes every accelerator counts as free: the question there is
+ * whether and where the job could ever run, not whether it can run now.
+ */
+static struct placement_node *collect_nodes(bitstr_t *bitmap, bool all_free,
+					     size_t *count)
+{
+	struct placement_node *pn;
+	node_record_t *node_ptr;
+	const char *type;
+	uint64_t total, alloc;
+	size_t n = 0;
+	int i;
+
+	pn = xcalloc(bit_set_count(bitmap) + 1, sizeof(*pn));
+	for (i = 0; (node_ptr = next_node(&i)); i++) {
+		if (!bit_test(bitmap, node_ptr->index) ||
+		    !ctld_node_accel(node_ptr, &type, &total, &alloc))
+			continue;
+		pn[n].name = node_ptr->name;
+		pn[n].index = node_ptr->index;
+		pn[n].chip_type = type;
+		pn[n].total_accel = total;
+		pn[n].free_accel = all_free ? total :
+			(alloc < total ? total - alloc : 0);
+		pn[n].domain = cfg ? dlh_config_domain_of(cfg, node_ptr->name)
+			: 0;
+		pn[n].weight = node_ptr->sched_weight;
+		n++;
+	}
+	fill_switch_paths(pn, n);
+	*count = n;
+	return pn;
+}
+
+/* Accelerators of the job on each of its nodes, after allocation. */
+static uint64_t alloc_on_node(job_record_t *job_ptr, int node_offset)
+{
+	gres_state_t *gs;
+	gres_job_state_t *js;
+	ListIterator it;
+	uint64_t cnt = 0;
+
+	if (!job_ptr->gres_list_alloc)
+		return 0;
+	it = list_iterator_create(job_ptr->gres_list_alloc);
+	while ((gs = list_next(it))) {
+		js = gs->gres_data;
+		if (xstrcmp(gs->gres_name, "accel") || !js ||
+		    !js->gres_cnt_node_alloc ||
+		    node_offset >= (int) js->node_cnt)
+			continue;
+		cnt += js->gres_cnt_node_alloc[node_offset];
+	}
+	list_iterator_destroy(it);
+	return cnt;
+}
+
+/*
+ * Write the node -> chip map into the job: DL_HETERO_MAP in its spank
+ * environment (for the SPANK plugin on every node) and a one-line summary
+ * in the admin comment (shown by scontrol and sacct).
+ */
+static void record_map(job_record_t *job_ptr)
+{
+	struct hetero_node *hn;
+	node_record_t *node_ptr;
+	const char *type;
+	uint64_t total, alloc;
+	size_t n = 0, t;
+	int i, off = 0;
+	char *map, *summary = NULL, *hosts;
+	hostlist_t hl;
+
+	if (!job_ptr->node_bitmap)
+		return;
+	hn = xcalloc(bit_set_count(job_ptr->node_bitmap) + 1, sizeof(*hn));
+	for (i = 0; (node_ptr = next_node(&i)); i++) {
+		if (!bit_test(job_ptr->node_bitmap, node_ptr->index))
+			continue;
+		if (ctld_node_accel(node_ptr, &type, &total, &alloc)) {
+			strlcpy(hn[n].name, node_ptr->name,
+				sizeof(hn[n].name));
+			strlcpy(hn[n].type, type, sizeof(hn[n].type));
+			hn[n].count = alloc_on_node(job_ptr, off);
+			if (hn[n].count)
+				n++;
+		}
+		off++;
+	}
+	map = hetero_map_format(hn, n);
+	if (map)
+		ctld_spank_env_set(&job_ptr->spank_job_env,
+				   &job_ptr->spank_job_env_size,
+				   "DL_HETERO_MAP", map);
+	/* summary: "dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])" */
+	for (t = 0; t < n; t++) {
+		size_t j;
+		unsigned sum = 0;
+
+		for (j = 0; j < t; j++)
+			if (!strcmp(hn[j].type, hn[t].type))
+				break;
+		if (j < t)
+			continue;
+		hl = hostlist_create(NULL);
+		for (j = t; j < n; j++) {
+			if (strcmp(hn[j].type, hn[t].type))
+				continue;
+			sum += hn[j].count;
+			hostlist_push_host(hl, hn[j].name);
+		}
+		hosts = hostlist_ranged_string_xmalloc(hl);
+		xstrfmtcat(summary, "%s%s:%u(%s)", summary ? " " : "dlhetero ",
+			   hn[t].type, sum, hosts);
+		xfree(hosts);
+		hostlist_destroy(hl);
+	}
+	if (summary) {
+		xfree(job_ptr->admin_comment);
+		job_ptr->admin_comment = summary;
+	}
+	info("%s: %pJ placed: %s", PLUGIN, job_ptr, map ? map : "?");
+	free(map);
+	xfree(hn);
+}
+
+int hetero_select_job_test(struct hetero_job_test *t)
+{
+	job_record_t *job_ptr = t->job_ptr;
+	struct hetero_spec spec;
+	struct placement_request req;
+	struct placement_result res;
+	struct placement_node *pn;
+	size_t n, k;
+	bool run_now = (t->mode == SELECT_MODE_RUN_NOW);
+	char err[256];
+	int rc;
+	uint32_t picked;
+
+	if (hetero_spec_parse(job_spec(job_ptr), &spec, err, sizeof(err)) ||
+	    placement_request_from_spec(&spec, &req)) {
+		error("%s: %pJ: bad DL_HETERO: %s", PLUGIN, job_ptr, err);
+		return SLURM_ERROR;
+	}
+	pn = collect_nodes(t->node_bitmap, !run_now, &n);
+	memset(&res, 0, sizeof(res));
+	rc = placement_place(pn, n, &req, &res);
+	if (rc != PLACEMENT_OK) {
+		placement_explain(pn, n, &req, err, sizeof(err));
+		debug("%s: %pJ: %s", PLUGIN, job_ptr, err);
+		if (run_now) {
+			xfree(job_ptr->state_desc);
+			job_ptr->state_desc = xstrdup_printf("dlhetero: %s",
+							     err);
+		}
+		xfree(pn);
+		return SLURM_ERROR;
+	}
+	bit_clear_all(t->node_bitmap);
+	for (k = 0; k < res.n_picks; k++)
+		bit_set(t->node_bitmap, res.picks[k].index);
+	picked = bit_set_count(t->node_bitmap);
+	debug("%s: %pJ: placed on %u nodes (leaves %u, span level %u, "
+	      "domain links %u)", PLUGIN, job_ptr, picked, res.cost.leaves,
+	      res.cost.span_level, res.cost.domain_links);
+	placement_result_free(&res);
+	xfree(pn);
+
+	rc = t->cons_tres_job_test(job_ptr, t->node_bitmap, picked, picked,
+				   picked, t->mode, t->preemptee_candidates,
+				   t->preemptee_job_list, t->exc_core_bitmap);
+	if (rc == SLURM_SUCCESS && run_now)
+		record_map(job_ptr);
+	return rc;
+}

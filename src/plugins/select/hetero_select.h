@@ -1,0 +1,42 @@
+/* The --dl-hetero part of select/cons_tres_dlhetero (slurmctld only). */
+#ifndef DLH_HETERO_SELECT_H
+#define DLH_HETERO_SELECT_H
+
+#include <stdbool.h>
+
+#include "src/slurmctld/slurmctld.h"
+
+typedef int (*cons_tres_job_test_fn)(job_record_t *job_ptr,
+				     bitstr_t *bitmap, uint32_t min_nodes,
+				     uint32_t max_nodes, uint32_t req_nodes,
+				     uint16_t mode, List preemptee_candidates,
+				     List *preemptee_job_list,
+				     bitstr_t *exc_core_bitmap);
+
+/* select_p_job_test's arguments, and cons_tres's own job_test. */
+struct hetero_job_test {
+	job_record_t *job_ptr;
+	bitstr_t *node_bitmap;
+	uint32_t min_nodes, max_nodes, req_nodes;
+	uint16_t mode;
+	List preemptee_candidates;
+	List *preemptee_job_list;
+	bitstr_t *exc_core_bitmap;
+	cons_tres_job_test_fn cons_tres_job_test;
+};
+
+void hetero_select_init(void);
+void hetero_select_fini(void);
+void hetero_select_reconfigure(void);
+
+/* The job was submitted with --dl-hetero. */
+bool hetero_select_is_hetero_job(job_record_t *job_ptr);
+
+/*
+ * Place the job with the core library, narrow the candidate nodes to the
+ * placement and let cons_tres allocate there.  After a successful
+ * allocation, record the node -> chip map in the job.
+ */
+int hetero_select_job_test(struct hetero_job_test *t);
+
+#endif

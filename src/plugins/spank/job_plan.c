@@ -1,0 +1,186 @@
+/*
+ * The plan of a --dl-hetero step: computed on every node from the same
+ * inputs (the job's node -> chip map and the options), so every task of the
+ * job sees the same plan without any communication, and written as JSON to
+ * a file of the job's user.
+ *
+ * This runs as the job's user (user_init), so the file can only be
+ * written where the user may write.  The directory is /tmp/dlhetero-<uid>,
+ * created 0700 and checked to be a real directory of this user, so that
+ * another user cannot plant a symlink there; the file is written under a
+ * temporary name with O_EXCL|O_NOFOLLOW and renamed into place, so
+ * several steps (or several slurmd on one host) never see half a file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "spank_dlhetero.h"
+#include "dlh_paths.h"
+#include "hetero_map.h"
+#include "job_plan.h"
+#include "model_catalog.h"
+#include "plan_json.h"
+
+#define ENV_MAX 65536
+
+static char plan_path[512];
+static char plan_hash[17];
+static char plan_error[1024];
+
+/* A job variable set through spank_job_control_setenv() on submission. */
+static int job_var(spank_t sp, const char *name, char *buf, size_t len)
+{
+	char full[128];
+
+	snprintf(full, sizeof(full), "SLURM_SPANK_%s", name);
+	if (spank_getenv(sp, full, buf, len) == ESPANK_SUCCESS ||
+	    spank_getenv(sp, name, buf, len) == ESPANK_SUCCESS)
+		return 0;
+	return -1;
+}
+
+static int job_int(spank_t sp, const char *opt, const char *name)
+{
+	char buf[32];
+	long v;
+	char *end;
+
+	if (opt)
+		snprintf(buf, sizeof(buf), "%s", opt);
+	else if (job_var(sp, name, buf, sizeof(buf)))
+		return 0;
+	v = strtol(buf, &end, 10);
+	return (*end || v < 1 || v > (1 << 24)) ? 0 : (int) v;
+}
+
+static int private_dir(uid_t uid, char *dir, size_t len)
+{
+	struct stat st;
+
+	snprintf(dir, len, "/tmp/dlhetero-%u", (unsigned) uid);
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -1;
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != uid ||
+	    (st.st_mode & 077)) {
+		snprintf(plan_error, sizeof(plan_error),
+			 "%s is not a private directory of uid %u", dir,
+			 (unsigned) uid);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_file(const char *dir, const char *name, const char *text)
+{
+	char tmp[512];
+	size_t len = strlen(text), off = 0;
+	ssize_t w;
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld", dir, name, (long) getpid());
+	snprintf(plan_path, sizeof(plan_path), "%s/%s", dir, name);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		w = write(fd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += w;
+	}
+	if (close(fd) || off < len || rename(tmp, plan_path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int job_plan_write(spank_t sp, const struct chip_catalog *chips,
+		   const struct dlh_config *cfg)
+{
+	struct hetero_plan_opts opts = { 0 };
+	struct hetero_node *nodes = NULL;
+	struct model_catalog *models = NULL;
+	char *map = malloc(ENV_MAX), model[128], mode[16], err[256];
+	char dir[128], name[64], *json = NULL, *msg = NULL;
+	uint32_t job_id, step_id;
+	uid_t uid;
+	size_t n;
+
+	plan_path[0] = plan_hash[0] = plan_error[0] = '\0';
+	if (!map || job_var(sp, "DL_HETERO_MAP", map, ENV_MAX)) {
+		snprintf(plan_error, sizeof(plan_error),
+			 "no DL_HETERO_MAP in the job (was it placed by "
+			 "select/cons_tres_dlhetero?)");
+		goto out;
+	}
+	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err))) {
+		snprintf(plan_error, sizeof(plan_error), "%s", err);
+		goto out;
+	}
+	opts.model = dlh_opts.model;
+	if (!opts.model && !job_var(sp, "DL_MODEL", model, sizeof(model)))
+		opts.model = model;
+	opts.mode = dlh_opts.mode;
+	if (!opts.mode && !job_var(sp, "DL_MODE", mode, sizeof(mode)))
+		opts.mode = mode;
+	opts.global_batch = job_int(sp, dlh_opts.global_batch,
+				    "DL_GLOBAL_BATCH");
+	opts.seq_len = job_int(sp, dlh_opts.seq_len, "DL_SEQ_LEN");
+	opts.inter_node_gbps = cfg ? cfg->default_inter_node_gbps : 0;
+	models = model_catalog_load(dlh_config_model_catalog(cfg));
+	if (!chips || !models) {
+		snprintf(plan_error, sizeof(plan_error),
+			 "cannot read the chip or model catalog");
+		goto out;
+	}
+	json = hetero_plan_json(nodes, n, chips, models, &opts, &msg);
+	if (!json) {
+		snprintf(plan_error, sizeof(plan_error), "%s",
+			 msg ? msg : "planning failed");
+		goto out;
+	}
+	if (spank_get_item(sp, S_JOB_UID, &uid) ||
+	    spank_get_item(sp, S_JOB_ID, &job_id) ||
+	    spank_get_item(sp, S_JOB_STEPID, &step_id) ||
+	    private_dir(uid, dir, sizeof(dir)))
+		goto out;
+	snprintf(name, sizeof(name), "plan-%u.%u.json", job_id, step_id);
+	if (write_file(dir, name, json)) {
+		snprintf(plan_error, sizeof(plan_error),
+			 "cannot write %s/%s: %s", dir, name,
+			 strerror(errno));
+		plan_path[0] = '\0';
+		goto out;
+	}
+	plan_json_hash_hex(json, plan_hash);
+out:
+	if (plan_error[0])
+		slurm_error("dlhetero: no plan: %s", plan_error);
+	free(msg);
+	free(json);
+	free(nodes);
+	free(map);
+	model_catalog_free(models);
+	return 0;	/* a missing plan never stops the job */
+}
+
+int job_plan_setenv(spank_t sp)
+{
+	if (plan_path[0] && plan_hash[0]) {
+		spank_setenv(sp, "DL_PLAN", plan_path, 1);
+		spank_setenv(sp, "DL_PLAN_HASH", plan_hash, 1);
+	} else if (plan_error[0]) {
+		spank_setenv(sp, "DL_PLAN_ERROR", plan_error, 1);
+	}
+	return 0;
+}
