@@ -27,10 +27,10 @@ void accel_env_free(char **env);
 
 /*
  * Names of every visible-devices variable that other vendors of @cat use and
- * @type does not, without duplicates, so that a caller can unset them (a
- * CUDA_VISIBLE_DEVICES inherited by an Ascend task is harmless; a
- * HIP_VISIBLE_DEVICES inherited by a Hygon task is not, and MetaX and
- * Iluvatar read CUDA_VISIBLE_DEVICES themselves, so it stays).  Returns a
+ * @type does not, without duplicates, so that a caller can unset them: an
+ * inherited ROCR_VISIBLE_DEVICES would filter a Hygon task's devices a
+ * second time.  MetaX and Iluvatar read CUDA_VISIBLE_DEVICES themselves, so
+ * for them it is not foreign.  @type NULL: every variable.  Returns a
  * malloc'd NULL-terminated array whose strings point into @cat: free the
  * array only, with free().  NULL when out of memory.
  */

@@ -102,7 +102,8 @@ struct solver {
 
 	/* scratch */
 	size_t *pos;		/* node positions for one knapsack */
-	struct fw *dp;		/* need + 1 */
+	struct fw *dp, *dp2;	/* knapsack rows, dp_len each */
+	uint32_t *dq;		/* sliding-window indexes, dp_len */
 	uint32_t dp_len;
 	bool oom;
 	bool have_best;
@@ -282,28 +283,27 @@ static int greedy_select(struct solver *sv, const size_t *pos, size_t n,
 
 /*
  * Best (4),(5) for taking exactly c accelerators from the nodes at pos[]
- * (all of one type).  Exact multiple-choice knapsack over the amount taken
- * on each node; nodes are added last to first and ties prefer taking more,
- * so earlier nodes (lower switch path and index) win ties.  take, when
- * given, receives the amount per node.  Returns 0, or -1 if infeasible.
+ * (all of one type): an exact knapsack over the amount taken on each node.
+ * A node has only two costs, "all its free accelerators" and "some of
+ * them", so each node is one pass over the sums with a sliding-window
+ * minimum for the "some" amounts: O(c) per node.  Nodes are added last
+ * to first and ties prefer taking more, so earlier nodes (lower switch
+ * path and index) win ties.  take, when given, receives the amount per
+ * node.  Returns 0, or -1 if infeasible.
  */
 static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 			uint32_t c, uint32_t *take, struct fw *out)
 {
-	uint64_t cells = 0, usum = 0;
-	uint32_t *choice = NULL;
-	struct fw *dp = sv->dp;
+	uint64_t usum = 0, cells;
+	uint32_t *choice = NULL, *dq = sv->dq, s;
+	struct fw *old = sv->dp, *cur = sv->dp2, *tmp;
 	size_t i;
-	uint32_t s;
 
-	for (i = 0; i < n; i++) {
-		uint32_t u = sv->pool[pos[i]].use;
-
-		usum += u;
-		cells += (uint64_t)(c + 1) * ((u < c ? u : c) + 1);
-	}
+	for (i = 0; i < n; i++)
+		usum += sv->pool[pos[i]].use;
 	if (usum < c)
 		return -1;
+	cells = (uint64_t)(c + 1) * (n + 1);
 	if (cells > DP_MAX_CELLS || c >= sv->dp_len)
 		return greedy_select(sv, pos, n, c, take, out);
 	*sv->work += cells;
@@ -315,42 +315,63 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 			return -1;
 		}
 	}
-	dp[0] = (struct fw){ 0, 0 };
+	old[0] = (struct fw){ 0, 0 };
 	for (s = 1; s <= c; s++)
-		dp[s] = FW_INF;
+		old[s] = FW_INF;
 	for (i = n; i-- > 0;) {
 		const struct pnode *p = &sv->pool[pos[i]];
 		uint32_t u = p->use < c ? p->use : c;
+		bool fullable = p->use == p->free && p->free <= c;
+		/* largest partial amount */
+		uint32_t pmax = p->use == p->free ?
+				(u < p->free ? u : p->free - 1) : u;
 		struct fw full = take_cost(p, p->free);
 		struct fw part = { full.frag + 1, p->weight };
+		size_t head = 0, tail = 0;
 
-		/* In place, high sums first: dp[s - a] is still the old row. */
-		for (s = c + 1; s-- > 0;) {
-			uint32_t a, amax = u < s ? u : s, best_a = 0;
-			struct fw best = dp[s];
+		if (p->use != p->free)
+			part.frag = take_cost(p, 1).frag;
+		for (s = 0; s <= c; s++) {
+			struct fw best = old[s], v;
+			uint32_t best_a = 0;
 
-			for (a = amax; a >= 1; a--) {
-				struct fw v = dp[s - a];
-
-				if (v.frag == INT64_MAX)
-					continue;
-				v = fw_add(v, a == p->free ? full : part);
-				if (fw_cmp(v, best) < 0 ||
-				    (best_a == 0 && !fw_cmp(v, best))) {
+			/* window of old sums s-pmax .. s-1, min at head */
+			if (s >= 1 && old[s - 1].frag != INT64_MAX) {
+				while (tail > head &&
+				       fw_cmp(old[dq[tail - 1]], old[s - 1]) > 0)
+					tail--;
+				dq[tail++] = s - 1;
+			}
+			while (tail > head && dq[head] + pmax < s)
+				head++;
+			if (tail > head) {
+				v = fw_add(old[dq[head]], part);
+				if (fw_cmp(v, best) <= 0) {
 					best = v;
-					best_a = a;
+					best_a = s - dq[head];
 				}
 			}
-			dp[s] = best;
+			if (fullable && s >= p->free &&
+			    old[s - p->free].frag != INT64_MAX) {
+				v = fw_add(old[s - p->free], full);
+				if (fw_cmp(v, best) <= 0) {
+					best = v;
+					best_a = p->free;
+				}
+			}
+			cur[s] = best;
 			if (choice)
 				choice[i * (size_t)(c + 1) + s] = best_a;
 		}
+		tmp = old;
+		old = cur;
+		cur = tmp;
 	}
-	if (dp[c].frag == INT64_MAX) {
+	if (old[c].frag == INT64_MAX) {
 		free(choice);
 		return -1;
 	}
-	*out = dp[c];
+	*out = old[c];
 	if (take) {
 		s = c;
 		for (i = 0; i < n; i++) {
@@ -879,8 +900,10 @@ static void solve_domains(struct place_ctx *pc, const struct pnode *pool,
 			maxneed = need[t];
 	sv.dp_len = maxneed + 1;
 	sv.dp = malloc(sv.dp_len * sizeof(*sv.dp));
+	sv.dp2 = malloc(sv.dp_len * sizeof(*sv.dp2));
+	sv.dq = malloc(sv.dp_len * sizeof(*sv.dq));
 	sv.pos = malloc((n + 1) * sizeof(*sv.pos));
-	if (!sub || !sv.dp || !sv.pos) {
+	if (!sub || !sv.dp || !sv.dp2 || !sv.dq || !sv.pos) {
 		pc->oom = true;
 		goto out;
 	}
@@ -919,6 +942,8 @@ static void solve_domains(struct place_ctx *pc, const struct pnode *pool,
 out:
 	cand_free(&c);
 	free(sv.pos);
+	free(sv.dq);
+	free(sv.dp2);
 	free(sv.dp);
 	free(sub);
 }
@@ -1491,6 +1516,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	uint32_t need[MAXT] = { 0 };
 	struct cand best = { 0 };
 	struct pnode *pool = NULL;
+	uint64_t have[MAXT] = { 0 }, all = 0;
 	int *doms = NULL;
 	double score = 0.0;
 	size_t nt, n = 0, nd = 0, i;
@@ -1498,11 +1524,8 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 
 	if (res)
 		memset(res, 0, sizeof(*res));
-	if (!res)
+	if (!res || !request_ok(req) || (!nodes && n_nodes))
 		return PLACEMENT_INVALID;
-	rc = placement_explain(nodes, n_nodes, req, NULL, 0);
-	if (rc != PLACEMENT_OK)
-		return rc;
 	pc.cpa = req->cores_per_accel;
 	pc.limit = req->work_limit ? req->work_limit : PLACEMENT_DEFAULT_WORK;
 	nt = result_types(nodes, n_nodes, req, types);
@@ -1531,7 +1554,18 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		};
 		node_path(p, pool[n].path);
 		doms[nd++] = p->domain;
+		have[t] += use;
 		n++;
+	}
+	/* Short of accelerators: say why (not now or never). */
+	for (i = 0; i < nt; i++)
+		all += have[i];
+	for (i = 0; i < nt && !req->is_auto; i++)
+		if (have[i] < need[i])
+			all = 0;
+	if (all < (req->is_auto ? req->total : 1)) {
+		rc = placement_explain(nodes, n_nodes, req, NULL, 0);
+		goto out;
 	}
 	/* Dense domain ranks, for per-domain arrays. */
 	qsort(doms, nd, sizeof(*doms), cmp_int);
@@ -1544,7 +1578,11 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 
 		pool[i].dom = (int)(d - doms);
 	}
-	qsort(pool, n, sizeof(*pool), cmp_pnode);
+	/* Node order often follows the switches already: skip the sort. */
+	for (i = 1; i < n && cmp_pnode(&pool[i - 1], &pool[i]) <= 0; i++)
+		;
+	if (i < n)
+		qsort(pool, n, sizeof(*pool), cmp_pnode);
 
 	if (req->is_auto)
 		place_auto(&pc, pool, n, req, types, nt, &best, &score);

@@ -1,0 +1,17 @@
+# Unit tests of the core pieces the plugins share (cmocka, TAP output).
+if HAVE_CMOCKA
+CORE_UNIT_TESTS = tests/unit/test_hetero_map tests/unit/test_accel_devices \
+	tests/unit/test_rendezvous
+check_PROGRAMS += $(CORE_UNIT_TESTS)
+TESTS += $(CORE_UNIT_TESTS)
+tests_unit_test_hetero_map_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	$(JSONC_CFLAGS)
+tests_unit_test_hetero_map_LDADD = src/common/libdlhetero_core.la \
+	$(CMOCKA_LIBS) $(JSONC_LIBS)
+tests_unit_test_accel_devices_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_accel_devices_LDADD = src/common/libdlhetero_core.la \
+	$(CMOCKA_LIBS)
+tests_unit_test_rendezvous_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_rendezvous_LDADD = src/common/libdlhetero_core.la \
+	$(CMOCKA_LIBS)
+endif

@@ -1,0 +1,209 @@
+/*
+ * Unit tests of hetero_map: the node -> chip map that travels from
+ * slurmctld to every node through the user's environment, and the job's
+ * plan built from it (ranks in job order, every rank named once).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "chip_catalog.h"
+#include "dlh_log.h"
+#include "hetero_map.h"
+#include "model_catalog.h"
+
+static struct chip_catalog *chips;
+static struct model_catalog *models;
+
+static void quiet_sink(enum dlh_log_level level, const char *msg)
+{
+}
+
+static int setup(void **state)
+{
+	const char *srcdir = getenv("DLH_SRCDIR");
+	char path[4096];
+
+	dlh_log_set_sink(quiet_sink);
+	snprintf(path, sizeof(path), "%s/data/chips.json",
+		 srcdir ? srcdir : ".");
+	chips = chip_catalog_load(path);
+	snprintf(path, sizeof(path), "%s/data/models.json",
+		 srcdir ? srcdir : ".");
+	models = model_catalog_load(path);
+	return chips && models ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	chip_catalog_free(chips);
+	model_catalog_free(models);
+	dlh_log_set_sink(NULL);
+	return 0;
+}
+
+static void parse_good(void **state)
+{
+	struct hetero_node *v;
+	size_t n;
+	char err[128];
+	char *s;
+
+	assert_int_equal(hetero_map_parse("n1:a100:8,n5:ascend910b:4", &v,
+					  &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].name, "n1");
+	assert_string_equal(v[1].type, "ascend910b");
+	assert_int_equal(v[1].count, 4);
+	s = hetero_map_format(v, n);
+	assert_string_equal(s, "n1:a100:8,n5:ascend910b:4");
+	free(s);
+	free(v);
+}
+
+static void parse_hostile(void **state)
+{
+	static const char *bad[] = {
+		"", ":", "n1", "n1:a100", "n1:a100:", "n1:a100:0",
+		"n1:a100:-1", "n1:a100:8,", ",n1:a100:8", "n1:a100:8x",
+		"n1:a100:99999999999999999999", "n1:a100:4097",
+		"n/1:a100:8", "n1:a1 00:8", "n1:a100:8,,n2:a100:8",
+		"../../etc:a100:8", "n1:$(id):8", "n1::8",
+		"n1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:8",
+		"n1:a100:8;n2:a100:8", "n1:a100:\n8",
+	};
+	struct hetero_node *v;
+	size_t n, i;
+	char err[128];
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (hetero_map_parse(bad[i], &v, &n, err, sizeof(err)) != -1)
+			fail_msg("accepted \"%s\"", bad[i]);
+		assert_null(v);
+		assert_true(strlen(err) > 0);
+	}
+	assert_int_equal(hetero_map_parse(NULL, &v, &n, err, sizeof(err)),
+			 -1);
+}
+
+/* A long name fills the field exactly; one more character is refused. */
+static void parse_name_bound(void **state)
+{
+	char s[200], name[HETERO_MAP_NAME_LEN + 1];
+	struct hetero_node *v;
+	size_t n;
+
+	memset(name, 'x', sizeof(name));
+	name[HETERO_MAP_NAME_LEN - 1] = '\0';
+	snprintf(s, sizeof(s), "%s:a100:1", name);
+	assert_int_equal(hetero_map_parse(s, &v, &n, NULL, 0), 0);
+	free(v);
+	name[HETERO_MAP_NAME_LEN - 1] = 'x';
+	name[HETERO_MAP_NAME_LEN] = '\0';
+	snprintf(s, sizeof(s), "%s:a100:1", name);
+	assert_int_equal(hetero_map_parse(s, &v, &n, NULL, 0), -1);
+}
+
+/*
+ * Types interleaved in job order (n1 a100, n5 ascend, n9 a100): rank r of
+ * the plan must sit on the node that Slurm's block distribution gives rank
+ * r, with the chip of that node.
+ */
+static void plan_ranks_follow_job_order(void **state)
+{
+	struct hetero_node *v;
+	size_t n, i;
+	struct hetero_plan_opts opts = { .model = "llama2-7b" };
+	char *err = NULL, *json;
+	json_object *o, *ranks, *r, *f;
+	static const char *want_node[] = { "n1", "n5", "n9" };
+	static const char *want_chip[] = { "a100", "ascend910b", "a100" };
+
+	assert_int_equal(hetero_map_parse("n1:a100:8,n5:ascend910b:8,"
+					  "n9:a100:8", &v, &n, NULL, 0), 0);
+	json = hetero_plan_json(v, n, chips, models, &opts, &err);
+	if (!json)
+		fail_msg("no plan: %s", err);
+	o = json_tokener_parse(json);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "ranks", &ranks));
+	assert_int_equal(json_object_array_length(ranks), 24);
+	for (i = 0; i < 24; i++) {
+		r = json_object_array_get_idx(ranks, i);
+		assert_true(json_object_object_get_ex(r, "rank", &f));
+		assert_int_equal(json_object_get_int(f), i);
+		assert_true(json_object_object_get_ex(r, "node_name", &f));
+		assert_string_equal(json_object_get_string(f),
+				    want_node[i / 8]);
+		assert_true(json_object_object_get_ex(r, "chip", &f));
+		assert_string_equal(json_object_get_string(f),
+				    want_chip[i / 8]);
+		assert_true(json_object_object_get_ex(r, "local_rank", &f));
+		assert_int_equal(json_object_get_int(f), i % 8);
+	}
+	json_object_put(o);
+	free(json);
+	free(v);
+}
+
+static void plan_same_inputs_same_text(void **state)
+{
+	struct hetero_node *v;
+	size_t n;
+	struct hetero_plan_opts opts = { .model = "llama2-70b" };
+	char *err = NULL, *a, *b;
+
+	assert_int_equal(hetero_map_parse("n1:a100:8,n2:a100:8,"
+					  "n5:ascend910b:8,n6:ascend910b:8",
+					  &v, &n, NULL, 0), 0);
+	a = hetero_plan_json(v, n, chips, models, &opts, &err);
+	b = hetero_plan_json(v, n, chips, models, &opts, &err);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	free(v);
+}
+
+static void plan_errors(void **state)
+{
+	struct hetero_node *v;
+	size_t n;
+	struct hetero_plan_opts opts = { .model = "no-such-model" };
+	char *err = NULL;
+
+	assert_int_equal(hetero_map_parse("n1:a100:8", &v, &n, NULL, 0), 0);
+	assert_null(hetero_plan_json(v, n, chips, models, &opts, &err));
+	assert_non_null(strstr(err, "no-such-model"));
+	free(err);
+	err = NULL;
+	strcpy(v[0].type, "nochip");
+	opts.model = NULL;
+	assert_null(hetero_plan_json(v, n, chips, models, &opts, &err));
+	assert_non_null(strstr(err, "nochip"));
+	free(err);
+	free(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_good),
+		cmocka_unit_test(parse_hostile),
+		cmocka_unit_test(parse_name_bound),
+		cmocka_unit_test(plan_ranks_follow_job_order),
+		cmocka_unit_test(plan_same_inputs_same_text),
+		cmocka_unit_test(plan_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

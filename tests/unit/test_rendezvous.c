@@ -1,0 +1,73 @@
+/* Unit tests of rendezvous: MASTER_PORT and the network the ranks use. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rendezvous.h"
+
+static void port_in_range_and_stable(void **state)
+{
+	uint32_t job, step;
+	uint16_t p;
+
+	for (job = 1; job < 2000; job++) {
+		for (step = 0; step < 4; step++) {
+			p = dlh_master_port(job, step);
+			assert_true(p >= DLH_PORT_BASE);
+			assert_true(p < DLH_PORT_BASE + DLH_PORT_SPAN);
+			assert_int_equal(p, dlh_master_port(job, step));
+		}
+	}
+}
+
+/* Consecutive jobs (the common case on one node) rarely collide. */
+static void ports_spread(void **state)
+{
+	int seen[DLH_PORT_SPAN] = { 0 }, same = 0;
+	uint32_t job;
+
+	for (job = 1000; job < 1100; job++)
+		same += seen[dlh_master_port(job, 0) - DLH_PORT_BASE]++ > 0;
+	assert_true(same < 5);
+	assert_int_not_equal(dlh_master_port(7, 0), dlh_master_port(7, 1));
+}
+
+static void tcp_ifname_set(void **state)
+{
+	char buf[64];
+
+	assert_int_equal(dlh_tcp_ifname(buf, sizeof(buf)), 0);
+	assert_true(strlen(buf) > 0);
+}
+
+/* The real H200 machine has no RDMA NIC; the XML must load. */
+static void rdma_from_fixture(void **state)
+{
+	const char *srcdir = getenv("DLH_SRCDIR");
+	char path[4096], buf[256];
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/hwloc/h200-vm.xml",
+		 srcdir ? srcdir : ".");
+	assert_int_equal(dlh_rdma_devices(path, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(dlh_rdma_devices("/nonexistent.xml", buf,
+					  sizeof(buf)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(port_in_range_and_stable),
+		cmocka_unit_test(ports_spread),
+		cmocka_unit_test(tcp_ifname_set),
+		cmocka_unit_test(rdma_from_fixture),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
