@@ -568,6 +568,8 @@ static void parse_line(struct loader *ld, char *s)
 		set_path(ld, &cfg->chip_catalog, "ChipCatalog", val[0]);
 	} else if (!strcasecmp(key[0], "ModelCatalog")) {
 		set_path(ld, &cfg->model_catalog, "ModelCatalog", val[0]);
+	} else if (!strcasecmp(key[0], "StateDir")) {
+		set_path(ld, &cfg->state_dir, "StateDir", val[0]);
 	} else if (!strcasecmp(key[0], "AutoDetect")) {
 		/* gres.conf's AutoDetect= values are fixed in Slurm core */
 		if (!strcasecmp(val[0], "hwloc"))
@@ -792,6 +794,7 @@ void dlh_config_free(struct dlh_config *cfg)
 	free(cfg->domains);
 	free(cfg->chip_catalog);
 	free(cfg->model_catalog);
+	free(cfg->state_dir);
 	free(cfg->path);
 	free(cfg);
 }

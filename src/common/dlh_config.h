@@ -28,6 +28,8 @@
 #define DLH_CONFIG_MAX_DOMAINS		256
 #define DLH_CONFIG_MAX_NODES		1000000	/* over all Domain lines */
 #define DLH_CONFIG_DEFAULT_INTER_NODE_GBPS 25.0
+/* Root-owned run-time files (each job's node -> chip map). */
+#define DLH_DEFAULT_STATE_DIR		"/run/dlhetero"
 
 /*
  * Domain 0 is the implicit "default" domain: every node that no Domain line
@@ -44,6 +46,7 @@ struct dlh_config {
 	char *chip_catalog;		/* NULL: chip_catalog_default_path() */
 	char *model_catalog;		/* NULL: built-in default */
 	double default_inter_node_gbps;
+	char *state_dir;		/* NULL: DLH_DEFAULT_STATE_DIR */
 	bool autodetect_hwloc;		/* AutoDetect=hwloc: gres/accel
 					 * checks gres.conf against hwloc */
 	struct dlh_domain *domains;	/* [0] is "default" */

@@ -291,7 +291,7 @@ int hetero_spec_parse(const char *s, struct hetero_spec *out,
 		if (type_char(c) || (c >= 'A' && c <= 'Z') || c == ':' ||
 		    c == ',' || c == '+')
 			continue;
-		if (c > 0x20 && c < 0x7f)
+		if (c >= 0x20 && c < 0x7f)
 			set_err(err, errlen,
 				"unexpected character '%c' at position %zu",
 				c, i + 1);

@@ -102,7 +102,7 @@ struct solver {
 
 	/* scratch */
 	size_t *pos;		/* node positions for one knapsack */
-	struct fw *dp, *dp2;	/* knapsack rows, dp_len each */
+	uint64_t *dp, *dp2;	/* knapsack rows, dp_len each */
 	uint32_t *dq;		/* sliding-window indexes, dp_len */
 	uint32_t dp_len;
 	bool oom;
@@ -284,27 +284,35 @@ static int greedy_select(struct solver *sv, const size_t *pos, size_t n,
 /*
  * Best (4),(5) for taking exactly c accelerators from the nodes at pos[]
  * (all of one type): an exact knapsack over the amount taken on each node.
- * A node has only two costs, "all its free accelerators" and "some of
- * them", so each node is one pass over the sums with a sliding-window
- * minimum for the "some" amounts: O(c) per node.  Nodes are added last
- * to first and ties prefer taking more, so earlier nodes (lower switch
- * path and index) win ties.  take, when given, receives the amount per
- * node.  Returns 0, or -1 if infeasible.
+ *
+ * (4),(5) of a partial selection are packed into one integer,
+ * (frag + n) * wmul + weight with wmul above any weight sum, so the inner
+ * loop compares and adds plain integers.  A node has only two costs, "all
+ * its free accelerators" and "some of them", so each node is one pass over
+ * the sums with a sliding-window minimum for the "some" amounts: O(c) per
+ * node.  Nodes are added last to first and ties prefer taking more, so
+ * earlier nodes (lower switch path and index) win ties.  take, when given,
+ * receives the amount per node.  Returns 0, or -1 if infeasible.
  */
 static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 			uint32_t c, uint32_t *take, struct fw *out)
 {
-	uint64_t usum = 0, cells;
+	uint64_t usum = 0, wsum = 0, cells, wmul, base;
+	uint64_t *old = sv->dp, *cur = sv->dp2, *tmp;
 	uint32_t *choice = NULL, *dq = sv->dq, s;
-	struct fw *old = sv->dp, *cur = sv->dp2, *tmp;
+	const uint64_t INF = UINT64_MAX;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		usum += sv->pool[pos[i]].use;
+		wsum += sv->pool[pos[i]].weight;
+	}
 	if (usum < c)
 		return -1;
+	wmul = wsum + 1;
 	cells = (uint64_t)(c + 1) * (n + 1);
-	if (cells > DP_MAX_CELLS || c >= sv->dp_len)
+	if (cells > DP_MAX_CELLS || c >= sv->dp_len ||
+	    wmul > (INF / 4) / (2 * (uint64_t)n + 1))
 		return greedy_select(sv, pos, n, c, take, out);
 	*sv->work += cells;
 	if (take) {
@@ -315,46 +323,49 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 			return -1;
 		}
 	}
-	old[0] = (struct fw){ 0, 0 };
+	base = (uint64_t)n * wmul;	/* frag 0, weight 0 */
+	old[0] = base;
 	for (s = 1; s <= c; s++)
-		old[s] = FW_INF;
+		old[s] = INF;
 	for (i = n; i-- > 0;) {
 		const struct pnode *p = &sv->pool[pos[i]];
 		uint32_t u = p->use < c ? p->use : c;
 		bool fullable = p->use == p->free && p->free <= c;
-		/* largest partial amount */
+		/* largest amount that leaves some free accelerators */
 		uint32_t pmax = p->use == p->free ?
 				(u < p->free ? u : p->free - 1) : u;
-		struct fw full = take_cost(p, p->free);
-		struct fw part = { full.frag + 1, p->weight };
+		int fd = frag_of(p->free, p->free, p->total);
+		int pd = p->use == p->free ? fd + 1 : frag_of(1, p->free,
+							      p->total);
+		/* signed step added modulo 2^64: the sum stays in range */
+		uint64_t full = (uint64_t)(int64_t)fd * wmul + p->weight;
+		uint64_t part = (uint64_t)(int64_t)pd * wmul + p->weight;
 		size_t head = 0, tail = 0;
 
-		if (p->use != p->free)
-			part.frag = take_cost(p, 1).frag;
 		for (s = 0; s <= c; s++) {
-			struct fw best = old[s], v;
+			uint64_t best = old[s], v;
 			uint32_t best_a = 0;
 
 			/* window of old sums s-pmax .. s-1, min at head */
-			if (s >= 1 && old[s - 1].frag != INT64_MAX) {
+			if (s >= 1 && old[s - 1] != INF) {
 				while (tail > head &&
-				       fw_cmp(old[dq[tail - 1]], old[s - 1]) > 0)
+				       old[dq[tail - 1]] > old[s - 1])
 					tail--;
 				dq[tail++] = s - 1;
 			}
 			while (tail > head && dq[head] + pmax < s)
 				head++;
 			if (tail > head) {
-				v = fw_add(old[dq[head]], part);
-				if (fw_cmp(v, best) <= 0) {
+				v = old[dq[head]] + part;
+				if (v <= best) {
 					best = v;
 					best_a = s - dq[head];
 				}
 			}
 			if (fullable && s >= p->free &&
-			    old[s - p->free].frag != INT64_MAX) {
-				v = fw_add(old[s - p->free], full);
-				if (fw_cmp(v, best) <= 0) {
+			    old[s - p->free] != INF) {
+				v = old[s - p->free] + full;
+				if (v <= best) {
 					best = v;
 					best_a = p->free;
 				}
@@ -367,11 +378,12 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 		old = cur;
 		cur = tmp;
 	}
-	if (old[c].frag == INT64_MAX) {
+	if (old[c] == INF) {
 		free(choice);
 		return -1;
 	}
-	*out = old[c];
+	out->frag = (int64_t)(old[c] / wmul) - (int64_t)n;
+	out->weight = old[c] % wmul;
 	if (take) {
 		s = c;
 		for (i = 0; i < n; i++) {
@@ -390,8 +402,14 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 static int build_leaves(struct solver *sv)
 {
 	size_t i;
+	size_t count = 0;
 
-	sv->leaves = calloc(sv->n ? sv->n : 1, sizeof(*sv->leaves));
+	/* Count first: a leaf is big (per-type capacities). */
+	for (i = 0; i < sv->n; i++)
+		if (!i || sv->pool[i].path[0] < 0 ||
+		    sv->pool[i].path[0] != sv->pool[i - 1].path[0])
+			count++;
+	sv->leaves = calloc(count ? count : 1, sizeof(*sv->leaves));
 	if (!sv->leaves)
 		return -1;
 	sv->n_leaves = 0;
@@ -1517,6 +1535,8 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	struct cand best = { 0 };
 	struct pnode *pool = NULL;
 	uint64_t have[MAXT] = { 0 }, all = 0;
+	const char *last_type = NULL;
+	int last_slot = -1;
 	int *doms = NULL;
 	double score = 0.0;
 	size_t nt, n = 0, nd = 0, i;
@@ -1538,8 +1558,17 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		goto oom;
 	for (i = 0; i < n_nodes; i++) {
 		const struct placement_node *p = &nodes[i];
-		int t = type_slot(types, nt, p->chip_type);
 		uint32_t use;
+		int t;
+
+		/* Callers often share one string per type. */
+		if (p->chip_type && p->chip_type == last_type) {
+			t = last_slot;
+		} else {
+			t = type_slot(types, nt, p->chip_type);
+			last_type = p->chip_type;
+			last_slot = t;
+		}
 
 		if (t < 0)
 			continue;
@@ -1553,7 +1582,8 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 			.dom = p->domain,
 		};
 		node_path(p, pool[n].path);
-		doms[nd++] = p->domain;
+		if (!nd || doms[nd - 1] != p->domain)
+			doms[nd++] = p->domain;
 		have[t] += use;
 		n++;
 	}
@@ -1567,15 +1597,21 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		rc = placement_explain(nodes, n_nodes, req, NULL, 0);
 		goto out;
 	}
-	/* Dense domain ranks, for per-domain arrays. */
+	/* Dense domain ranks, for per-domain arrays (sorted: lower domain
+	 * numbers are tried first). */
 	qsort(doms, nd, sizeof(*doms), cmp_int);
 	for (i = 0; i < nd; i++)
 		if (!i || doms[i] != doms[pc.n_dom - 1])
 			doms[pc.n_dom++] = doms[i];
 	for (i = 0; i < n; i++) {
-		int *d = bsearch(&pool[i].dom, doms, pc.n_dom, sizeof(*doms),
-				 cmp_int);
+		int *d;
 
+		if (i && pool[i].dom == nodes[pool[i - 1].src].domain) {
+			pool[i].dom = pool[i - 1].dom;
+			continue;
+		}
+		d = bsearch(&pool[i].dom, doms, pc.n_dom, sizeof(*doms),
+			    cmp_int);
 		pool[i].dom = (int)(d - doms);
 	}
 	/* Node order often follows the switches already: skip the sort. */

@@ -258,36 +258,63 @@ struct splitter {
 
 /*
  * Can the layers be split so that no stage takes longer than T and each
- * fits its memory?  Stages take layers in order, each as many as it can
- * while leaving one for every later stage; filling greedily is optimal for
- * an ordered split whose stage costs only grow with more layers.
+ * fits its memory?  Exact, by dynamic programming over the boundaries:
+ * reach[j][b] says layers [0, b) fit stages 0..j.  For a stage and an end
+ * b, the starts a that fit form an interval [f(b), b) because a stage's
+ * cost only grows with its range, and f grows with b, so each stage is one
+ * two-pointer pass: O(P * L).  (Filling stages
+ * greedily is not enough: with the one-layer minimum, an early stage that
+ * takes too much can leave a later one a layer it cannot hold.)
  */
 static int split_fits(const struct splitter *sp, double T, int *cnt)
 {
-	int j, a = 0, de = sp->dense_end;
+	int P = sp->P, L = sp->L, de = sp->dense_end, j, b, a, ok = 0;
+	unsigned char *reach = calloc((size_t)P * (L + 1), 1);
+	int *from = malloc(sizeof(int) * (size_t)P * (L + 1));
+	int *last = malloc(sizeof(int) * (L + 1));
 
-	for (j = 0; j < sp->P; j++) {
+	if (!reach || !from || !last)
+		goto out;
+	for (j = 0; j < P; j++) {
 		const struct plan_stage_cost *c = &sp->c[j];
-		int maxb = sp->L - (sp->P - 1 - j), b;
+		unsigned char *r = reach + (size_t)j * (L + 1);
+		int *fr = from + (size_t)j * (L + 1);
 
-		if (j == sp->P - 1) {
-			b = sp->L;
-			if (b <= a || range_time(c, de, a, b) > T ||
-			    range_mem(c, de, a, b) > c->cap)
-				return 0;
-		} else {
-			b = a + 1;
-			if (b > maxb || range_time(c, de, a, b) > T ||
-			    range_mem(c, de, a, b) > c->cap)
-				return 0;
-			while (b < maxb && range_time(c, de, a, b + 1) <= T &&
-			       range_mem(c, de, a, b + 1) <= c->cap)
-				b++;
+		/* last[x]: the latest boundary <= x that stages 0..j-1
+		 * reach (before stage 0 only 0), -1 if none. */
+		for (b = 0; b <= L; b++) {
+			int here = j == 0 ? b == 0 :
+				   reach[(size_t)(j - 1) * (L + 1) + b];
+
+			last[b] = here ? b : b ? last[b - 1] : -1;
 		}
-		cnt[j] = b - a;
-		a = b;
+		a = 0;
+		for (b = 1; b <= L; b++) {
+			fr[b] = -1;
+			while (a < b && (range_time(c, de, a, b) > T ||
+					 range_mem(c, de, a, b) > c->cap))
+				a++;
+			/* Start as late as possible: the earlier stages
+			 * keep more of the work only when they must. */
+			if (a == b || last[b - 1] < a)
+				continue;
+			r[b] = 1;
+			fr[b] = last[b - 1];
+		}
 	}
-	return 1;
+	if (!reach[(size_t)(P - 1) * (L + 1) + L])
+		goto out;
+	for (b = L, j = P - 1; j >= 0; j--) {
+		a = from[(size_t)j * (L + 1) + b];
+		cnt[j] = b - a;
+		b = a;
+	}
+	ok = b == 0;
+out:
+	free(reach);
+	free(from);
+	free(last);
+	return ok;
 }
 
 double plan_split_max_time(const struct plan_stage_cost *c, int P,
@@ -393,7 +420,7 @@ static int split_balanced(const struct splitter *sp, int *cnt)
 		if (t < hi)
 			hi = t;
 	}
-	for (it = 0; it < 200 && hi - lo > 1e-12 * hi; it++) {
+	for (it = 0; it < 100 && hi - lo > 1e-9 * hi; it++) {
 		double mid = 0.5 * (lo + hi);
 
 		if (split_fits(sp, mid, tmp))

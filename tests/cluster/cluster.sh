@@ -108,7 +108,7 @@ spawn() {
 	local name=$1 out=$2
 	shift 2
 	(
-		for fd in /proc/$BASHPID/fd/*; do
+		for fd in "/proc/$BASHPID/fd/"*; do
 			fd=${fd##*/}
 			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
 		done
@@ -471,9 +471,9 @@ start_slurmdbd() {
 		fail_start "sacctmgr add cluster (see $LOG/sacctmgr.out)"
 }
 
+# start_slurmctld [-c]: -c starts with empty state
 start_slurmctld() {
-	local clear=$1
-	spawn slurmctld "$LOG/slurmctld.out" slurmctld -D $clear
+	spawn slurmctld "$LOG/slurmctld.out" slurmctld -D "$@"
 	wait_for 30 "slurmctld to answer scontrol ping" slurmctld ctld_up || return 1
 }
 
@@ -630,7 +630,7 @@ do_restart_ctld() {
 	t0=$(now)
 	alive slurmctld || { msg "slurmctld is not running"; }
 	kill_names slurmctld
-	start_slurmctld "" || { dump_logs 30 >&2; msg "slurmctld did not come back"; exit 1; }
+	start_slurmctld || { dump_logs 30 >&2; msg "slurmctld did not come back"; exit 1; }
 	wait_nodes nodes_up "$TIMEOUT" || { dump_logs 30 >&2; msg "nodes not up after slurmctld restart"; exit 1; }
 	echo "slurmctld restarted in $(elapsed "$t0") s"
 }

@@ -10,7 +10,7 @@ export DLH_CLUSTER_DIR
 pids=$(cat "$DLH_CLUSTER_DIR"/pids/*.pid 2>/dev/null | tr '\n' ' ')
 diag "pids before stop: ${pids:-none}"
 
-out=$(flock -w 300 "$DLH_CLUSTER_DIR.lock" "$DLH_CLUSTER_SH" stop 2>&1)
+out=$(flock -w 300 "$DLH_CLUSTER_DIR.lock" bash "$DLH_CLUSTER_SH" stop 2>&1)
 rc=$?
 diag "$out"
 is "$rc" 0 "cluster.sh stop succeeds"
@@ -22,5 +22,5 @@ done
 is "${left# }" "" "no daemon from $DLH_CLUSTER_DIR/pids is alive" ||
 	diag "$(ps -o pid,comm,args -p "${left# }" 2>/dev/null)"
 
-out=$("$DLH_CLUSTER_SH" stop 2>&1)
+out=$(bash "$DLH_CLUSTER_SH" stop 2>&1)
 is "$?" 0 "a second stop is a no-op" || diag "$out"

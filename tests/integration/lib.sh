@@ -151,11 +151,11 @@ cluster_up() {
 	lock=$DLH_CLUSTER_DIR.lock
 	# cluster.sh closes inherited fds before starting daemons, so the lock
 	# is released when it exits
-	out=$(flock -w 300 "$lock" "$DLH_CLUSTER_SH" start 2>&1)
+	out=$(flock -w 300 "$lock" bash "$DLH_CLUSTER_SH" start 2>&1)
 	rc=$?
 	diag "$out"
 	[ $rc -eq 0 ] || bail_out "test cluster did not start (tests/cluster/cluster.sh start: rc=$rc)"
-	eval "$("$DLH_CLUSTER_SH" env)"
+	eval "$(bash "$DLH_CLUSTER_SH" env)"
 	# batch output lands in the cluster's work folder, not in the build tree
 	: "${SBATCH_OUTPUT:=$DLH_CLUSTER_DIR/work/slurm-%j.out}"
 	export SBATCH_OUTPUT
@@ -208,15 +208,19 @@ job_field() {
 }
 
 sacct_field() {
-	local id=$1 field=$2 secs=${3:-60} end st ctld_done s
+	local id=$1 field=$2 secs=${3:-60} end st ctld_done s n_ctld n_acct all
 	end=$(($(date +%s) + secs))
 	while :; do
+		# slurmctld's view: number of components, all ended?
 		ctld_done=1
 		st=$(_dlh_states "$id")
+		n_ctld=$(printf '%s' "$st" | grep -c .)
 		for s in $st; do _dlh_terminal "$s" || ctld_done=0; done
+		# slurmdbd's view
 		st=$(sacct -X -n -P -j "$id" -o State 2>/dev/null | awk '{ print $1 }')
-		if [ -n "$st" ]; then
-			local all=1
+		n_acct=$(printf '%s' "$st" | grep -c .)
+		if [ "$n_acct" -gt 0 ] && [ "$n_acct" -ge "$n_ctld" ]; then
+			all=1
 			for s in $st; do _dlh_terminal "$s" || all=0; done
 			# a job that has ended in slurmctld must have ended in sacct
 			if [ $ctld_done -eq 0 ] || [ $all -eq 1 ]; then

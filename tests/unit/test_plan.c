@@ -196,7 +196,7 @@ static void check_state(const char *mdl, double params,
 {
 	struct plan *p = make_plan(mdl, PLAN_TRAIN, g, n, PLAN_BALANCED, 0);
 	const struct model_spec *m = model(mdl);
-	double w = 0, gr = 0, opt = 0, per_replica_w = 0;
+	double w = 0, gr = 0, opt = 0;
 	size_t i;
 	int D = p->groups[0].dp, ep = p->groups[0].ep, inflight;
 	const struct plan_stage *s0 = &p->stages[0];
@@ -221,9 +221,6 @@ static void check_state(const char *mdl, double params,
 			e += cm_layer_expert_params(m, l);
 		assert_close(w, 2.0 * ((params - e) * D + e * D / ep), 1e-9);
 	}
-	for (i = 0; i < p->n_stages; i++)
-		per_replica_w += p->stages[i].mem.weights * p->stages[i].tp;
-	(void)per_replica_w;
 	inflight = p->micro_batches < (int)p->n_stages ? p->micro_batches :
 							 (int)p->n_stages;
 	if (p->recompute == RECOMPUTE_SELECTIVE && p->n_stages > 1)
@@ -275,9 +272,11 @@ static int group_layers(const struct plan *p, const char *name)
 
 static void test_balancer_2x(void **state)
 {
+	/* One chip per node: no tensor parallelism, so both groups get
+	 * the same number of stages and only the split can balance. */
 	struct plan_group_req g[] = {
-		{ .chip = &slow, .nodes = 1 },
-		{ .chip = &fast, .nodes = 1 },
+		{ .chip = &slow, .nodes = 8, .accel_per_node = 1 },
+		{ .chip = &fast, .nodes = 8, .accel_per_node = 1 },
 	};
 	struct plan *p = make_plan("llama2-70b", PLAN_TRAIN, g, 2,
 				   PLAN_BALANCED, 0);
@@ -300,8 +299,13 @@ static void test_balancer_2x(void **state)
 	}
 	/* Stages differ by at most about one layer's time. */
 	assert_true(mx / mn < 1.25);
-	/* Balancing beats splitting evenly on this mix. */
-	assert_true(p->efficiency > p->even_split_efficiency + 0.05);
+	/* Balancing beats splitting evenly on this mix: an even split runs
+	 * at the slow group's pace, about 2/3 of the sum. */
+	if (!(p->efficiency > p->even_split_efficiency + 0.15)) {
+		print_error("balanced %.3f even %.3f\n", p->efficiency,
+			    p->even_split_efficiency);
+		fail();
+	}
 	assert_true(p->efficiency >= p->metis_efficiency * 0.999);
 	assert_true(p->efficiency > 0.85 && p->efficiency < 1.1);
 	plan_free(p);
@@ -611,7 +615,7 @@ static void test_errors(void **state)
 	assert_null(plan_compute(&req, &err));
 	assert_non_null(err);
 	assert_non_null(strstr(err, "too few chips"));
-	assert_non_null(strstr(err, "7306 GB"));
+	assert_non_null(strstr(err, "7305 GB"));
 	assert_non_null(strstr(err, "618 GB"));
 	free(err);
 

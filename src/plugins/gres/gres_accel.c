@@ -192,10 +192,13 @@ extern void gres_p_step_set_env(char ***step_env_ptr,
 }
 
 /*
- * A task gets the devices Slurm bound to it (--tres-bind), or else its even
- * share of the step's devices on this node, by local task id, so that
- * several tasks on one node never land on the same device unless there are
- * fewer devices than tasks.
+ * slurmstepd calls this only when the step asked for binding (--gpu-bind,
+ * --tres-bind; otherwise every task sees all the step's devices on its
+ * node, as with GPUs).  A task gets the devices Slurm bound to it, or, when
+ * Slurm computed no set, its even share of the step's devices by local task
+ * id, so that tasks sharing a node never share a device unless there are
+ * fewer devices than tasks.  --dl-hetero jobs are bound per rank by the
+ * SPANK plugin.
  */
 extern void gres_p_task_set_env(char ***step_env_ptr,
 				bitstr_t *gres_bit_alloc, uint64_t gres_cnt,

@@ -249,7 +249,7 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	struct placement_result res;
 	struct placement_node *pn;
 	size_t n, k;
-	bool run_now = (t->mode == SELECT_MODE_RUN_NOW);
+	bool run_now = SELECT_IS_MODE_RUN_NOW(t->mode);
 	char err[256];
 	int rc;
 	uint32_t picked;
@@ -283,10 +283,14 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	placement_result_free(&res);
 	xfree(pn);
 
-	rc = t->cons_tres_job_test(job_ptr, t->node_bitmap, picked, picked,
-				   picked, t->mode, t->preemptee_candidates,
-				   t->preemptee_job_list, t->exc_core_bitmap);
-	if (rc == SLURM_SUCCESS && run_now)
+	return t->cons_tres_job_test(job_ptr, t->node_bitmap, picked, picked,
+				     picked, t->mode, t->preemptee_candidates,
+				     t->preemptee_job_list,
+				     t->exc_core_bitmap);
+}
+
+void hetero_select_job_allocated(job_record_t *job_ptr)
+{
+	if (hetero_select_is_hetero_job(job_ptr))
 		record_map(job_ptr);
-	return rc;
 }

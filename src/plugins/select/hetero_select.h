@@ -34,9 +34,16 @@ bool hetero_select_is_hetero_job(job_record_t *job_ptr);
 
 /*
  * Place the job with the core library, narrow the candidate nodes to the
- * placement and let cons_tres allocate there.  After a successful
- * allocation, record the node -> chip map in the job.
+ * placement and let cons_tres allocate there.
  */
 int hetero_select_job_test(struct hetero_job_test *t);
+
+/*
+ * Once cons_tres has given the job its gres (select_p_select_nodeinfo_set,
+ * before launch; again when slurmctld restarts): record the node -> chip
+ * map in the job (DL_HETERO_MAP in its spank environment, a summary in its
+ * admin comment).  Recording the same allocation twice changes nothing.
+ */
+void hetero_select_job_allocated(job_record_t *job_ptr);
 
 #endif

@@ -233,7 +233,11 @@ extern int select_p_select_nodeinfo_set_all(void)
 
 extern int select_p_select_nodeinfo_set(job_record_t *job_ptr)
 {
-	return ct.nodeinfo_set(job_ptr);
+	int rc = ct.nodeinfo_set(job_ptr);
+
+	if (rc == SLURM_SUCCESS && running_in_slurmctld())
+		hetero_select_job_allocated(job_ptr);
+	return rc;
 }
 
 extern int select_p_select_nodeinfo_get(select_nodeinfo_t *nodeinfo,

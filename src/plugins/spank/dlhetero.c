@@ -6,7 +6,9 @@
  *   allocator.c  sbatch/salloc/srun (allocator and local contexts): check
  *                the request and put it in the job's spank environment;
  *   remote.c     slurmstepd (remote context): give every task its rank,
- *                communication settings and plan.
+ *                communication settings and plan;
+ *   job_script.c the SPANK prolog and epilog (job script context): keep
+ *                slurmctld's node -> chip map where the tasks can read it.
  */
 #include <stddef.h>
 
@@ -50,6 +52,8 @@ int slurm_spank_init(spank_t sp, int ac, char **av)
 	int i;
 
 	dlh_spank_log_init();
+	if (spank_context() == S_CTX_JOB_SCRIPT)
+		return dlh_plugin_args(ac, av);
 	for (i = 0; options[i].name; i++) {
 		if (spank_option_register(sp, &options[i]) != ESPANK_SUCCESS) {
 			slurm_error("dlhetero: cannot register --%s",
@@ -85,8 +89,19 @@ int slurm_spank_task_init(spank_t sp, int ac, char **av)
 	return 0;
 }
 
+int slurm_spank_job_prolog(spank_t sp, int ac, char **av)
+{
+	return dlh_job_script_prolog(sp);
+}
+
+int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
+{
+	return dlh_job_script_epilog(sp);
+}
+
 int slurm_spank_exit(spank_t sp, int ac, char **av)
 {
 	dlh_opts_clear(&dlh_opts);
+	dlh_remote_exit();
 	return 0;
 }

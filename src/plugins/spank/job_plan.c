@@ -59,6 +59,43 @@ static int job_int(spank_t sp, const char *opt, const char *name)
 	return (*end || v < 1 || v > (1 << 24)) ? 0 : (int) v;
 }
 
+/*
+ * The job's node -> chip map as the prolog stored it: a root-owned regular
+ * file, so the user cannot hand the planner a map of their own.
+ */
+static int read_map(const struct dlh_config *cfg, uint32_t job_id,
+		    char *buf, size_t len)
+{
+	char path[512];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (dlh_map_path(cfg ? cfg->state_dir : NULL, job_id, path,
+			 sizeof(path)))
+		return -1;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(plan_error, sizeof(plan_error), "no map %s (%s): "
+			 "is the dlhetero SPANK plugin in the prolog's "
+			 "plugstack.conf?", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (size_t) st.st_size >= len) {
+		snprintf(plan_error, sizeof(plan_error),
+			 "%s is not a root-owned map", path);
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
 static int private_dir(uid_t uid, char *dir, size_t len)
 {
 	struct stat st;
@@ -117,12 +154,11 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	size_t n;
 
 	plan_path[0] = plan_hash[0] = plan_error[0] = '\0';
-	if (!map || job_var(sp, "DL_HETERO_MAP", map, ENV_MAX)) {
-		snprintf(plan_error, sizeof(plan_error),
-			 "no DL_HETERO_MAP in the job (was it placed by "
-			 "select/cons_tres_dlhetero?)");
+	if (spank_get_item(sp, S_JOB_UID, &uid) ||
+	    spank_get_item(sp, S_JOB_ID, &job_id) ||
+	    spank_get_item(sp, S_JOB_STEPID, &step_id) || !map ||
+	    read_map(cfg, job_id, map, ENV_MAX))
 		goto out;
-	}
 	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err))) {
 		snprintf(plan_error, sizeof(plan_error), "%s", err);
 		goto out;
@@ -149,10 +185,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 			 msg ? msg : "planning failed");
 		goto out;
 	}
-	if (spank_get_item(sp, S_JOB_UID, &uid) ||
-	    spank_get_item(sp, S_JOB_ID, &job_id) ||
-	    spank_get_item(sp, S_JOB_STEPID, &step_id) ||
-	    private_dir(uid, dir, sizeof(dir)))
+	if (private_dir(uid, dir, sizeof(dir)))
 		goto out;
 	snprintf(name, sizeof(name), "plan-%u.%u.json", job_id, step_id);
 	if (write_file(dir, name, json)) {
@@ -164,6 +197,8 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	}
 	plan_json_hash_hex(json, plan_hash);
 out:
+	if (!plan_hash[0] && !plan_error[0])
+		snprintf(plan_error, sizeof(plan_error), "planning failed");
 	if (plan_error[0])
 		slurm_error("dlhetero: no plan: %s", plan_error);
 	free(msg);

@@ -16,6 +16,7 @@
 #include "dlh_config.h"
 
 #include "spank_dlhetero.h"
+#include "accel_env.h"
 #include "chip_catalog.h"
 #include "dlh_paths.h"
 #include "job_plan.h"
@@ -111,6 +112,12 @@ static int set_transport(spank_t sp)
 	return 0;
 }
 
+void dlh_remote_exit(void)
+{
+	chip_catalog_free(chips);
+	chips = NULL;
+}
+
 int dlh_remote_user_init(spank_t sp)
 {
 	struct dlh_config *cfg;
@@ -124,6 +131,41 @@ int dlh_remote_user_init(spank_t sp)
 		rdma_devices[0] = '\0';
 	job_plan_write(sp, chips, cfg);
 	dlh_config_free(cfg);
+	return 0;
+}
+
+/*
+ * One rank per accelerator: a --dl-hetero task keeps its share of the
+ * node's devices (by LOCAL_RANK), in every visible-devices variable of its
+ * chip.  gres/accel put the node's whole list there.
+ */
+static int bind_devices(spank_t sp, int local_rank, uint32_t local_world)
+{
+	const struct chip_type *chip;
+	char type[64], list[1024], out[1024], *p, *end;
+	int devs[256], share[256];
+	size_t n = 0, n_share, i, used = 0;
+	long v;
+
+	if (!chips || spank_getenv(sp, "DL_CHIP_TYPE", type, sizeof(type)) ||
+	    !(chip = chip_catalog_find(chips, type)) || !chip->n_visible_env ||
+	    spank_getenv(sp, chip->visible_env[0], list, sizeof(list)))
+		return 0;	/* no accelerator, or several types here */
+	for (p = list; *p && n < 256; p = *end ? end + 1 : end) {
+		v = strtol(p, &end, 10);
+		if (end == p || v < 0 || v > 65535 || (*end && *end != ','))
+			return 0;	/* not a plain index list: leave it */
+		devs[n++] = (int) v;
+	}
+	if (!n || accel_env_task_share(devs, n, local_rank, local_world,
+				       share, &n_share))
+		return 0;
+	out[0] = '\0';
+	for (i = 0; i < n_share; i++)
+		used += snprintf(out + used, sizeof(out) - used, "%s%d",
+				 i ? "," : "", share[i]);
+	for (i = 0; i < chip->n_visible_env; i++)
+		spank_setenv(sp, chip->visible_env[i], out, 1);
 	return 0;
 }
 
@@ -153,7 +195,8 @@ int dlh_remote_task_init(spank_t sp)
 		slurm_error("dlhetero: cannot set the rank variables");
 		return -1;
 	}
-	if (set_transport(sp) || job_plan_setenv(sp))
+	if (bind_devices(sp, local_rank, local_world) || set_transport(sp) ||
+	    job_plan_setenv(sp))
 		return -1;
 	return 0;
 }

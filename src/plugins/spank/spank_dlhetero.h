@@ -3,6 +3,7 @@
 #define DLH_SPANK_DLHETERO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <slurm/spank.h>
 
 enum dlh_opt {
@@ -42,5 +43,12 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon);
 int dlh_allocator_post_opt(spank_t sp);
 int dlh_remote_user_init(spank_t sp);
 int dlh_remote_task_init(spank_t sp);
+void dlh_remote_exit(void);
+
+int dlh_job_script_prolog(spank_t sp);
+int dlh_job_script_epilog(spank_t sp);
+/* <state_dir>/job-<id>.map: the map the prolog stored for a job. */
+int dlh_map_path(const char *state_dir, unsigned long id, char *buf,
+		 size_t len);
 
 #endif

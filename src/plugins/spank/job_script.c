@@ -1,0 +1,119 @@
+/*
+ * Job script context (the SPANK prolog and epilog, run as root by slurmd on
+ * every node of a job before its first step there and after it ends).
+ *
+ * slurmctld's node -> chip map (DL_HETERO_MAP, recorded by the select
+ * plugin at allocation) reaches the nodes only in the prolog's environment,
+ * not in the tasks'.  The prolog stores it in a root-owned file,
+ * <StateDir>/job-<id>.map, which the job's tasks can read but not forge;
+ * the epilog removes it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "spank_dlhetero.h"
+#include "dlh_config.h"
+#include "hetero_map.h"
+
+/* SLURM_JOB_ID from slurmd: digits only. */
+static int job_id(unsigned long *id)
+{
+	const char *s = getenv("SLURM_JOB_ID");
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	*id = strtoul(s, &end, 10);
+	return *end ? -1 : 0;
+}
+
+int dlh_map_path(const char *state_dir, unsigned long id, char *buf,
+		 size_t len)
+{
+	int n = snprintf(buf, len, "%s/job-%lu.map",
+			 state_dir ? state_dir : DLH_DEFAULT_STATE_DIR, id);
+
+	return (n < 0 || (size_t) n >= len) ? -1 : 0;
+}
+
+/* A directory that only root can change, created if missing. */
+static int root_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -1;
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 022)) {
+		slurm_error("dlhetero: %s must be a directory of root, not "
+			    "writable by others", dir);
+		return -1;
+	}
+	return 0;
+}
+
+int dlh_job_script_prolog(spank_t sp)
+{
+	struct dlh_config *cfg;
+	struct hetero_node *nodes;
+	const char *map = getenv("SPANK_DL_HETERO_MAP");
+	char path[512], tmp[560], err[256];
+	unsigned long id;
+	size_t n;
+	int fd, rc = 0;
+	ssize_t len;
+
+	if (!map)
+		return 0;	/* not a --dl-hetero job */
+	if (job_id(&id) || hetero_map_parse(map, &nodes, &n, err,
+					    sizeof(err))) {
+		slurm_error("dlhetero: prolog: ignoring the job's map: %s",
+			    err);
+		return 0;
+	}
+	free(nodes);
+	cfg = dlh_config_load(dlh_conf_path);
+	if (dlh_map_path(cfg ? cfg->state_dir : NULL, id, path, sizeof(path))
+	    || root_dir(cfg && cfg->state_dir ? cfg->state_dir :
+			DLH_DEFAULT_STATE_DIR)) {
+		dlh_config_free(cfg);
+		return 0;
+	}
+	dlh_config_free(cfg);
+	/* several slurmd may share a host: write aside, rename in place */
+	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long) getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd < 0) {
+		slurm_error("dlhetero: prolog: cannot write %s: %m", tmp);
+		return 0;
+	}
+	len = strlen(map);
+	if (write(fd, map, len) != len || close(fd) || rename(tmp, path)) {
+		slurm_error("dlhetero: prolog: cannot write %s: %m", path);
+		unlink(tmp);
+		rc = 0;
+	}
+	return rc;
+}
+
+int dlh_job_script_epilog(spank_t sp)
+{
+	struct dlh_config *cfg;
+	char path[512];
+	unsigned long id;
+
+	if (!getenv("SPANK_DL_HETERO_MAP") || job_id(&id))
+		return 0;
+	cfg = dlh_config_load(dlh_conf_path);
+	if (!dlh_map_path(cfg ? cfg->state_dir : NULL, id, path,
+			  sizeof(path)))
+		unlink(path);
+	dlh_config_free(cfg);
+	return 0;
+}
