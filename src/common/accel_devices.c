@@ -1,5 +1,4 @@
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,52 +283,4 @@ void accel_env_list_free(struct accel_env_list *l)
 	free(l->value);
 	free(l->unset);
 	free(l);
-}
-
-static int parse_uint(const char *s, char **end, long max, long *out)
-{
-	errno = 0;
-	if (!isdigit((unsigned char) *s))
-		return -1;
-	*out = strtol(s, end, 10);
-	return errno || *out > max ? -1 : 0;
-}
-
-int accel_task_position(const char *local_id, const char *tasks_per_node,
-			const char *node_id, int *task, int *n_tasks)
-{
-	long lid, nid, cnt, rep, node = 0;
-	const char *p = tasks_per_node;
-	char *end;
-
-	if (!local_id || !tasks_per_node || !node_id ||
-	    parse_uint(local_id, &end, 1 << 20, &lid) || *end ||
-	    parse_uint(node_id, &end, 1 << 24, &nid) || *end)
-		return -1;
-	/* "2(x3),1": 2 tasks on each of 3 nodes, then 1 */
-	while (*p) {
-		if (parse_uint(p, &end, 1 << 20, &cnt))
-			return -1;
-		rep = 1;
-		if (!strncmp(end, "(x", 2)) {
-			if (parse_uint(end + 2, &end, 1 << 24, &rep) ||
-			    *end != ')')
-				return -1;
-			end++;
-		}
-		if (nid < node + rep) {
-			if (lid >= cnt)
-				return -1;
-			*task = lid;
-			*n_tasks = cnt;
-			return 0;
-		}
-		node += rep;
-		if (*end == ',')
-			end++;
-		else if (*end)
-			return -1;
-		p = end;
-	}
-	return -1;
 }

@@ -53,12 +53,4 @@ struct accel_env_list *accel_devices_env(const struct accel_devices *d,
 					 const int *idx, int n);
 void accel_env_list_free(struct accel_env_list *l);
 
-/*
- * A task's place on its node, from the strings Slurm puts in a task's
- * environment: SLURM_LOCALID, SLURM_STEP_TASKS_PER_NODE ("2(x3),1") and
- * SLURM_NODEID.  Returns 0, or -1 when any is missing or malformed.
- */
-int accel_task_position(const char *local_id, const char *tasks_per_node,
-			const char *node_id, int *task, int *n_tasks);
-
 #endif

@@ -7,7 +7,8 @@ src_common_libdlhetero_core_la_SOURCES = \
 	src/common/dlh_paths.c src/common/dlh_paths.h \
 	src/common/rendezvous.c src/common/rendezvous.h \
 	src/common/accel_devices.c src/common/accel_devices.h \
-	src/common/hetero_map.c src/common/hetero_map.h
+	src/common/hetero_map.c src/common/hetero_map.h \
+	src/common/accel_bind.c src/common/accel_bind.h
 src_common_libdlhetero_core_la_CFLAGS = $(AM_CFLAGS) \
 	$(HWLOC_CFLAGS) $(JSONC_CFLAGS)
 src_common_libdlhetero_core_la_LIBADD = $(HWLOC_LIBS) $(JSONC_LIBS) -lm

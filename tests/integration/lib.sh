@@ -148,6 +148,19 @@ cluster_up() {
 	fi
 	: "${DLH_CLUSTER_DIR:=/tmp/dlh-cluster-$(id -u)}"
 	export DLH_CLUSTER_DIR
+	# our job_submit plugin, the catalogs of the source tree and a state
+	# folder under the prefix (never the host's /run)
+	if [ -n "${DLH_PLUGIN_DIR:-}" ] &&
+		[ -f "$DLH_PLUGIN_DIR/job_submit_dlhetero.so" ]; then
+		: "${DLH_SLURM_CONF_EXTRA:=JobSubmitPlugins=dlhetero}"
+		export DLH_SLURM_CONF_EXTRA
+	fi
+	if [ -z "${DLH_CONF_EXTRA:-}" ]; then
+		DLH_CONF_EXTRA="ChipCatalog=$DLH_SRCDIR/data/chips.json
+ModelCatalog=$DLH_SRCDIR/data/models.json
+StateDir=$DLH_CLUSTER_DIR/run/dlhetero"
+		export DLH_CONF_EXTRA
+	fi
 	lock=$DLH_CLUSTER_DIR.lock
 	# cluster.sh closes inherited fds before starting daemons, so the lock
 	# is released when it exits
@@ -159,6 +172,14 @@ cluster_up() {
 	# batch output lands in the cluster's work folder, not in the build tree
 	: "${SBATCH_OUTPUT:=$DLH_CLUSTER_DIR/work/slurm-%j.out}"
 	export SBATCH_OUTPUT
+}
+
+# task_env ID: the environment each task of job ID printed with
+# tests/integration/task-env.sh, "RANK<TAB>NAME=VALUE" lines
+task_env() {
+	local out
+	out=$(job_field "$1" StdOut)
+	[ -f "$out" ] && cat "$out"
 }
 
 # terminal job states (scontrol and sacct spellings)

@@ -1,6 +1,6 @@
 /*
  * Unit tests of accel_devices: what gres/accel gives a job, step or task
- * for a set of gres bits, and where a task sits on its node.
+ * for a set of gres bits.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -130,29 +130,6 @@ static void bad_indexes_ignored(void **state)
 	accel_devices_free(d);
 }
 
-static void task_position(void **state)
-{
-	int t, n;
-
-	assert_int_equal(accel_task_position("1", "2(x3),1", "2", &t, &n), 0);
-	assert_int_equal(t, 1);
-	assert_int_equal(n, 2);
-	assert_int_equal(accel_task_position("0", "2(x3),1", "3", &t, &n), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(accel_task_position("0", "8", "0", &t, &n), 0);
-	assert_int_equal(n, 8);
-	/* hostile or inconsistent */
-	assert_int_equal(accel_task_position("2", "2", "0", &t, &n), -1);
-	assert_int_equal(accel_task_position("0", "2(x3)", "3", &t, &n), -1);
-	assert_int_equal(accel_task_position("0", "2(x", "0", &t, &n), -1);
-	assert_int_equal(accel_task_position("0", "x", "0", &t, &n), -1);
-	assert_int_equal(accel_task_position("-1", "2", "0", &t, &n), -1);
-	assert_int_equal(accel_task_position("0", "", "0", &t, &n), -1);
-	assert_int_equal(accel_task_position(NULL, "2", "0", &t, &n), -1);
-	assert_int_equal(accel_task_position("0", "99999999999999999", "0",
-					     &t, &n), -1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,7 +138,6 @@ int main(void)
 		cmocka_unit_test(two_types_one_vendor),
 		cmocka_unit_test(no_catalog_counts_only),
 		cmocka_unit_test(bad_indexes_ignored),
-		cmocka_unit_test(task_position),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

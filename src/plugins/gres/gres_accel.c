@@ -26,7 +26,6 @@
 #include "src/common/xstring.h"
 
 #include "accel_devices.h"
-#include "accel_env.h"
 
 const char plugin_name[] = "Gres accel plugin (dlhetero)";
 const char plugin_type[] = "gres/accel";
@@ -192,41 +191,19 @@ extern void gres_p_step_set_env(char ***step_env_ptr,
 }
 
 /*
- * slurmstepd calls this only when the step asked for binding (--gpu-bind,
- * --tres-bind; otherwise every task sees all the step's devices on its
- * node, as with GPUs).  A task gets the devices Slurm bound to it, or, when
- * Slurm computed no set, its even share of the step's devices by local task
- * id, so that tasks sharing a node never share a device unless there are
- * fewer devices than tasks.  --dl-hetero jobs are bound per rank by the
- * SPANK plugin.
+ * slurmstepd calls this for a task only when the step asked for binding,
+ * and Slurm 22.05 computes the bound set (usable_gres) for gres "gpu" and
+ * "nic" only: for "accel" it never calls it with one.  So tasks get their
+ * share of the node's devices from the SPANK plugin (per rank for
+ * --dl-hetero, and for --gpu-bind=per_task:N or map_gpu:...), which reads
+ * the list written here.
  */
 extern void gres_p_task_set_env(char ***step_env_ptr,
 				bitstr_t *gres_bit_alloc, uint64_t gres_cnt,
 				bitstr_t *usable_gres,
 				gres_internal_flags_t flags)
 {
-	int local_id, local_cnt, count;
-	int *idx, *share;
-	size_t n_share;
-
-	if (usable_gres) {
-		set_env(step_env_ptr, usable_gres);
-		return;
-	}
-	idx = set_bits(gres_bit_alloc, &count);
-	share = xcalloc(count + 1, sizeof(int));
-	if (!accel_task_position(getenvp(*step_env_ptr, "SLURM_LOCALID"),
-				 getenvp(*step_env_ptr,
-					 "SLURM_STEP_TASKS_PER_NODE"),
-				 getenvp(*step_env_ptr, "SLURM_NODEID"),
-				 &local_id, &local_cnt) &&
-	    !accel_env_task_share(idx, count, local_id, local_cnt, share,
-				  &n_share))
-		set_env_idx(step_env_ptr, share, n_share);
-	else
-		set_env_idx(step_env_ptr, idx, count);
-	xfree(share);
-	xfree(idx);
+	set_env(step_env_ptr, usable_gres ? usable_gres : gres_bit_alloc);
 }
 
 /* slurmstepd does not read gres.conf: slurmd sends it the device table. */

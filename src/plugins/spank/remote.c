@@ -16,7 +16,7 @@
 #include "dlh_config.h"
 
 #include "spank_dlhetero.h"
-#include "accel_env.h"
+#include "accel_bind.h"
 #include "chip_catalog.h"
 #include "dlh_paths.h"
 #include "job_plan.h"
@@ -112,6 +112,16 @@ static int set_transport(spank_t sp)
 	return 0;
 }
 
+static struct chip_catalog *load_chips(void)
+{
+	struct dlh_config *cfg = dlh_config_load(dlh_conf_path);
+	struct chip_catalog *cat;
+
+	cat = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	dlh_config_free(cfg);
+	return cat;
+}
+
 void dlh_remote_exit(void)
 {
 	chip_catalog_free(chips);
@@ -135,47 +145,57 @@ int dlh_remote_user_init(spank_t sp)
 }
 
 /*
- * One rank per accelerator: a --dl-hetero task keeps its share of the
- * node's devices (by LOCAL_RANK), in every visible-devices variable of its
- * chip.  gres/accel put the node's whole list there.
+ * A task's share of the node's devices, in every visible-devices variable
+ * of its chip (gres/accel wrote the step's whole list there): one device
+ * per rank for --dl-hetero jobs, and what --gpu-bind=per_task:N or
+ * map_gpu:... asks for on any job (Slurm 22.05 binds only gres "gpu").
  */
-static int bind_devices(spank_t sp, int local_rank, uint32_t local_world)
+static int bind_devices(spank_t sp, int local_rank, uint32_t local_world,
+			bool per_rank)
 {
 	const struct chip_type *chip;
-	char type[64], list[1024], out[1024], *p, *end;
-	int devs[256], share[256];
-	size_t n = 0, n_share, i, used = 0;
-	long v;
+	char type[64], list[1024], bind[256], out[1024];
+	int devs[ACCEL_BIND_MAX], mine[ACCEL_BIND_MAX];
+	size_t n, n_mine, i, used = 0;
 
 	if (!chips || spank_getenv(sp, "DL_CHIP_TYPE", type, sizeof(type)) ||
 	    !(chip = chip_catalog_find(chips, type)) || !chip->n_visible_env ||
-	    spank_getenv(sp, chip->visible_env[0], list, sizeof(list)))
+	    spank_getenv(sp, chip->visible_env[0], list, sizeof(list)) ||
+	    accel_bind_parse_list(list, devs, ACCEL_BIND_MAX, &n))
 		return 0;	/* no accelerator, or several types here */
-	for (p = list; *p && n < 256; p = *end ? end + 1 : end) {
-		v = strtol(p, &end, 10);
-		if (end == p || v < 0 || v > 65535 || (*end && *end != ','))
-			return 0;	/* not a plain index list: leave it */
-		devs[n++] = (int) v;
-	}
-	if (!n || accel_env_task_share(devs, n, local_rank, local_world,
-				       share, &n_share))
+	if (spank_getenv(sp, "SLURMD_TRES_BIND", bind, sizeof(bind)))
+		bind[0] = '\0';
+	if (accel_bind_select(devs, n, bind, local_rank, local_world,
+			      per_rank, mine, &n_mine) != 1)
 		return 0;
 	out[0] = '\0';
-	for (i = 0; i < n_share; i++)
+	for (i = 0; i < n_mine; i++)
 		used += snprintf(out + used, sizeof(out) - used, "%s%d",
-				 i ? "," : "", share[i]);
+				 i ? "," : "", mine[i]);
 	for (i = 0; i < chip->n_visible_env; i++)
 		spank_setenv(sp, chip->visible_env[i], out, 1);
 	return 0;
 }
 
+/* Rank variables for --dl-hetero jobs; device binding for every job. */
 int dlh_remote_task_init(spank_t sp)
 {
 	uint32_t job_id, step_id, rank, world, node_rank, local_world;
 	int local_rank;
+	char type[8];
 
-	if (!is_hetero_job(sp))
-		return 0;
+	if (!is_hetero_job(sp)) {
+		/* SLURMD_TRES_BIND is only in the task's environment: the
+		 * catalog is read here, only for steps that ask to bind */
+		if (spank_getenv(sp, "SLURMD_TRES_BIND", type,
+				 sizeof(type)) == ESPANK_ENV_NOEXIST ||
+		    spank_get_item(sp, S_TASK_ID, &local_rank) ||
+		    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_world))
+			return 0;
+		if (!chips)
+			chips = load_chips();
+		return bind_devices(sp, local_rank, local_world, false);
+	}
 	if (spank_get_item(sp, S_JOB_ID, &job_id) ||
 	    spank_get_item(sp, S_JOB_STEPID, &step_id) ||
 	    spank_get_item(sp, S_TASK_GLOBAL_ID, &rank) ||
@@ -195,7 +215,8 @@ int dlh_remote_task_init(spank_t sp)
 		slurm_error("dlhetero: cannot set the rank variables");
 		return -1;
 	}
-	if (bind_devices(sp, local_rank, local_world) || set_transport(sp) ||
+	if (bind_devices(sp, local_rank, local_world, true) ||
+	    set_transport(sp) ||
 	    job_plan_setenv(sp))
 		return -1;
 	return 0;
