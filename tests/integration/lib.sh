@@ -152,7 +152,8 @@ cluster_up() {
 	# folder under the prefix (never the host's /run)
 	if [ -n "${DLH_PLUGIN_DIR:-}" ] &&
 		[ -f "$DLH_PLUGIN_DIR/job_submit_dlhetero.so" ]; then
-		: "${DLH_SLURM_CONF_EXTRA:=JobSubmitPlugins=dlhetero}"
+		: "${DLH_SLURM_CONF_EXTRA:=JobSubmitPlugins=dlhetero
+Epilog=$DLH_SRCDIR/tests/integration/epilog-env.sh}"
 		export DLH_SLURM_CONF_EXTRA
 	fi
 	if [ -z "${DLH_CONF_EXTRA:-}" ]; then
@@ -181,6 +182,38 @@ task_env() {
 	out=$(job_field "$1" StdOut)
 	[ -f "$out" ] && cat "$out"
 }
+
+# tv FILE TASK NAME: NAME's value printed by task TASK with task-env.sh
+tv() {
+	awk -F'\t' -v t="$2" -v n="$3=" \
+		'$1 == t && index($2, n) == 1 { print substr($2, length(n) + 1); exit }' "$1"
+}
+
+# tasks FILE: the task ids that printed something, sorted numerically
+tasks() {
+	cut -f1 "$1" | grep -E '^[0-9]+$' | sort -nu
+}
+
+# run_job OUT SBATCH-ARGS... : submit a batch job writing to OUT, wait for
+# it; echo "ID STATE"
+run_job() {
+	local out=$1 id
+	shift
+	rm -f "$out"
+	id=$(sbatch --parsable -o "$out" "$@") || return 1
+	echo "$id $(submit_wait "$id" 120)"
+}
+
+# wait_state ID STATE [SECS]: wait until job ID is in STATE; 1 on timeout
+wait_state() {
+	local end=$(($(date +%s) + ${3:-60}))
+	while [ "$(job_field "$1" JobState)" != "$2" ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.3
+	done
+}
+
+TASK_ENV=$DLH_SRCDIR/tests/integration/task-env.sh
 
 # terminal job states (scontrol and sacct spellings)
 _dlh_terminal() {
