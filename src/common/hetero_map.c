@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "dlh_config.h"
 #include "hetero_map.h"
 #include "plan.h"
 #include "plan_json.h"
@@ -106,6 +107,84 @@ char *hetero_map_format(const struct hetero_node *nodes, size_t n)
 				 i ? "," : "", nodes[i].name, nodes[i].type,
 				 nodes[i].count);
 	return s;
+}
+
+/* "8(x2),4" -> counts[0..n); -1 when malformed or longer than max. */
+static int parse_tasks_per_node(const char *s, unsigned *counts, size_t max,
+				size_t *n)
+{
+	unsigned long c, rep;
+	char *end;
+
+	*n = 0;
+	while (s && *s) {
+		if (!isdigit((unsigned char) *s))
+			return -1;
+		c = strtoul(s, &end, 10);
+		rep = 1;
+		if (!strncmp(end, "(x", 2)) {
+			if (!isdigit((unsigned char) end[2]))
+				return -1;
+			rep = strtoul(end + 2, &end, 10);
+			if (*end++ != ')')
+				return -1;
+		}
+		if (c > 65536 || rep > max - *n)
+			return -1;
+		while (rep--)
+			counts[(*n)++] = c;
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return -1;
+		s = end;
+	}
+	return *n ? 0 : -1;
+}
+
+int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
+			const char *step_nodes, const char *tasks_per_node,
+			struct hetero_node **out, size_t *n_out,
+			char *err, size_t errlen)
+{
+	char **hosts = NULL;
+	unsigned *tasks = NULL;
+	size_t n_hosts = 0, n_tasks, i, j;
+	int rc = -1;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!step_nodes || dlh_hostlist_expand(step_nodes,
+					       HETERO_MAP_MAX_NODES, &hosts,
+					       &n_hosts, err, errlen))
+		return -1;
+	tasks = calloc(n_hosts + 1, sizeof(*tasks));
+	*out = calloc(n_hosts + 1, sizeof(**out));
+	if (!tasks || !*out ||
+	    parse_tasks_per_node(tasks_per_node, tasks, n_hosts, &n_tasks) ||
+	    n_tasks != n_hosts) {
+		set_err(err, errlen, "bad step tasks per node", 0);
+		goto out;
+	}
+	for (i = 0; i < n_hosts; i++) {
+		for (j = 0; j < n && strcmp(nodes[j].name, hosts[i]); j++)
+			;
+		if (j == n || !tasks[i])
+			continue;	/* a node without accelerators */
+		(*out)[*n_out] = nodes[j];
+		if (tasks[i] < nodes[j].count)
+			(*out)[*n_out].count = tasks[i];
+		(*n_out)++;
+	}
+	rc = 0;
+out:
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	free(tasks);
+	dlh_hostlist_free(hosts, n_hosts);
+	return rc;
 }
 
 /* The map's accelerators of one chip type, in job order: (node, device). */

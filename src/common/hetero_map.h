@@ -31,6 +31,17 @@ int hetero_map_parse(const char *s, struct hetero_node **nodes, size_t *n,
 /* malloc'd "name:type:count,..." */
 char *hetero_map_format(const struct hetero_node *nodes, size_t n);
 
+/*
+ * The part of a job's map a step uses: the step's nodes (a Slurm hostlist
+ * expression) with min(tasks there, accelerators there) accelerators each,
+ * one rank per accelerator; tasks_per_node is Slurm's "8(x2),4" form.
+ * Returns 0 with a malloc'd array, or -1 with a message in err.
+ */
+int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
+			const char *step_nodes, const char *tasks_per_node,
+			struct hetero_node **out, size_t *n_out,
+			char *err, size_t errlen);
+
 struct hetero_plan_opts {
 	const char *model;	/* NULL: HETERO_PLAN_DEFAULT_MODEL */
 	const char *mode;	/* NULL: "train" */

@@ -33,6 +33,7 @@
 #define MAX_ENUM_DOMAINS 16
 #define AUTO_SUBSET_TYPES 4		/* auto tries all type subsets up to
 					 * this many allowed types */
+#define AUTO_MAX_TRIES	48		/* placements tried to raise a score */
 
 /* A usable node, as the solver sees it. */
 struct pnode {
@@ -572,6 +573,53 @@ static size_t cover_with(const struct solver *sv, const struct group *g,
 	return total;
 }
 
+/*
+ * Fallback cover when the exact search runs out of work: repeatedly add
+ * the leaf that covers most of what is still needed.  Leaf ids go to out
+ * (room for g->ng); returns how many, or K_INF.
+ */
+static size_t greedy_cover(struct solver *sv, const struct group *g,
+			   size_t *out)
+{
+	uint64_t r[MAXT];
+	size_t n = 0, i, j;
+	int t;
+
+	for (t = 0; t < sv->T; t++)
+		r[t] = sv->need[t];
+	for (;;) {
+		uint64_t left = 0, bv = 0;
+		size_t bi = g->ng;
+
+		for (t = 0; t < sv->T; t++)
+			left += r[t];
+		if (!left)
+			return n;
+		for (i = 0; i < g->ng; i++) {
+			const struct leaf *lf = &sv->leaves[g->gl[i]];
+			uint64_t v = 0;
+
+			for (j = 0; j < n && out[j] != g->gl[i]; j++)
+				;
+			if (j < n)
+				continue;
+			for (t = 0; t < sv->T; t++)
+				v += lf->cap[t] < r[t] ? lf->cap[t] : r[t];
+			if (v > bv) {
+				bv = v;
+				bi = i;
+			}
+		}
+		*sv->work += g->ng;
+		if (bi == g->ng)
+			return K_INF;
+		out[n++] = g->gl[bi];
+		for (t = 0; t < sv->T; t++)
+			r[t] -= sv->leaves[g->gl[bi]].cap[t] < r[t] ?
+				sv->leaves[g->gl[bi]].cap[t] : r[t];
+	}
+}
+
 /* Fewest leaves of the group that hold the request; K_INF if it cannot. */
 static size_t group_min_leaves(struct solver *sv, const struct group *g)
 {
@@ -586,14 +634,25 @@ static size_t group_min_leaves(struct solver *sv, const struct group *g)
 			*sv->work += (uint64_t)sv->T * (s + 1);
 			if (c < best)
 				best = c;
-			if (over_budget(sv) && best != K_INF) {
-				*sv->exact = false;
-				return best;
-			}
+			if (over_budget(sv))
+				goto out_of_work;
 		} while (s && next_comb(m, s, g->n_mixed));
 	}
 	if (g->n_mixed >= 64 && best > 64)
 		*sv->exact = false;
+	return best;
+out_of_work:
+	*sv->exact = false;
+	if (best == K_INF) {
+		size_t *tmp = malloc((g->ng + 1) * sizeof(*tmp));
+
+		if (!tmp) {
+			sv->oom = true;
+			return K_INF;
+		}
+		best = greedy_cover(sv, g, tmp);
+		free(tmp);
+	}
 	return best;
 }
 
@@ -645,14 +704,48 @@ static struct fw best_for_type(struct solver *sv, const struct group *g,
 			bt = f;
 			memcpy(out, ls + s, k * sizeof(size_t));
 		}
-		/* Out of work: keep what we have, unless we have nothing. */
-		if (over_budget(sv) && bt.frag != INT64_MAX) {
+		/* Out of work: keep what we have (the caller falls back to a
+		 * greedy leaf set if that is nothing). */
+		if (over_budget(sv)) {
 			if (k)
 				*sv->exact = false;
 			break;
 		}
 	} while (k && next_comb(comb, k, g->n_pure[t]));
 	return bt;
+}
+
+/* Out of work with nothing found: score the greedy leaf cover. */
+static void eval_greedy_set(struct solver *sv, const struct group *g,
+			    unsigned level)
+{
+	size_t *set = malloc((g->ng + 1) * sizeof(*set)), n;
+	struct fw total = { 0, 0 }, f;
+	int t;
+
+	if (!set) {
+		sv->oom = true;
+		return;
+	}
+	n = greedy_cover(sv, g, set);
+	for (t = 0; t < sv->T && n != K_INF; t++) {
+		size_t m = gather(sv, t, set, n);
+
+		if (select_nodes(sv, sv->pos, m, sv->need[t], NULL, &f)) {
+			n = K_INF;
+			break;
+		}
+		total = fw_add(total, f);
+	}
+	if (n != K_INF) {
+		sv->have_best = true;
+		sv->best_fw = total;
+		sv->best_level = level;
+		sv->best_leaves = (unsigned)n;
+		memcpy(sv->best_set, set, n * sizeof(*set));
+		sv->n_best_set = n;
+	}
+	free(set);
 }
 
 /*
@@ -682,6 +775,12 @@ static bool group_enumerate(struct solver *sv, const struct group *g,
 		do {
 			struct fw total = { 0, 0 };
 
+			*sv->work += (uint64_t)sv->T * (s + 1);
+			if (over_budget(sv)) {
+				*sv->exact = false;
+				go_on = false;
+				break;
+			}
 			if (cover_with(sv, g, m, s, r, k) != K)
 				continue;
 			for (i = 0; i < s; i++)
@@ -707,7 +806,7 @@ static bool group_enumerate(struct solver *sv, const struct group *g,
 				}
 				sv->n_best_set = o;
 			}
-			if (over_budget(sv) && sv->have_best) {
+			if (over_budget(sv)) {
 				*sv->exact = false;
 				go_on = false;
 				break;
@@ -716,6 +815,8 @@ static bool group_enumerate(struct solver *sv, const struct group *g,
 	}
 	if (g->n_mixed >= 64)
 		*sv->exact = false;
+	if (!sv->have_best)
+		eval_greedy_set(sv, g, level);
 out:
 	free(bestc);
 	free(comb);
@@ -1462,6 +1563,97 @@ static int auto_cmp(const struct placement_cost *a,
 	return placement_cost_cmp(a, b);
 }
 
+/* Places an explicit mix (count per result type) from the auto pool. */
+static void place_mix(struct place_ctx *pc, const struct pnode *pool,
+		      size_t n, const uint32_t *count, size_t nt,
+		      struct pnode *sub, struct cand *c)
+{
+	uint32_t need[MAXT];
+	int slot[MAXT], T = 0;
+	size_t i, m = 0;
+
+	for (i = 0; i < nt; i++) {
+		slot[i] = count[i] ? T : -1;
+		if (count[i])
+			need[T++] = count[i];
+	}
+	for (i = 0; i < n; i++) {
+		if (slot[pool[i].rt] < 0)
+			continue;
+		sub[m] = pool[i];
+		sub[m].t = slot[pool[i].rt];
+		m++;
+	}
+	place_pool(pc, sub, m, T, need, c);
+}
+
+/*
+ * Auto with a score: starting from the best of the per-subset placements,
+ * move accelerators between types (a quarter, a sixteenth, then one of
+ * the total at a time) while the score improves.  Bounded by
+ * AUTO_MAX_TRIES placements.
+ */
+static void auto_climb(struct place_ctx *pc, const struct pnode *pool,
+		       size_t n, const struct placement_request *req,
+		       const char *const types[MAXT], size_t nt,
+		       struct pnode *sub, struct cand *best,
+		       double *best_score)
+{
+	uint32_t cur[MAXT] = { 0 }, cap[MAXT] = { 0 }, steps[3];
+	uint32_t N = req->total;
+	size_t i, a, b, k;
+	int tries = 0;
+	bool improved = true;
+
+	for (i = 0; i < n; i++)
+		cap[pool[i].rt] += pool[i].use;
+	for (i = 0; i < best->n_picks; i++)
+		cur[best->picks[i].type] += best->picks[i].count;
+	steps[0] = N / 4 ? N / 4 : 1;
+	steps[1] = N / 16 ? N / 16 : 1;
+	steps[2] = 1;
+	while (improved && !pc->oom) {
+		improved = false;
+		for (k = 0; k < 3 && !improved; k++) {
+			if (k && steps[k] == steps[k - 1])
+				continue;
+			for (a = 0; a < nt && !improved; a++) {
+				for (b = 0; b < nt && !improved; b++) {
+					uint32_t d = steps[k], next[MAXT];
+					struct placement_mix mix;
+					struct cand c = { 0 };
+					double score;
+
+					if (a == b || cur[a] < d ||
+					    cap[b] < cur[b] + d)
+						continue;
+					if (++tries > AUTO_MAX_TRIES)
+						return;
+					memcpy(next, cur, sizeof(next));
+					next[a] -= d;
+					next[b] += d;
+					place_mix(pc, pool, n, next, nt, sub,
+						  &c);
+					if (!c.valid)
+						continue;
+					mix_of(&c, types, nt, &mix);
+					score = req->score(req->score_arg,
+							   &mix, &c.cost);
+					if (score > *best_score) {
+						cand_free(best);
+						*best = c;
+						*best_score = score;
+						memcpy(cur, next, sizeof(cur));
+						improved = true;
+					} else {
+						cand_free(&c);
+					}
+				}
+			}
+		}
+	}
+}
+
 static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 		       const struct placement_request *req,
 		       const char *const types[MAXT], size_t nt,
@@ -1521,6 +1713,8 @@ static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 		if (mask == full)
 			break;
 	}
+	if (req->score && best->valid && nt > 1)
+		auto_climb(pc, pool, n, req, types, nt, sub, best, best_score);
 	free(sub);
 }
 

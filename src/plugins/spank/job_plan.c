@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <slurm/slurm.h>
+
 #include "spank_dlhetero.h"
 #include "dlh_paths.h"
 #include "hetero_map.h"
@@ -96,6 +98,50 @@ static int read_map(const struct dlh_config *cfg, uint32_t job_id,
 	return 0;
 }
 
+/*
+ * A step plans for its own ranks: the job's map cut down to the step's
+ * nodes and tasks.  The batch script, usually a launcher, gets the whole
+ * job's plan.
+ */
+static int for_step(spank_t sp, struct hetero_node **nodes, size_t *n,
+		    char *err, size_t errlen)
+{
+	char *hosts = malloc(ENV_MAX), tasks[4096];
+	struct hetero_node *mine;
+	size_t n_mine;
+	int rc = -1;
+
+	if (!hosts || spank_getenv(sp, "SLURM_STEP_NODELIST", hosts,
+				   ENV_MAX) ||
+	    spank_getenv(sp, "SLURM_STEP_TASKS_PER_NODE", tasks,
+			 sizeof(tasks))) {
+		snprintf(err, errlen, "no step node list in the environment");
+	} else if (!hetero_map_for_step(*nodes, *n, hosts, tasks, &mine,
+					&n_mine, err, errlen)) {
+		free(*nodes);
+		*nodes = mine;
+		*n = n_mine;
+		rc = 0;
+	}
+	free(hosts);
+	return rc;
+}
+
+/* "0", "1", ... or the name of a special step: "batch", "extern", ... */
+static const char *step_name(uint32_t id, char *buf, size_t len)
+{
+	switch (id) {
+	case SLURM_BATCH_SCRIPT:
+		return "batch";
+	case SLURM_EXTERN_CONT:
+		return "extern";
+	case SLURM_INTERACTIVE_STEP:
+		return "interactive";
+	}
+	snprintf(buf, len, "%u", id);
+	return buf;
+}
+
 static int private_dir(uid_t uid, char *dir, size_t len)
 {
 	struct stat st;
@@ -148,7 +194,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	struct hetero_node *nodes = NULL;
 	struct model_catalog *models = NULL;
 	char *map = malloc(ENV_MAX), model[128], mode[16], err[256];
-	char dir[128], name[64], *json = NULL, *msg = NULL;
+	char dir[128], name[64], step[16], *json = NULL, *msg = NULL;
 	uint32_t job_id, step_id;
 	uid_t uid;
 	size_t n;
@@ -159,7 +205,9 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	    spank_get_item(sp, S_JOB_STEPID, &step_id) || !map ||
 	    read_map(cfg, job_id, map, ENV_MAX))
 		goto out;
-	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err))) {
+	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err)) ||
+	    (step_id != SLURM_BATCH_SCRIPT && for_step(sp, &nodes, &n, err,
+						      sizeof(err)))) {
 		snprintf(plan_error, sizeof(plan_error), "%s", err);
 		goto out;
 	}
@@ -187,7 +235,8 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	}
 	if (private_dir(uid, dir, sizeof(dir)))
 		goto out;
-	snprintf(name, sizeof(name), "plan-%u.%u.json", job_id, step_id);
+	snprintf(name, sizeof(name), "plan-%u.%s.json", job_id,
+		 step_name(step_id, step, sizeof(step)));
 	if (write_file(dir, name, json)) {
 		snprintf(plan_error, sizeof(plan_error),
 			 "cannot write %s/%s: %s", dir, name,
@@ -214,7 +263,10 @@ int job_plan_setenv(spank_t sp)
 	if (plan_path[0] && plan_hash[0]) {
 		spank_setenv(sp, "DL_PLAN", plan_path, 1);
 		spank_setenv(sp, "DL_PLAN_HASH", plan_hash, 1);
-	} else if (plan_error[0]) {
+	} else {
+		/* never leave a plan inherited from the batch script */
+		spank_unsetenv(sp, "DL_PLAN");
+		spank_unsetenv(sp, "DL_PLAN_HASH");
 		spank_setenv(sp, "DL_PLAN_ERROR", plan_error, 1);
 	}
 	return 0;

@@ -157,6 +157,28 @@ static int check_model(const char *name, const char *path)
 	return rc;
 }
 
+/* --dl-model, --dl-mode, --dl-global-batch, --dl-seq-len */
+static int check_plan_opts(const struct dlh_opts *o)
+{
+	struct dlh_config *cfg;
+	int rc;
+
+	if (o->mode && strcmp(o->mode, "train") && strcmp(o->mode, "infer")) {
+		slurm_error("dlhetero: --dl-mode=%s: want train or infer",
+			    o->mode);
+		return -1;
+	}
+	if (check_count(o->global_batch, "dl-global-batch", 1 << 24) ||
+	    check_count(o->seq_len, "dl-seq-len", 1 << 22))
+		return -1;
+	if (!o->model)
+		return 0;
+	cfg = dlh_config_load(dlh_conf_path);
+	rc = check_model(o->model, dlh_config_model_catalog(cfg));
+	dlh_config_free(cfg);
+	return rc;
+}
+
 int dlh_opts_check(const struct dlh_opts *o, char **canon)
 {
 	struct dlh_config *cfg;
@@ -167,6 +189,9 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 
 	*canon = NULL;
 	if (!o->hetero) {
+		/* srun inside a --dl-hetero job may re-plan its own step */
+		if (getenv("SLURM_SPANK_DL_HETERO"))
+			return check_plan_opts(o);
 		if (o->model || o->mode || o->global_batch || o->seq_len) {
 			slurm_error("dlhetero: --dl-model, --dl-mode, "
 				    "--dl-global-batch and --dl-seq-len "
@@ -182,13 +207,7 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 			    o->spec, err);
 		return -1;
 	}
-	if (o->mode && strcmp(o->mode, "train") && strcmp(o->mode, "infer")) {
-		slurm_error("dlhetero: --dl-mode=%s: want train or infer",
-			    o->mode);
-		return -1;
-	}
-	if (check_count(o->global_batch, "dl-global-batch", 1 << 24) ||
-	    check_count(o->seq_len, "dl-seq-len", 1 << 22))
+	if (check_plan_opts(o))
 		return -1;
 
 	cfg = dlh_config_load(dlh_conf_path);
@@ -198,8 +217,7 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 			    "catalog %s", dlh_config_chip_catalog(cfg));
 		goto out;
 	}
-	if (check_types(&spec, chips) ||
-	    check_model(o->model, dlh_config_model_catalog(cfg)))
+	if (check_types(&spec, chips))
 		goto out;
 	if (hetero_spec_format(&spec, buf, sizeof(buf)) < 0)
 		goto out;

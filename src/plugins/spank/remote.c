@@ -15,6 +15,8 @@
 
 #include "dlh_config.h"
 
+#include <slurm/slurm.h>
+
 #include "spank_dlhetero.h"
 #include "accel_bind.h"
 #include "chip_catalog.h"
@@ -215,6 +217,14 @@ int dlh_remote_task_init(spank_t sp)
 		slurm_error("dlhetero: cannot set the rank variables");
 		return -1;
 	}
+	/*
+	 * The batch script inherits the job's per-job gres request (the
+	 * whole mix, from job_submit/dlhetero) as SLURM_TRES_PER_JOB, which
+	 * srun would turn into an impossible request for a step on part of
+	 * the allocation; without it a step gets the job's gres on its nodes.
+	 */
+	if (step_id == SLURM_BATCH_SCRIPT)
+		spank_unsetenv(sp, "SLURM_TRES_PER_JOB");
 	if (bind_devices(sp, local_rank, local_world, true) ||
 	    set_transport(sp) ||
 	    job_plan_setenv(sp))
