@@ -1,14 +1,14 @@
 /*
  * placement-bench: decision time and quality of placement_place().
  *
- *   placement-bench [-r REQUESTS] [-q INSTANCES] [-s SEED]
+ *   placement-bench [-r REQUESTS] [-q INSTANCES] [-s SEED] [-m MAXCOUNT]
  *
  * Time: synthetic clusters of 1,000 and 10,000 nodes (3-level fat tree:
  * 16 nodes per leaf, 8 leaves per mid switch, 4 mids per top switch; two
  * domains of whole top switches; 6 chip types, one per leaf except one
  * leaf in ten that mixes them; 8 accelerators per node; half the nodes
  * busy, half of those partly), random requests of 2-3 types of 1-64
- * accelerators each.  p50/p99/max over the requests.
+ * (-m) accelerators each.  p50/p99/max over the requests.
  *
  * Quality: random small instances (<= 16 nodes, see placement_oracle.h)
  * against the exhaustive oracle: share of placements optimal for (1)-(4)
@@ -88,6 +88,8 @@ static void make_cluster(struct cluster *c, size_t n, uint64_t *st)
 	}
 }
 
+static int max_count = 64;
+
 static void random_request(uint64_t *st, struct placement_request *req)
 {
 	int k = rnd(st, 2, 3), i, j;
@@ -103,7 +105,7 @@ static void random_request(uint64_t *st, struct placement_request *req)
 			continue;
 		i = (int)req->n_types++;
 		req->type[i] = t;
-		req->count[i] = (uint32_t)rnd(st, 1, 64);
+		req->count[i] = (uint32_t)rnd(st, 1, max_count);
 		req->total += req->count[i];
 	}
 }
@@ -215,7 +217,7 @@ int main(int argc, char **argv)
 	int requests = 1000, instances = 1000, opt, bad = 0;
 	uint64_t seed = 20240601;
 
-	while ((opt = getopt(argc, argv, "r:q:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:q:s:m:")) != -1) {
 		switch (opt) {
 		case 'r':
 			requests = atoi(optarg);
@@ -226,14 +228,20 @@ int main(int argc, char **argv)
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
 			break;
+		case 'm':
+			max_count = atoi(optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-r REQUESTS] [-q INSTANCES] [-s SEED]\n",
+			fprintf(stderr, "usage: %s [-r REQUESTS] [-q INSTANCES] [-s SEED] [-m MAXCOUNT]\n",
 				argv[0]);
 			return 2;
 		}
 	}
-	if (requests < 1 || instances < 1)
+	if (requests < 1 || instances < 1 || max_count < 1 ||
+	    max_count > 65536)
 		return 2;
+	printf("Requests: 2-3 types, 1-%d accelerators each.\n\n",
+	       max_count);
 	printf("| cluster | requests | p50 ms | p99 ms | max ms | exact | mean leaves |\n");
 	printf("|---|---|---|---|---|---|---|\n");
 	bad += time_cluster(1000, requests, seed);
