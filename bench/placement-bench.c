@@ -131,7 +131,7 @@ static int time_cluster(size_t n, int requests, uint64_t seed)
 	double *us = calloc(requests, sizeof(*us));
 	uint64_t st = seed;
 	int i, exact = 0, bad = 0;
-	double sum_leaves = 0;
+	double sum_leaves = 0, sum_work = 0;
 
 	make_cluster(&c, n, &st);
 	for (i = 0; i < requests; i++) {
@@ -145,19 +145,36 @@ static int time_cluster(size_t n, int requests, uint64_t seed)
 		rc = placement_place(c.nodes, c.n, &req, &res);
 		us[i] = now_us() - t0;
 		if (rc == PLACEMENT_OK) {
+			uint64_t got[PLACEMENT_MAX_TYPES] = { 0 };
+			size_t k;
+
+			/* valid: exact counts, within each node's free */
+			for (k = 0; k < res.n_picks; k++) {
+				const struct placement_pick *pk = &res.picks[k];
+
+				if (pk->count > c.nodes[pk->node].free_accel ||
+				    strcmp(res.type[pk->type],
+					   c.nodes[pk->node].chip_type))
+					bad++;
+				got[pk->type] += pk->count;
+			}
+			for (k = 0; k < req.n_types; k++)
+				if (got[k] != req.count[k])
+					bad++;
 			exact += res.exact;
 			sum_leaves += res.cost.leaves;
-		} else if (rc != PLACEMENT_NOT_NOW) {
+			sum_work += res.work;
+		} else if (rc == PLACEMENT_INVALID) {
 			bad++;
 		}
 		placement_result_free(&res);
 	}
 	qsort(us, requests, sizeof(*us), cmp_double);
-	printf("| %6zu nodes | %5d | %8.3f | %8.3f | %8.3f | %5.1f%% | %5.2f |\n",
+	printf("| %6zu nodes | %5d | %8.3f | %8.3f | %8.3f | %5.1f%% | %5.2f | %7.0f |\n",
 	       n, requests, us[requests / 2] / 1000.0,
 	       us[(int)(requests * 0.99)] / 1000.0,
 	       us[requests - 1] / 1000.0, 100.0 * exact / requests,
-	       sum_leaves / requests);
+	       sum_leaves / requests, sum_work / requests);
 	free(us);
 	free(c.nodes);
 	free(c.names);
@@ -242,8 +259,8 @@ int main(int argc, char **argv)
 		return 2;
 	printf("Requests: 2-3 types, 1-%d accelerators each.\n\n",
 	       max_count);
-	printf("| cluster | requests | p50 ms | p99 ms | max ms | exact | mean leaves |\n");
-	printf("|---|---|---|---|---|---|---|\n");
+	printf("| cluster | requests | p50 ms | p99 ms | max ms | exact | mean leaves | mean work |\n");
+	printf("|---|---|---|---|---|---|---|---|\n");
 	bad += time_cluster(1000, requests, seed);
 	bad += time_cluster(10000, requests, seed + 1);
 	bad += quality(instances, seed + 2);

@@ -14,4 +14,26 @@ tests/plugins/.stamp: $(plugin_LTLIBRARIES)
 clean-local:
 	rm -rf tests/plugins
 
-EXTRA_DIST += tests/tap.sh tests/integration/lib.sh tests/cluster
+# Integration tests: real jobs on the one-machine test cluster
+# (tests/cluster/cluster.sh).  They share one cluster, started by the first
+# test that needs it; run them in this order, without -j: the last one
+# stops the cluster.
+INTEGRATION_TESTS = \
+	tests/integration/01-cluster.t \
+	tests/integration/02-plugins-load.t \
+	tests/integration/03-accel-env.t \
+	tests/integration/04-hetero-two-types.t \
+	tests/integration/05-hetero-three-types.t \
+	tests/integration/06-hetero-topology.t \
+	tests/integration/07-hetero-refuse-wait.t \
+	tests/integration/08-ordinary-jobs-env.t \
+	tests/integration/09-ctld-restart.t \
+	tests/integration/10-same-as-cons-tres.t \
+	tests/integration/99-cluster-stop.t
+TESTS += $(INTEGRATION_TESTS)
+# the plugins must be in tests/plugins before any integration test runs
+$(INTEGRATION_TESTS:.t=.log): tests/plugins/.stamp
+
+EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
+	tests/integration/task-env.sh tests/integration/epilog-env.sh \
+	tests/cluster

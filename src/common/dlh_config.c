@@ -175,8 +175,9 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 		/* Slurm keeps the width of a zero-padded start: n[01-10]. */
 		width = (nlo > 1 && p[0] == '0') ? nlo : 0;
 		for (v = lo; v <= hi; v++) {
-			int w = snprintf(buf + plen, HOST_NAME_MAX_LEN + 1 - plen,
-					 "%0*lu", (int)width, v);
+			size_t room = HOST_NAME_MAX_LEN + 1 - plen;
+			int w = snprintf(buf + plen, room, "%0*lu",
+					 (int)width, v);
 
 			if (w < 0 || plen + w > HOST_NAME_MAX_LEN) {
 				set_err(hv->err, hv->errlen,

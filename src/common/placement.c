@@ -28,7 +28,7 @@
 
 #define MAXT		PLACEMENT_MAX_TYPES
 #define NLEV		PLACEMENT_LEVELS
-#define DP_MAX_CELLS	2000000		/* bigger knapsacks go greedy */
+#define DP_MAX_CELLS	100000		/* bigger knapsacks go greedy */
 #define MAX_DOMAIN_SETS	64
 #define MAX_ENUM_DOMAINS 16
 #define AUTO_SUBSET_TYPES 4		/* auto tries all type subsets up to
@@ -219,7 +219,7 @@ static int greedy_select(struct solver *sv, const size_t *pos, size_t n,
 		return -1;
 	}
 	*sv->exact = false;
-	*sv->work += n;
+	*sv->work += 8 * (uint64_t)n;	/* a sort of n */
 	for (i = 0; i < n; i++) {
 		const struct pnode *p = &sv->pool[pos[i]];
 
@@ -445,17 +445,19 @@ struct group {
 	uint64_t *pstore;
 };
 
-static const struct solver *sort_sv;
-static int sort_t;
+struct cap_id {
+	uint64_t cap;
+	size_t id;
+};
 
-static int cmp_leaf_cap(const void *a, const void *b)
+/* Largest capacity first, then leaf order. */
+static int cmp_cap_id(const void *a, const void *b)
 {
-	const struct leaf *x = &sort_sv->leaves[*(const size_t *)a];
-	const struct leaf *y = &sort_sv->leaves[*(const size_t *)b];
+	const struct cap_id *x = a, *y = b;
 
-	if (x->cap[sort_t] != y->cap[sort_t])
-		return x->cap[sort_t] > y->cap[sort_t] ? -1 : 1;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	if (x->cap != y->cap)
+		return x->cap > y->cap ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 static void group_free(struct group *g)
@@ -474,23 +476,28 @@ static int group_init(struct solver *sv, struct group *g, const size_t *gl,
 	memset(g, 0, sizeof(*g));
 	g->gl = gl;
 	g->ng = ng;
+	struct cap_id *ci = malloc((ng + 1) * sizeof(*ci));
+
 	g->store = malloc((ng * 2 + 1) * sizeof(size_t));
 	g->pstore = malloc((ng + (size_t)sv->T + 1) * sizeof(uint64_t));
-	if (!g->store || !g->pstore) {
+	if (!g->store || !g->pstore || !ci) {
+		free(ci);
 		group_free(g);
 		return -1;
 	}
 	for (t = 0; t < sv->T; t++) {
-		g->pure[t] = g->store + o;
+		size_t np = 0;
+
 		for (i = 0; i < ng; i++)
 			if (sv->leaves[gl[i]].mask == 1u << t)
-				g->pure[t][g->n_pure[t]++] = gl[i];
-		o += g->n_pure[t];
-		/* Caps are per type here; the static pair is only for qsort,
-		 * placement is not called concurrently on one thread. */
-		sort_sv = sv;
-		sort_t = t;
-		qsort(g->pure[t], g->n_pure[t], sizeof(size_t), cmp_leaf_cap);
+				ci[np++] = (struct cap_id){
+					sv->leaves[gl[i]].cap[t], gl[i] };
+		qsort(ci, np, sizeof(*ci), cmp_cap_id);
+		g->pure[t] = g->store + o;
+		for (i = 0; i < np; i++)
+			g->pure[t][i] = ci[i].id;
+		g->n_pure[t] = np;
+		o += np;
 		g->prefix[t] = g->pstore + po;
 		g->prefix[t][0] = 0;
 		for (i = 0; i < g->n_pure[t]; i++)
@@ -502,6 +509,7 @@ static int group_init(struct solver *sv, struct group *g, const size_t *gl,
 	for (i = 0; i < ng; i++)
 		if (__builtin_popcount(sv->leaves[gl[i]].mask) > 1)
 			g->mixed[g->n_mixed++] = gl[i];
+	free(ci);
 	*sv->work += ng;
 	return 0;
 }
@@ -631,7 +639,7 @@ static size_t group_min_leaves(struct solver *sv, const struct group *g)
 		do {
 			size_t c = cover_with(sv, g, m, s, r, k);
 
-			*sv->work += (uint64_t)sv->T * (s + 1);
+			*sv->work += 4 * (uint64_t)sv->T * (s + 1);
 			if (c < best)
 				best = c;
 			if (over_budget(sv))
@@ -775,7 +783,7 @@ static bool group_enumerate(struct solver *sv, const struct group *g,
 		do {
 			struct fw total = { 0, 0 };
 
-			*sv->work += (uint64_t)sv->T * (s + 1);
+			*sv->work += 4 * (uint64_t)sv->T * (s + 1);
 			if (over_budget(sv)) {
 				*sv->exact = false;
 				go_on = false;
@@ -785,13 +793,18 @@ static bool group_enumerate(struct solver *sv, const struct group *g,
 				continue;
 			for (i = 0; i < s; i++)
 				ls[i] = g->mixed[m[i]];
-			for (t = 0; t < sv->T && total.frag != INT64_MAX; t++)
+			for (t = 0; t < sv->T && total.frag != INT64_MAX;
+			     t++) {
+				size_t *keep = bestc + t * (K + 1);
+
 				total = fw_add(total,
 					       best_for_type(sv, g, t, ls, s,
 							     k[t], r[t], comb,
-							     bestc + t * (K + 1)));
+							     keep));
+			}
 			if (total.frag != INT64_MAX &&
-			    (!sv->have_best || fw_cmp(total, sv->best_fw) < 0)) {
+			    (!sv->have_best ||
+			     fw_cmp(total, sv->best_fw) < 0)) {
 				sv->have_best = true;
 				sv->best_fw = total;
 				sv->best_level = level;
@@ -1829,6 +1842,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	fill_result(res, &best, types, nt, req->is_auto);
 	res->exact = pc.exact;
 	res->score = score;
+	res->work = pc.work;
 	dlh_debug("placement: %zu nodes, links %u span %u leaves %u frag %d weight %llu%s (work %llu)",
 		  res->n_picks, res->cost.domain_links, res->cost.span_level,
 		  res->cost.leaves, res->cost.frag_delta,

@@ -41,7 +41,8 @@
 #define PLACEMENT_TYPE_LEN	HETERO_SPEC_TYPE_LEN
 #define PLACEMENT_LEVELS	4	/* switch levels from the leaf up */
 #define PLACEMENT_MAX_ACCEL	65536	/* per node; more is clamped */
-#define PLACEMENT_DEFAULT_WORK	4000000	/* work units, about 2-4 ms */
+#define PLACEMENT_DEFAULT_WORK	300000	/* work units (mostly knapsack
+					 * cells, a few ns each) */
 
 struct placement_node {
 	const char *name;
@@ -121,6 +122,7 @@ struct placement_result {
 	struct placement_cost cost;
 	bool exact;		/* proven optimal for (1)-(5) */
 	double score;		/* auto with a score callback: its value */
+	uint64_t work;		/* work units spent (see work_limit) */
 };
 
 enum placement_status {
