@@ -11,4 +11,4 @@ apt-get install -y -q --no-install-recommends \
 	slurmctld slurmd slurmdbd slurm-client libslurm-dev \
 	munge libmunge-dev mariadb-server mariadb-client \
 	libhwloc-dev hwloc-nox libjson-c-dev libcmocka-dev \
-	dpkg-dev python3 jq procps iproute2 ca-certificates
+	dpkg-dev python3 jq bc procps iproute2 ca-certificates

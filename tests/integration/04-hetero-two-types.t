@@ -5,7 +5,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 35
+plan 34
 
 out=$DLH_CLUSTER_DIR/work/04-batch.txt
 step=$DLH_CLUSTER_DIR/work/04-step.txt

@@ -3,7 +3,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 16
+plan 18
 
 out=$DLH_CLUSTER_DIR/work/05-batch.txt
 step=$DLH_CLUSTER_DIR/work/05-step.txt
@@ -55,3 +55,12 @@ read -r id state < <(run_job "$out" --dl-hetero=auto:40 --wrap true)
 is "$state" COMPLETED "auto:40 (more than one type holds on one leaf) completes"
 is "$(sacct_field "$id" AllocTRES | grep -o 'gres/accel=[0-9]*')" "gres/accel=40" \
 	"auto:40 holds 40 accelerators"
+
+# bare --dl-hetero: one accelerator per task
+read -r id state < <(run_job "$out" --dl-hetero -n 12 --wrap true)
+is "$state" COMPLETED "bare --dl-hetero -n 12 completes"
+is "$(sacct_field "$id" AllocTRES | grep -o 'gres/accel=[0-9]*')" "gres/accel=12" \
+	"bare --dl-hetero -n 12 holds 12 accelerators"
+msg=$(sbatch --dl-hetero=auto -n 2000 --wrap true 2>&1)
+like "$msg" 'needs 2000 accelerators but the cluster has only 80' \
+	"auto larger than the cluster is refused at submission"

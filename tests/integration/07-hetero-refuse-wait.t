@@ -5,7 +5,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 20
+plan 19
 
 before=$(sacct -X -n -a -o JobID | wc -l)
 refused() {	# PATTERN DESC SBATCH-ARGS...

@@ -75,11 +75,15 @@ bool hetero_select_is_hetero_job(job_record_t *job_ptr)
 	return job_spec(job_ptr) != NULL;
 }
 
-/* Switch path of every node, from topology/tree's switch table. */
+/*
+ * Switch path of every candidate node, from topology/tree's switch table.
+ * Each leaf's bitmap is walked once, so the cost is the size of the tree,
+ * not leaves x nodes.
+ */
 static void fill_switch_paths(struct placement_node *pn, size_t n)
 {
+	int *pos, s, lvl, sw, first, last, b;
 	size_t k;
-	int s, lvl, sw;
 
 	for (k = 0; k < n; k++) {
 		pn[k].leaf_switch = -1;
@@ -87,30 +91,39 @@ static void fill_switch_paths(struct placement_node *pn, size_t n)
 		for (lvl = 0; lvl < PLACEMENT_LEVELS; lvl++)
 			pn[k].switch_path[lvl] = -1;
 	}
-	if (!switch_record_table)
+	if (!switch_record_table || !n)
 		return;
+	pos = xcalloc(node_record_count + 1, sizeof(int));
+	for (b = 0; b < node_record_count; b++)
+		pos[b] = -1;
+	for (k = 0; k < n; k++)
+		pos[pn[k].index] = k;
 	for (s = 0; s < switch_record_cnt; s++) {
-		if (switch_record_table[s].level != 0)
+		if (switch_record_table[s].level != 0 ||
+		    (first = bit_ffs(switch_record_table[s].node_bitmap)) < 0)
 			continue;
-		for (k = 0; k < n; k++) {
-			if (!bit_test(switch_record_table[s].node_bitmap,
-				      pn[k].index))
+		last = bit_fls(switch_record_table[s].node_bitmap);
+		for (b = first; b <= last; b++) {
+			if (pos[b] < 0 ||
+			    !bit_test(switch_record_table[s].node_bitmap, b))
 				continue;
+			k = pos[b];
 			pn[k].leaf_switch = s;
 			for (sw = s, lvl = 0; lvl < PLACEMENT_LEVELS; lvl++) {
 				pn[k].switch_path[lvl] = sw;
 				pn[k].n_levels = lvl + 1;
-				if (switch_record_table[sw].level >=
-				    switch_levels ||
-				    switch_record_table[sw].parent ==
+				if (switch_record_table[sw].parent ==
 				    (uint16_t) sw ||
 				    switch_record_table[sw].parent >=
-				    switch_record_cnt)
+				    switch_record_cnt ||
+				    switch_record_table[sw].level >=
+				    switch_levels)
 					break;
 				sw = switch_record_table[sw].parent;
 			}
 		}
 	}
+	xfree(pos);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "src/common/slurm_xlator.h"
 #include "src/common/xmalloc.h"
@@ -130,10 +131,31 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 					 job_desc->spank_job_env_size,
 					 "DL_HETERO");
 	struct hetero_spec spec;
-	char err[256];
+	char err[256], auto_spec[32];
 
 	if (!val)
 		return SLURM_SUCCESS;
+	if (!strcmp(val, "auto")) {
+		/* bare --dl-hetero: one accelerator per task */
+		uint32_t tasks = job_desc->num_tasks;
+
+		if ((tasks == NO_VAL || !tasks) &&
+		    job_desc->ntasks_per_node != NO_VAL16 &&
+		    job_desc->min_nodes != NO_VAL)
+			tasks = job_desc->ntasks_per_node *
+				job_desc->min_nodes;
+		if (tasks == NO_VAL || !tasks || tasks > HETERO_SPEC_MAX_TOTAL) {
+			*err_msg = xstrdup("--dl-hetero=auto needs a total: "
+					   "auto:N, auto:N:TYPE+TYPE, or the "
+					   "task count (-n N)");
+			return ESLURM_INVALID_GRES;
+		}
+		snprintf(auto_spec, sizeof(auto_spec), "auto:%u", tasks);
+		ctld_spank_env_set(&job_desc->spank_job_env,
+				   &job_desc->spank_job_env_size, "DL_HETERO",
+				   auto_spec);
+		val = auto_spec;
+	}
 	if (hetero_spec_parse(val, &spec, err, sizeof(err))) {
 		*err_msg = xstrdup_printf("--dl-hetero: %s", err);
 		return ESLURM_INVALID_GRES;

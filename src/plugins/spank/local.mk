@@ -8,3 +8,4 @@ src_plugins_spank_dlhetero_la_SOURCES = \
 src_plugins_spank_dlhetero_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 src_plugins_spank_dlhetero_la_LIBADD = src/common/libdlhetero_core.la
 src_plugins_spank_dlhetero_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+dist_man_MANS += doc/dlhetero.8

@@ -200,8 +200,17 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 		}
 		return 0;
 	}
-	if (hetero_spec_parse(o->spec ? o->spec : "auto", &spec, err,
-			      sizeof(err))) {
+	/*
+	 * A bare --dl-hetero (or =auto) takes its total from the job's task
+	 * count, one rank per accelerator: job_submit/dlhetero knows it.
+	 */
+	if (!o->spec || !strcmp(o->spec, "auto")) {
+		if (check_plan_opts(o))
+			return -1;
+		*canon = strdup("auto");
+		return *canon ? 0 : -1;
+	}
+	if (hetero_spec_parse(o->spec, &spec, err, sizeof(err))) {
 		slurm_error("dlhetero: --dl-hetero=%s: %s; want "
 			    "TYPE:N[,TYPE:N...], auto:N or auto:N:TYPE+TYPE",
 			    o->spec, err);

@@ -1,0 +1,54 @@
+#!/bin/bash
+# End-to-end throughput of ordinary jobs on the one-machine test cluster:
+# N one-node jobs (`sbatch --wrap true`), from the first submission to the
+# last completion, under stock select/cons_tres and under
+# select/cons_tres_dlhetero, on a fresh cluster each, in the same run.
+#
+#   bench/jobs-per-second.sh [BUILD_DIR] [N] [ROUNDS]   (as root)
+#
+# Prints a Markdown table; the ratio is ours / cons_tres.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$top/build}" && pwd)
+n=${2:-1000}
+rounds=${3:-1}
+export DLH_SRCDIR=$top DLH_BUILDDIR=$build
+export DLH_CLUSTER_DIR=${DLH_CLUSTER_DIR:-/tmp/dlh-bench-$(id -u)}
+export DLH_CLUSTER_PORT_BASE=${DLH_CLUSTER_PORT_BASE:-28800}
+. "$top/tests/integration/lib.sh"
+
+one_run() {	# SELECT_TYPE -> seconds
+	local t0 t1 i left
+	bash "$DLH_CLUSTER_SH" stop >/dev/null 2>&1 || true
+	DLH_SELECT_TYPE=$1 cluster_up >/dev/null
+	t0=$(date +%s.%N)
+	for ((i = 0; i < n; i++)); do
+		sbatch -Q -N1 -n1 -o /dev/null --wrap true
+	done
+	while left=$(squeue -h -o %i | wc -l) && [ "$left" -gt 0 ]; do
+		sleep 0.2
+	done
+	t1=$(date +%s.%N)
+	done_ok=$(sacct -X -n -a -s CD -o JobID | wc -l)
+	[ "$done_ok" -ge "$n" ] || echo "warning: only $done_ok of $n jobs completed" >&2
+	echo "$t1 - $t0" | bc -l
+}
+
+echo "| round | select plugin | jobs | seconds | jobs/s |"
+echo "|---|---|---:|---:|---:|"
+sum_stock=0 sum_ours=0
+for ((r = 1; r <= rounds; r++)); do
+	for sel in select/cons_tres select/cons_tres_dlhetero; do
+		s=$(one_run "$sel")
+		printf '| %d | %s | %d | %.1f | %.1f |\n' "$r" "$sel" "$n" "$s" \
+			"$(echo "$n / $s" | bc -l)"
+		if [ "$sel" = select/cons_tres ]; then
+			sum_stock=$(echo "$sum_stock + $s" | bc -l)
+		else
+			sum_ours=$(echo "$sum_ours + $s" | bc -l)
+		fi
+	done
+done
+bash "$DLH_CLUSTER_SH" stop >/dev/null 2>&1 || true
+printf '\nratio (ours / cons_tres, jobs per second): %.3f\n' \
+	"$(echo "$sum_stock / $sum_ours" | bc -l)"
