@@ -29,7 +29,8 @@ one_run() {	# SELECT_TYPE -> seconds
 		sleep 0.2
 	done
 	t1=$(date +%s.%N)
-	done_ok=$(sacct -X -n -a -s CD -o JobID | wc -l)
+	# (sacct -s alone would look at "now" only)
+	done_ok=$(sacct -X -n -a -S now-1days -o State | grep -c COMPLETED)
 	[ "$done_ok" -ge "$n" ] || echo "warning: only $done_ok of $n jobs completed" >&2
 	echo "$t1 - $t0" | bc -l
 }

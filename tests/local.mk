@@ -29,6 +29,7 @@ INTEGRATION_TESTS = \
 	tests/integration/08-ordinary-jobs-env.t \
 	tests/integration/09-ctld-restart.t \
 	tests/integration/10-same-as-cons-tres.t \
+	tests/integration/11-bad-catalog.t \
 	tests/integration/99-cluster-stop.t
 TESTS += $(INTEGRATION_TESTS)
 # the plugins must be in tests/plugins before any integration test runs

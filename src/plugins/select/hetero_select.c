@@ -24,9 +24,11 @@
 #include "src/common/xmalloc.h"
 #include "src/common/xstring.h"
 
+#include "chip_catalog.h"
 #include "ctld_nodes.h"
 #include "dlh_config.h"
 #include "dlh_log.h"
+#include "dlh_paths.h"
 #include "hetero_map.h"
 #include "hetero_spec.h"
 #include "hetero_select.h"
@@ -35,6 +37,7 @@
 #define PLUGIN "select/cons_tres_dlhetero"
 
 static struct dlh_config *cfg;
+static struct chip_catalog *chips;	/* for auto requests */
 
 static void log_sink(enum dlh_log_level level, const char *msg)
 {
@@ -49,14 +52,42 @@ static void log_sink(enum dlh_log_level level, const char *msg)
 void hetero_select_init(void)
 {
 	dlh_log_set_sink(log_sink);
-	dlh_config_free(cfg);
+	hetero_select_fini();
 	cfg = dlh_config_load(NULL);
+	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
 }
 
 void hetero_select_fini(void)
 {
 	dlh_config_free(cfg);
 	cfg = NULL;
+	chip_catalog_free(chips);
+	chips = NULL;
+}
+
+/*
+ * How good a candidate mix of an auto request is: its sustained compute
+ * (accelerators x dense BF16 TFLOPS x achieved share, from the catalog),
+ * discounted by the links it spans.  This is the planner's standalone sum
+ * without its per-step search, which is too slow for the scheduler loop;
+ * the discounts keep a mix that crosses domains or the top of the tree
+ * behind one that stays on a leaf unless it is much faster.
+ */
+static double mix_score(void *arg, const struct placement_mix *mix,
+			const struct placement_cost *cost)
+{
+	const struct chip_type *t;
+	double compute = 0.0;
+	size_t i;
+
+	for (i = 0; i < mix->n; i++) {
+		t = chips ? chip_catalog_find(chips, mix->type[i]) : NULL;
+		compute += mix->count[i] * (t ? t->tflops_bf16 *
+					    t->efficiency : 1.0);
+	}
+	return compute / (1.0 + 0.5 * cost->domain_links +
+			  0.05 * cost->span_level +
+			  0.02 * (cost->leaves ? cost->leaves - 1 : 0));
 }
 
 void hetero_select_reconfigure(void)
@@ -254,6 +285,84 @@ static void record_map(job_record_t *job_ptr)
 	xfree(hn);
 }
 
+/* The "accel" gres state of a node, or NULL. */
+static gres_node_state_t *node_accel_state(node_record_t *node_ptr)
+{
+	gres_state_t *gs;
+	ListIterator it;
+	gres_node_state_t *ns = NULL;
+
+	if (!node_ptr->gres_list)
+		return NULL;
+	it = list_iterator_create(node_ptr->gres_list);
+	while ((gs = list_next(it)))
+		if (!xstrcmp(gs->gres_name, "accel")) {
+			ns = gs->gres_data;
+			break;
+		}
+	list_iterator_destroy(it);
+	return ns;
+}
+
+/*
+ * cons_tres met the job's untyped count on the placed nodes, but where a
+ * node is only partly taken it may have spread the count differently
+ * (8 on the a100 node and 4 on the Ascend node instead of 4 and 8).  Its
+ * choice per node (gres_cnt_node_select, gres_bit_select) is only applied
+ * when the job is allocated, so set it to the placement's counts, on the
+ * node's lowest free devices: the per-type counts are then exact.
+ */
+static void steer_gres(job_record_t *job_ptr,
+		       const struct placement_result *res)
+{
+	gres_state_t *gs;
+	gres_job_state_t *js;
+	gres_node_state_t *ns;
+	ListIterator it;
+	size_t k;
+	int idx, b, size;
+	uint32_t left;
+
+	if (!job_ptr->gres_list_req)
+		return;
+	it = list_iterator_create(job_ptr->gres_list_req);
+	while ((gs = list_next(it))) {
+		js = gs->gres_data;
+		if (xstrcmp(gs->gres_name, "accel") || !js ||
+		    !js->gres_cnt_node_select || !js->gres_bit_select)
+			continue;
+		for (k = 0; k < res->n_picks; k++) {
+			idx = res->picks[k].index;
+			if (idx < 0 || idx >= (int) js->total_node_cnt ||
+			    js->gres_cnt_node_select[idx] ==
+			    res->picks[k].count ||
+			    !(ns = node_accel_state(
+				      node_record_table_ptr[idx])))
+				continue;
+			debug("%s: %pJ: %s gets %u accelerators, not %"PRIu64,
+			      PLUGIN, job_ptr,
+			      node_record_table_ptr[idx]->name,
+			      res->picks[k].count,
+			      js->gres_cnt_node_select[idx]);
+			js->gres_cnt_node_select[idx] = res->picks[k].count;
+			size = ns->gres_bit_alloc ?
+				bit_size(ns->gres_bit_alloc) :
+				(int) ns->gres_cnt_avail;
+			FREE_NULL_BITMAP(js->gres_bit_select[idx]);
+			js->gres_bit_select[idx] = bit_alloc(size);
+			left = res->picks[k].count;
+			for (b = 0; b < size && left; b++) {
+				if (ns->gres_bit_alloc &&
+				    bit_test(ns->gres_bit_alloc, b))
+					continue;
+				bit_set(js->gres_bit_select[idx], b);
+				left--;
+			}
+		}
+	}
+	list_iterator_destroy(it);
+}
+
 int hetero_select_job_test(struct hetero_job_test *t)
 {
 	job_record_t *job_ptr = t->job_ptr;
@@ -272,6 +381,8 @@ int hetero_select_job_test(struct hetero_job_test *t)
 		error("%s: %pJ: bad DL_HETERO: %s", PLUGIN, job_ptr, err);
 		return SLURM_ERROR;
 	}
+	if (req.is_auto && chips)
+		req.score = mix_score;
 	pn = collect_nodes(t->node_bitmap, !run_now, &n);
 	memset(&res, 0, sizeof(res));
 	rc = placement_place(pn, n, &req, &res);
@@ -293,13 +404,15 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	debug("%s: %pJ: placed on %u nodes (leaves %u, span level %u, "
 	      "domain links %u)", PLUGIN, job_ptr, picked, res.cost.leaves,
 	      res.cost.span_level, res.cost.domain_links);
-	placement_result_free(&res);
 	xfree(pn);
 
-	return t->cons_tres_job_test(job_ptr, t->node_bitmap, picked, picked,
-				     picked, t->mode, t->preemptee_candidates,
-				     t->preemptee_job_list,
-				     t->exc_core_bitmap);
+	rc = t->cons_tres_job_test(job_ptr, t->node_bitmap, picked, picked,
+				   picked, t->mode, t->preemptee_candidates,
+				   t->preemptee_job_list, t->exc_core_bitmap);
+	if (rc == SLURM_SUCCESS && run_now)
+		steer_gres(job_ptr, &res);
+	placement_result_free(&res);
+	return rc;
 }
 
 void hetero_select_job_allocated(job_record_t *job_ptr)
