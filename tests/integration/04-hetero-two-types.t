@@ -29,7 +29,7 @@ is "$(job_field "$id" JOB_GRES)" "accel:a100:16,accel:ascend910b:16" \
 tres=$(sacct_field "$id" AllocTRES)
 like "$tres" 'gres/accel:a100=16(,|$)' "sacct: gres/accel:a100=16"
 like "$tres" 'gres/accel:ascend910b=16(,|$)' "sacct: gres/accel:ascend910b=16"
-is "$(sacct_field "$id" NodeList)" "n[1-2,5-6]" "placed on n[1-2,5-6] (one leaf switch)"
+is "$(job_field "$id" NodeList)" "n[1-2,5-6]" "placed on n[1-2,5-6] (one leaf switch)"
 is "$(sacct_field "$id" AdminComment)" \
 	"dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])" \
 	"sacct shows the placement summary"

@@ -17,7 +17,7 @@ tres=$(sacct_field "$id" AllocTRES)
 for t in a100 ascend910b mlu590; do
 	like "$tres" "gres/accel:$t=8(,|\$)" "sacct: gres/accel:$t=8"
 done
-nodes=$(sacct_field "$id" NodeList)
+nodes=$(job_field "$id" NodeList)
 # mlu590 lives on leaf s3 only; a100 and ascend910b share leaf s1 or s2
 like "$nodes" '^n\[(1,5|1,6|2,5|2,6|3,7|3,8|4,7|4,8),(9|10)\]$' \
 	"a100 and ascend910b on one leaf, mlu590 on s3 ($nodes)"

@@ -14,7 +14,7 @@ is "$(sinfo -h -n n1 -o %T)" idle "n1 (a100, leaf s1) is idle: first-fit would t
 
 id=$(sbatch --parsable --dl-hetero=a100:8,ascend910b:8 --wrap 'sleep 1')
 is "$(submit_wait "$id" 60)" COMPLETED "two-type job completes"
-nodes=$(sacct_field "$id" NodeList)
+nodes=$(job_field "$id" NodeList)
 like "$nodes" '^n\[(3|4),(7|8)\]$' "placed on leaf s2 only ($nodes)"
 s2=$(scontrol show topology s2 | grep -o 'Nodes=[^ ]*')
 is "$s2" "Nodes=n[3-4],n[7-8]" "s2 holds n[3-4],n[7-8]"

@@ -43,5 +43,5 @@ start=$(squeue -h -j "$id" --start -o %S)
 like "$start" '^20[0-9-]+T' "squeue --start gives an estimate ($start)"
 scancel "$b2"
 is "$(submit_wait "$id" 60)" COMPLETED "runs once an mlu590 node frees up"
-like "$(sacct_field "$id" NodeList)" '^n\[[1-4],10\]$' "on n10, the node that freed up, and an a100 node"
+like "$(job_field "$id" NodeList)" '^n\[[1-4],10\]$' "on n10, the node that freed up, and an a100 node"
 scancel "$b1"
