@@ -36,20 +36,6 @@ struct host_vec {
 	size_t errlen;
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static bool host_char(char c)
 {
 	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
@@ -60,7 +46,7 @@ static int push_host(struct host_vec *hv, const char *name, size_t len)
 	char *copy;
 
 	if (hv->n == hv->max) {
-		set_err(hv->err, hv->errlen, "hostlist names more than %zu hosts",
+		dlh_set_err(hv->err, hv->errlen, "hostlist names more than %zu hosts",
 			hv->max);
 		return -1;
 	}
@@ -81,7 +67,7 @@ static int push_host(struct host_vec *hv, const char *name, size_t len)
 	hv->v[hv->n++] = copy;
 	return 0;
 oom:
-	set_err(hv->err, hv->errlen, "out of memory");
+	dlh_set_err(hv->err, hv->errlen, "out of memory");
 	return -1;
 }
 
@@ -108,14 +94,14 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 
 	for (i = 0; i < lit; i++) {
 		if (!host_char(term[i])) {
-			set_err(hv->err, hv->errlen,
+			dlh_set_err(hv->err, hv->errlen,
 				"bad character 0x%02x in host name",
 				(unsigned char)term[i]);
 			return -1;
 		}
 	}
 	if (plen + lit > HOST_NAME_MAX_LEN) {
-		set_err(hv->err, hv->errlen, "host name longer than %d",
+		dlh_set_err(hv->err, hv->errlen, "host name longer than %d",
 			HOST_NAME_MAX_LEN);
 		return -1;
 	}
@@ -123,23 +109,23 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 	plen += lit;
 	if (!open) {
 		if (plen == 0) {
-			set_err(hv->err, hv->errlen, "empty host name");
+			dlh_set_err(hv->err, hv->errlen, "empty host name");
 			return -1;
 		}
 		return push_host(hv, buf, plen);
 	}
 	if (++depth > HOSTLIST_MAX_GROUPS) {
-		set_err(hv->err, hv->errlen, "more than %d [..] groups in a name",
+		dlh_set_err(hv->err, hv->errlen, "more than %d [..] groups in a name",
 			HOSTLIST_MAX_GROUPS);
 		return -1;
 	}
 	close = memchr(open, ']', term + len - open);
 	if (!close || memchr(open + 1, '[', close - open - 1)) {
-		set_err(hv->err, hv->errlen, "unbalanced '[' in hostlist");
+		dlh_set_err(hv->err, hv->errlen, "unbalanced '[' in hostlist");
 		return -1;
 	}
 	if (close == open + 1) {
-		set_err(hv->err, hv->errlen, "empty [] in hostlist");
+		dlh_set_err(hv->err, hv->errlen, "empty [] in hostlist");
 		return -1;
 	}
 	for (p = open + 1; p < close;) {
@@ -156,19 +142,19 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 				nlo = 0;
 		}
 		if (!nlo || p + nlo + (nhi ? nhi + 1 : 0) != rend) {
-			set_err(hv->err, hv->errlen,
+			dlh_set_err(hv->err, hv->errlen,
 				"bad range \"%.*s\" in hostlist (want N or N-M)",
 				(int)(rend - p < 20 ? rend - p : 20), p);
 			return -1;
 		}
 		if (hi < lo) {
-			set_err(hv->err, hv->errlen,
+			dlh_set_err(hv->err, hv->errlen,
 				"bad range %lu-%lu in hostlist (end before start)",
 				lo, hi);
 			return -1;
 		}
 		if (hi - lo >= hv->max) {
-			set_err(hv->err, hv->errlen,
+			dlh_set_err(hv->err, hv->errlen,
 				"hostlist names more than %zu hosts", hv->max);
 			return -1;
 		}
@@ -180,7 +166,7 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 					 (int)width, v);
 
 			if (w < 0 || plen + w > HOST_NAME_MAX_LEN) {
-				set_err(hv->err, hv->errlen,
+				dlh_set_err(hv->err, hv->errlen,
 					"host name longer than %d",
 					HOST_NAME_MAX_LEN);
 				return -1;
@@ -191,7 +177,7 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 		}
 		p = comma ? comma + 1 : close;
 		if (comma && p == close) {
-			set_err(hv->err, hv->errlen, "empty range in hostlist");
+			dlh_set_err(hv->err, hv->errlen, "empty range in hostlist");
 			return -1;
 		}
 	}
@@ -227,12 +213,12 @@ int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 	if (err && errlen)
 		err[0] = '\0';
 	if (!expr || !hosts || !n_hosts) {
-		set_err(err, errlen, "no hostlist");
+		dlh_set_err(err, errlen, "no hostlist");
 		return -1;
 	}
 	len = strnlen(expr, DLH_CONFIG_MAX_LINE + 1);
 	if (len == 0 || len > DLH_CONFIG_MAX_LINE) {
-		set_err(err, errlen, len ? "hostlist too long" : "empty hostlist");
+		dlh_set_err(err, errlen, len ? "hostlist too long" : "empty hostlist");
 		return -1;
 	}
 	end = expr + len;
@@ -253,21 +239,21 @@ int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 			}
 		}
 		if (q < end && *q != ',') {
-			set_err(err, errlen, "unbalanced brackets in hostlist");
+			dlh_set_err(err, errlen, "unbalanced brackets in hostlist");
 			goto fail;
 		}
 		if (in_bracket) {
-			set_err(err, errlen, "unbalanced '[' in hostlist");
+			dlh_set_err(err, errlen, "unbalanced '[' in hostlist");
 			goto fail;
 		}
 		if (q == p) {
-			set_err(err, errlen, "empty host name in hostlist");
+			dlh_set_err(err, errlen, "empty host name in hostlist");
 			goto fail;
 		}
 		if (expand_term(&hv, buf, 0, p, q - p, 0))
 			goto fail;
 		if (q < end && q + 1 == end) {
-			set_err(err, errlen, "trailing ',' in hostlist");
+			dlh_set_err(err, errlen, "trailing ',' in hostlist");
 			goto fail;
 		}
 		p = q + 1;

@@ -39,3 +39,14 @@ static void vlog(enum dlh_log_level level, const char *fmt, va_list ap)
 DLH_LOG_FN(dlh_error, DLH_LOG_ERROR)
 DLH_LOG_FN(dlh_info, DLH_LOG_INFO)
 DLH_LOG_FN(dlh_debug, DLH_LOG_DEBUG)
+
+void dlh_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}

@@ -9,6 +9,8 @@
 #ifndef DLH_LOG_H
 #define DLH_LOG_H
 
+#include <stddef.h>
+
 enum dlh_log_level {
 	DLH_LOG_ERROR,
 	DLH_LOG_INFO,
@@ -24,5 +26,12 @@ void dlh_log_set_sink(dlh_log_sink_t sink);
 void dlh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dlh_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dlh_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Format a one-line error into err (errlen bytes, may be 0 with err NULL):
+ * the parsers' way of telling their caller what is wrong.
+ */
+void dlh_set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

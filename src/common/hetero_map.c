@@ -7,15 +7,14 @@
 #include <json-c/json.h>
 
 #include "dlh_config.h"
+#include "dlh_log.h"
 #include "hetero_map.h"
 #include "plan.h"
 #include "plan_json.h"
 
 static void set_err(char *err, size_t len, const char *msg, size_t pos)
 {
-	if (err && len)
-		snprintf(err, len, "DL_HETERO_MAP: %s at character %zu", msg,
-			 pos);
+	dlh_set_err(err, len, "DL_HETERO_MAP: %s at character %zu", msg, pos);
 }
 
 /* Copy a field of [A-Za-z0-9._-] up to stop into dst; NULL when bad. */

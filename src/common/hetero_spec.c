@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dlh_log.h"
 #include "hetero_spec.h"
 
 #define QUOTE_MAX 40		/* user text shown in a message */
@@ -32,20 +33,6 @@ static void quote(const char *s, size_t len, char *dst, size_t dstlen)
 	dst[o < dstlen ? o : dstlen - 1] = '\0';
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static bool type_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -60,29 +47,29 @@ static int check_type(const char *s, size_t len, char *err, size_t errlen)
 
 	quote(s, len, q, sizeof(q));
 	if (len == 0) {
-		set_err(err, errlen, "empty chip type");
+		dlh_set_err(err, errlen, "empty chip type");
 		return -1;
 	}
 	if (len >= HETERO_SPEC_TYPE_LEN) {
-		set_err(err, errlen, "chip type \"%s\" is longer than %d characters",
+		dlh_set_err(err, errlen, "chip type \"%s\" is longer than %d characters",
 			q, HETERO_SPEC_TYPE_LEN - 1);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
 		if (s[i] >= 'A' && s[i] <= 'Z') {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"chip type \"%s\" must be lowercase", q);
 			return -1;
 		}
 		if (!type_char(s[i])) {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"bad character in chip type \"%s\" (want [a-z0-9_-])",
 				q);
 			return -1;
 		}
 	}
 	if (len == 4 && !memcmp(s, "auto", 4)) {
-		set_err(err, errlen,
+		dlh_set_err(err, errlen,
 			"\"auto\" is not a chip type; use auto:N or auto:N:TYPE+TYPE alone");
 		return -1;
 	}
@@ -131,11 +118,11 @@ static int add_type(struct hetero_spec *spec, const char *s, size_t len,
 		return -1;
 	quote(s, len, q, sizeof(q));
 	if (seen_type(spec, s, len)) {
-		set_err(err, errlen, "chip type %s given twice", q);
+		dlh_set_err(err, errlen, "chip type %s given twice", q);
 		return -1;
 	}
 	if (spec->n == HETERO_SPEC_MAX_TYPES) {
-		set_err(err, errlen, "more than %d chip types",
+		dlh_set_err(err, errlen, "more than %d chip types",
 			HETERO_SPEC_MAX_TYPES);
 		return -1;
 	}
@@ -157,14 +144,14 @@ static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
 
 	quote(s, nlen, q, sizeof(q));
 	if (parse_count(s, nlen, HETERO_SPEC_MAX_TOTAL, &spec->total)) {
-		set_err(err, errlen, "bad total \"%s\" for auto (want 1..%d)",
+		dlh_set_err(err, errlen, "bad total \"%s\" for auto (want 1..%d)",
 			q, HETERO_SPEC_MAX_TOTAL);
 		return -1;
 	}
 	if (!colon)
 		return 0;
 	if (colon + 1 == end) {
-		set_err(err, errlen,
+		dlh_set_err(err, errlen,
 			"empty type list after auto:%u: (want TYPE+TYPE...)",
 			spec->total);
 		return -1;
@@ -174,7 +161,7 @@ static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
 		size_t tlen = plus ? (size_t)(plus - p) : (size_t)(end - p);
 
 		if (tlen == 0) {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"empty chip type in auto type list (stray '+')");
 			return -1;
 		}
@@ -184,7 +171,7 @@ static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
 			break;
 		p = plus + 1;
 		if (p == end) {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"empty chip type in auto type list (stray '+')");
 			return -1;
 		}
@@ -207,16 +194,16 @@ static int parse_explicit(const char *s, size_t len,
 
 		quote(p, iend - p, q, sizeof(q));
 		if (iend == p) {
-			set_err(err, errlen, "empty item (stray ',')");
+			dlh_set_err(err, errlen, "empty item (stray ',')");
 			return -1;
 		}
 		if (!colon && iend - p == 4 && !memcmp(p, "auto", 4)) {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"auto needs a total: auto:N or auto:N:TYPE+TYPE");
 			return -1;
 		}
 		if (!colon) {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"item \"%s\" has no count (want TYPE:N)", q);
 			return -1;
 		}
@@ -225,14 +212,14 @@ static int parse_explicit(const char *s, size_t len,
 		quote(p, colon - p, qt, sizeof(qt));
 		quote(colon + 1, iend - colon - 1, q, sizeof(q));
 		if (memchr(colon + 1, ':', iend - colon - 1)) {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"bad count \"%s\" for type %s (want 1..%d)",
 				q, qt, HETERO_SPEC_MAX_COUNT);
 			return -1;
 		}
 		if (parse_count(colon + 1, iend - colon - 1,
 				HETERO_SPEC_MAX_COUNT, &count)) {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"bad count \"%s\" for type %s (want 1..%d)",
 				q, qt, HETERO_SPEC_MAX_COUNT);
 			return -1;
@@ -244,12 +231,12 @@ static int parse_explicit(const char *s, size_t len,
 			break;
 		p = comma + 1;
 		if (p == end) {
-			set_err(err, errlen, "empty item (trailing ',')");
+			dlh_set_err(err, errlen, "empty item (trailing ',')");
 			return -1;
 		}
 	}
 	if (total > HETERO_SPEC_MAX_TOTAL) {
-		set_err(err, errlen,
+		dlh_set_err(err, errlen,
 			"total of %llu accelerators is over the limit of %d",
 			(unsigned long long)total, HETERO_SPEC_MAX_TOTAL);
 		return -1;
@@ -270,17 +257,17 @@ int hetero_spec_parse(const char *s, struct hetero_spec *out,
 	if (out)
 		memset(out, 0, sizeof(*out));
 	if (!s || !out) {
-		set_err(err, errlen, "no SPEC given");
+		dlh_set_err(err, errlen, "no SPEC given");
 		return -1;
 	}
 	len = strnlen(s, HETERO_SPEC_MAX_LEN + 1);
 	if (len == 0) {
-		set_err(err, errlen,
+		dlh_set_err(err, errlen,
 			"empty SPEC (want TYPE:N[,TYPE:N...] or auto:N[:TYPE+TYPE...])");
 		return -1;
 	}
 	if (len > HETERO_SPEC_MAX_LEN) {
-		set_err(err, errlen, "SPEC longer than %d characters",
+		dlh_set_err(err, errlen, "SPEC longer than %d characters",
 			HETERO_SPEC_MAX_LEN);
 		return -1;
 	}
@@ -292,11 +279,11 @@ int hetero_spec_parse(const char *s, struct hetero_spec *out,
 		    c == ',' || c == '+')
 			continue;
 		if (c >= 0x20 && c < 0x7f)
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"unexpected character '%c' at position %zu",
 				c, i + 1);
 		else
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"unexpected byte 0x%02x at position %zu",
 				c, i + 1);
 		return -1;
@@ -305,14 +292,14 @@ int hetero_spec_parse(const char *s, struct hetero_spec *out,
 	if (len >= 5 && !memcmp(s, "auto:", 5)) {
 		spec.is_auto = true;
 		if (memchr(s, ',', len)) {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"auto cannot be combined with TYPE:N items (use auto:N:TYPE+TYPE)");
 			return -1;
 		}
 		rc = parse_auto(s + 5, len - 5, &spec, err, errlen);
 	} else {
 		if (memchr(s, '+', len)) {
-			set_err(err, errlen,
+			dlh_set_err(err, errlen,
 				"'+' is only allowed in auto:N:TYPE+TYPE");
 			return -1;
 		}

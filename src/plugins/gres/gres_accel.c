@@ -26,6 +26,7 @@
 #include "src/common/xstring.h"
 
 #include "accel_devices.h"
+#include "slurm_log_sink.h"
 
 const char plugin_name[] = "Gres accel plugin (dlhetero)";
 const char plugin_type[] = "gres/accel";
@@ -35,19 +36,9 @@ static char *gres_name = "accel";
 static struct accel_devices *devices;	/* this node's devices */
 static List gres_devices;		/* the same, for Slurm's cgroups */
 
-static void log_sink(enum dlh_log_level level, const char *msg)
-{
-	if (level == DLH_LOG_ERROR)
-		error("%s: %s", plugin_type, msg);
-	else if (level == DLH_LOG_INFO)
-		info("%s: %s", plugin_type, msg);
-	else
-		debug("%s: %s", plugin_type, msg);
-}
-
 extern int init(void)
 {
-	dlh_log_set_sink(log_sink);
+	dlh_slurm_log_init(plugin_type);
 	debug("%s: loaded", plugin_type);
 	return SLURM_SUCCESS;
 }

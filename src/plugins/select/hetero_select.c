@@ -28,6 +28,7 @@
 #include "ctld_nodes.h"
 #include "dlh_config.h"
 #include "dlh_log.h"
+#include "slurm_log_sink.h"
 #include "dlh_paths.h"
 #include "hetero_map.h"
 #include "hetero_spec.h"
@@ -39,19 +40,9 @@
 static struct dlh_config *cfg;
 static struct chip_catalog *chips;	/* for auto requests */
 
-static void log_sink(enum dlh_log_level level, const char *msg)
-{
-	if (level == DLH_LOG_ERROR)
-		error("%s: %s", PLUGIN, msg);
-	else if (level == DLH_LOG_INFO)
-		info("%s: %s", PLUGIN, msg);
-	else
-		debug("%s: %s", PLUGIN, msg);
-}
-
 void hetero_select_init(void)
 {
-	dlh_log_set_sink(log_sink);
+	dlh_slurm_log_init(PLUGIN);
 	hetero_select_fini();
 	cfg = dlh_config_load(NULL);
 	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));

@@ -22,6 +22,7 @@
 #include "ctld_nodes.h"
 #include "dlh_paths.h"
 #include "dlh_log.h"
+#include "slurm_log_sink.h"
 #include "hetero_spec.h"
 
 const char plugin_name[] = "dlhetero job_submit plugin";
@@ -30,21 +31,11 @@ const uint32_t plugin_version = SLURM_VERSION_NUMBER;
 
 static struct chip_catalog *chips;
 
-static void log_sink(enum dlh_log_level level, const char *msg)
-{
-	if (level == DLH_LOG_ERROR)
-		error("%s: %s", plugin_type, msg);
-	else if (level == DLH_LOG_INFO)
-		info("%s: %s", plugin_type, msg);
-	else
-		debug("%s: %s", plugin_type, msg);
-}
-
 extern int init(void)
 {
 	struct dlh_config *cfg;
 
-	dlh_log_set_sink(log_sink);
+	dlh_slurm_log_init(plugin_type);
 	cfg = dlh_config_load(NULL);
 	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
 	if (!chips)
