@@ -1,7 +1,7 @@
 #!/bin/bash
 # dlhetero test cluster: a real Slurm 22.05 cluster on one machine.
 #
-#   cluster.sh start|stop|status|env|logs|restart-ctld
+#   cluster.sh start|stop|status|env|logs|restart-ctld|kill-node N|start-node N
 #
 # Everything lives under one prefix, $DLH_CLUSTER_DIR (default
 # /tmp/dlh-cluster-$(id -u)): our own munged (own socket, copy of the host
@@ -239,7 +239,9 @@ SlurmUser=root
 SlurmdUser=root
 SlurmctldPort=$CTLD_PORT
 AuthType=auth/munge
-AuthInfo=socket=$SOCK
+# cred_expire: also how long a requeued job waits before it may start
+# again (default 120 s); dlhetero fault recovery wants it short
+AuthInfo=socket=$SOCK,cred_expire=10
 CredType=cred/munge
 StateSaveLocation=$P/spool/ctld
 SlurmdSpoolDir=$P/spool/%n
@@ -635,6 +637,24 @@ do_restart_ctld() {
 	echo "slurmctld restarted in $(elapsed "$t0") s"
 }
 
+# kill-node NAME: SIGKILL one node's slurmd, as a crash would (its jobs'
+# processes stay; slurmctld notices after SlurmdTimeout)
+do_kill_node() {
+	local n=slurmd-${1:?usage: kill-node NAME}
+	alive "$n" || { msg "$n is not running"; exit 1; }
+	kill -KILL "$(pid_of "$n")"
+	rm -f "$PIDS/$n.pid"
+	echo "killed $n"
+}
+
+# start-node NAME: start one node's slurmd again
+do_start_node() {
+	local n=${1:?usage: start-node NAME}
+	alive "slurmd-$n" && { echo "slurmd-$n already running"; return 0; }
+	spawn "slurmd-$n" "$LOG/$n.out" slurmd -D -N "$n"
+	echo "started slurmd-$n"
+}
+
 case ${1:-} in
 start) do_start ;;
 stop) do_stop ;;
@@ -642,8 +662,10 @@ status) do_status ;;
 env) do_env ;;
 logs) dump_logs "${2:-30}" ;;
 restart-ctld) do_restart_ctld ;;
+kill-node) do_kill_node "${2:-}" ;;
+start-node) do_start_node "${2:-}" ;;
 *)
-	echo "usage: $0 start|stop|status|env|logs [N]|restart-ctld" >&2
+	echo "usage: $0 start|stop|status|env|logs [N]|restart-ctld|kill-node N|start-node N" >&2
 	exit 2
 	;;
 esac

@@ -209,19 +209,59 @@ static uint64_t alloc_on_node(job_record_t *job_ptr, int node_offset)
 
 /*
  * Write the node -> chip map into the job: DL_HETERO_MAP in its spank
- * environment (for the SPANK plugin on every node) and a one-line summary
- * in the admin comment (shown by scontrol and sacct).
+ * environment (the SPANK prolog stores it on every node) and a one-line
+ * summary in the admin comment (shown by scontrol and sacct).
  */
+static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
+		      size_t n, const char *why)
+{
+	char *map, *summary = NULL, *hosts;
+	hostlist_t hl;
+	size_t t, j;
+	unsigned sum;
+
+	map = hetero_map_format(hn, n);
+	if (map)
+		ctld_spank_env_set(&job_ptr->spank_job_env,
+				   &job_ptr->spank_job_env_size,
+				   "DL_HETERO_MAP", map);
+	/* summary: "dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])" */
+	for (t = 0; t < n; t++) {
+		for (j = 0; j < t; j++)
+			if (!strcmp(hn[j].type, hn[t].type))
+				break;
+		if (j < t)
+			continue;
+		hl = hostlist_create(NULL);
+		for (sum = 0, j = t; j < n; j++) {
+			if (strcmp(hn[j].type, hn[t].type))
+				continue;
+			sum += hn[j].count;
+			hostlist_push_host(hl, hn[j].name);
+		}
+		hosts = hostlist_ranged_string_xmalloc(hl);
+		xstrfmtcat(summary, "%s%s:%u(%s)", summary ? " " : "dlhetero ",
+			   hn[t].type, sum, hosts);
+		xfree(hosts);
+		hostlist_destroy(hl);
+	}
+	if (summary) {
+		xfree(job_ptr->admin_comment);
+		job_ptr->admin_comment = summary;
+	}
+	info("%s: %pJ %s: %s", PLUGIN, job_ptr, why, map ? map : "?");
+	free(map);
+}
+
+/* The map of a job that has just been given its nodes and gres. */
 static void record_map(job_record_t *job_ptr)
 {
 	struct hetero_node *hn;
 	node_record_t *node_ptr;
 	const char *type;
 	uint64_t total, alloc;
-	size_t n = 0, t;
+	size_t n = 0;
 	int i, off = 0;
-	char *map, *summary = NULL, *hosts;
-	hostlist_t hl;
 
 	if (!job_ptr->node_bitmap)
 		return;
@@ -239,41 +279,29 @@ static void record_map(job_record_t *job_ptr)
 		}
 		off++;
 	}
-	map = hetero_map_format(hn, n);
-	if (map)
-		ctld_spank_env_set(&job_ptr->spank_job_env,
-				   &job_ptr->spank_job_env_size,
-				   "DL_HETERO_MAP", map);
-	/* summary: "dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])" */
-	for (t = 0; t < n; t++) {
-		size_t j;
-		unsigned sum = 0;
-
-		for (j = 0; j < t; j++)
-			if (!strcmp(hn[j].type, hn[t].type))
-				break;
-		if (j < t)
-			continue;
-		hl = hostlist_create(NULL);
-		for (j = t; j < n; j++) {
-			if (strcmp(hn[j].type, hn[t].type))
-				continue;
-			sum += hn[j].count;
-			hostlist_push_host(hl, hn[j].name);
-		}
-		hosts = hostlist_ranged_string_xmalloc(hl);
-		xstrfmtcat(summary, "%s%s:%u(%s)", summary ? " " : "dlhetero ",
-			   hn[t].type, sum, hosts);
-		xfree(hosts);
-		hostlist_destroy(hl);
-	}
-	if (summary) {
-		xfree(job_ptr->admin_comment);
-		job_ptr->admin_comment = summary;
-	}
-	info("%s: %pJ placed: %s", PLUGIN, job_ptr, map ? map : "?");
-	free(map);
+	write_map(job_ptr, hn, n, "placed");
 	xfree(hn);
+}
+
+void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
+{
+	struct hetero_node *hn;
+	const char *map;
+	size_t n, i, k = 0;
+	char err[128];
+
+	if (!hetero_select_is_hetero_job(job_ptr) ||
+	    !(map = ctld_spank_env(job_ptr->spank_job_env,
+				   job_ptr->spank_job_env_size,
+				   "DL_HETERO_MAP")) ||
+	    hetero_map_parse(map, &hn, &n, err, sizeof(err)))
+		return;
+	for (i = 0; i < n; i++)
+		if (strcmp(hn[i].name, node))
+			hn[k++] = hn[i];
+	if (k < n)
+		write_map(job_ptr, hn, k, "lost a node");
+	free(hn);
 }
 
 /* The "accel" gres state of a node, or NULL. */

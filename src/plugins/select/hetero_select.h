@@ -46,4 +46,10 @@ int hetero_select_job_test(struct hetero_job_test *t);
  */
 void hetero_select_job_allocated(job_record_t *job_ptr);
 
+/*
+ * A node left the job (node failure with --no-kill, or a shrink with
+ * scontrol update NumNodes=): drop it from the job's map and summary.
+ */
+void hetero_select_node_removed(job_record_t *job_ptr, const char *node);
+
 #endif

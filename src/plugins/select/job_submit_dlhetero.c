@@ -115,6 +115,27 @@ static int check_types(const struct hetero_spec *spec, char **err_msg)
 	return 0;
 }
 
+/*
+ * --dl-on-failure: "requeue" (the default) lets slurmctld requeue the batch
+ * job when one of its nodes fails, so it is placed again and restarts from
+ * its checkpoint with a new plan; "continue" keeps it running on the
+ * surviving nodes (--no-kill).  An explicit --requeue/--no-requeue wins.
+ */
+static void set_failure_policy(job_desc_msg_t *job_desc)
+{
+	const char *mode = ctld_spank_env(job_desc->spank_job_env,
+					  job_desc->spank_job_env_size,
+					  "DL_ON_FAILURE");
+
+	if (mode && !strcmp(mode, "continue")) {
+		job_desc->kill_on_node_fail = 0;
+		if (job_desc->requeue == NO_VAL16)
+			job_desc->requeue = 0;
+	} else if (job_desc->requeue == NO_VAL16) {
+		job_desc->requeue = 1;
+	}
+}
+
 extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		      char **err_msg)
 {
@@ -159,6 +180,7 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 	}
 	if (check_types(&spec, err_msg) || check_capacity(&spec, err_msg))
 		return ESLURM_INVALID_GRES;
+	set_failure_policy(job_desc);
 	job_desc->tres_per_job = xstrdup_printf("gres:accel:%u", spec.total);
 	debug("%s: %s becomes tres_per_job=%s", plugin_type, val,
 	      job_desc->tres_per_job);

@@ -153,15 +153,24 @@ extern int select_p_job_ready(job_record_t *job_ptr)
 	return ct.job_ready(job_ptr);
 }
 
+/* Slurm 22.05 grows a job by merging another job into it. */
 extern int select_p_job_expand(job_record_t *from_job_ptr,
 			       job_record_t *to_job_ptr)
 {
-	return ct.job_expand(from_job_ptr, to_job_ptr);
+	int rc = ct.job_expand(from_job_ptr, to_job_ptr);
+
+	if (rc == SLURM_SUCCESS && running_in_slurmctld())
+		hetero_select_job_allocated(to_job_ptr);
+	return rc;
 }
 
 extern int select_p_job_resized(job_record_t *job_ptr, node_record_t *node_ptr)
 {
-	return ct.job_resized(job_ptr, node_ptr);
+	int rc = ct.job_resized(job_ptr, node_ptr);
+
+	if (rc == SLURM_SUCCESS && running_in_slurmctld())
+		hetero_select_node_removed(job_ptr, node_ptr->name);
+	return rc;
 }
 
 extern int select_p_job_signal(job_record_t *job_ptr, int signal)

@@ -34,7 +34,9 @@ int dlh_allocator_post_opt(spank_t sp)
 	     job_setenv(sp, "DL_MODE", dlh_opts.mode ? dlh_opts.mode :
 			"train") ||
 	     job_setenv(sp, "DL_GLOBAL_BATCH", dlh_opts.global_batch) ||
-	     job_setenv(sp, "DL_SEQ_LEN", dlh_opts.seq_len);
+	     job_setenv(sp, "DL_SEQ_LEN", dlh_opts.seq_len) ||
+	     job_setenv(sp, "DL_ON_FAILURE", dlh_opts.on_failure) ||
+	     job_setenv(sp, "DL_CHECKPOINT_DIR", dlh_opts.ckpt_dir);
 	slurm_debug("dlhetero: request %s", spec);
 	free(spec);
 	return rc ? -1 : 0;

@@ -44,6 +44,15 @@ static struct spank_option options[] = {
 	{ "dl-seq-len", "N",
 	  "Sequence length for the plan (default 4096).", 1,
 	  DLH_OPT_SEQ_LEN, opt_cb },
+	{ "dl-on-failure", "requeue|continue",
+	  "When a node of the job fails: requeue the job, which is placed "
+	  "again and restarts with a new plan (default), or continue on the "
+	  "surviving nodes.", 1, DLH_OPT_ON_FAILURE, opt_cb },
+	{ "dl-checkpoint-dir", "PATH",
+	  "Checkpoint folder given to every task as DL_CHECKPOINT_DIR, the "
+	  "same across restarts (default: "
+	  "$SLURM_SUBMIT_DIR/dlhetero-ckpt/<jobid>).", 1, DLH_OPT_CKPT_DIR,
+	  opt_cb },
 	SPANK_OPTIONS_TABLE_END
 };
 

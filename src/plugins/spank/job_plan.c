@@ -35,18 +35,6 @@ static char plan_path[512];
 static char plan_hash[17];
 static char plan_error[1024];
 
-/* A job variable set through spank_job_control_setenv() on submission. */
-static int job_var(spank_t sp, const char *name, char *buf, size_t len)
-{
-	char full[128];
-
-	snprintf(full, sizeof(full), "SLURM_SPANK_%s", name);
-	if (spank_getenv(sp, full, buf, len) == ESPANK_SUCCESS ||
-	    spank_getenv(sp, name, buf, len) == ESPANK_SUCCESS)
-		return 0;
-	return -1;
-}
-
 static int job_int(spank_t sp, const char *opt, const char *name)
 {
 	char buf[32];
@@ -55,7 +43,7 @@ static int job_int(spank_t sp, const char *opt, const char *name)
 
 	if (opt)
 		snprintf(buf, sizeof(buf), "%s", opt);
-	else if (job_var(sp, name, buf, sizeof(buf)))
+	else if (dlh_job_var(sp, name, buf, sizeof(buf)))
 		return 0;
 	v = strtol(buf, &end, 10);
 	return (*end || v < 1 || v > (1 << 24)) ? 0 : (int) v;
@@ -212,10 +200,10 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		goto out;
 	}
 	opts.model = dlh_opts.model;
-	if (!opts.model && !job_var(sp, "DL_MODEL", model, sizeof(model)))
+	if (!opts.model && !dlh_job_var(sp, "DL_MODEL", model, sizeof(model)))
 		opts.model = model;
 	opts.mode = dlh_opts.mode;
-	if (!opts.mode && !job_var(sp, "DL_MODE", mode, sizeof(mode)))
+	if (!opts.mode && !dlh_job_var(sp, "DL_MODE", mode, sizeof(mode)))
 		opts.mode = mode;
 	opts.global_batch = job_int(sp, dlh_opts.global_batch,
 				    "DL_GLOBAL_BATCH");

@@ -3,6 +3,7 @@
  * the allocator (where a bad value stops the submission) and the remote
  * context (where values are data from the user, never trusted blindly).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,10 @@ int dlh_opts_set(struct dlh_opts *o, int val, const char *arg, int remote)
 		return set_str(&o->global_batch, arg, "dl-global-batch");
 	case DLH_OPT_SEQ_LEN:
 		return set_str(&o->seq_len, arg, "dl-seq-len");
+	case DLH_OPT_ON_FAILURE:
+		return set_str(&o->on_failure, arg, "dl-on-failure");
+	case DLH_OPT_CKPT_DIR:
+		return set_str(&o->ckpt_dir, arg, "dl-checkpoint-dir");
 	}
 	return -1;
 }
@@ -76,6 +81,8 @@ void dlh_opts_clear(struct dlh_opts *o)
 	free(o->mode);
 	free(o->global_batch);
 	free(o->seq_len);
+	free(o->on_failure);
+	free(o->ckpt_dir);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -157,6 +164,36 @@ static int check_model(const char *name, const char *path)
 	return rc;
 }
 
+/* An absolute path of printable characters, without "..". */
+static int check_path(const char *path, const char *opt)
+{
+	const char *p;
+
+	if (!path)
+		return 0;
+	for (p = path; *p; p++)
+		if (!isprint((unsigned char) *p))
+			break;
+	if (path[0] != '/' || *p || strstr(path, "/..")) {
+		slurm_error("dlhetero: --%s=%s: want an absolute path without "
+			    "\"..\"", opt, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* --dl-on-failure, --dl-checkpoint-dir */
+static int check_failure_opts(const struct dlh_opts *o)
+{
+	if (o->on_failure && strcmp(o->on_failure, "requeue") &&
+	    strcmp(o->on_failure, "continue")) {
+		slurm_error("dlhetero: --dl-on-failure=%s: want requeue or "
+			    "continue", o->on_failure);
+		return -1;
+	}
+	return check_path(o->ckpt_dir, "dl-checkpoint-dir");
+}
+
 /* --dl-model, --dl-mode, --dl-global-batch, --dl-seq-len */
 static int check_plan_opts(const struct dlh_opts *o)
 {
@@ -192,9 +229,11 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 		/* srun inside a --dl-hetero job may re-plan its own step */
 		if (getenv("SLURM_SPANK_DL_HETERO"))
 			return check_plan_opts(o);
-		if (o->model || o->mode || o->global_batch || o->seq_len) {
+		if (o->model || o->mode || o->global_batch || o->seq_len ||
+		    o->on_failure || o->ckpt_dir) {
 			slurm_error("dlhetero: --dl-model, --dl-mode, "
-				    "--dl-global-batch and --dl-seq-len "
+				    "--dl-global-batch, --dl-seq-len, "
+				    "--dl-on-failure and --dl-checkpoint-dir "
 				    "need --dl-hetero");
 			return -1;
 		}
@@ -204,6 +243,8 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 	 * A bare --dl-hetero (or =auto) takes its total from the job's task
 	 * count, one rank per accelerator: job_submit/dlhetero knows it.
 	 */
+	if (check_failure_opts(o))
+		return -1;
 	if (!o->spec || !strcmp(o->spec, "auto")) {
 		if (check_plan_opts(o))
 			return -1;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dlh_config.h"
 
@@ -33,6 +34,17 @@
 static struct chip_catalog *chips;
 static char tcp_ifname[64];
 static char rdma_devices[512];
+
+int dlh_job_var(spank_t sp, const char *name, char *buf, size_t len)
+{
+	char full[128];
+
+	snprintf(full, sizeof(full), "SLURM_SPANK_%s", name);
+	if (spank_getenv(sp, full, buf, len) == ESPANK_SUCCESS ||
+	    spank_getenv(sp, name, buf, len) == ESPANK_SUCCESS)
+		return 0;
+	return -1;
+}
 
 /* A --dl-hetero job: the option came with this step, or the job has it. */
 static bool is_hetero_job(spank_t sp)
@@ -114,6 +126,53 @@ static int set_transport(spank_t sp)
 	return 0;
 }
 
+/*
+ * The job's checkpoint folder, the same after every requeue: the user's
+ * --dl-checkpoint-dir, else <submit dir>/dlhetero-ckpt/<job id>.  Made
+ * here, as the job's user, so it exists before the first task starts.
+ */
+static char ckpt_dir[1024];
+
+static void make_ckpt_dir(spank_t sp, uint32_t job_id)
+{
+	char base[900], *p;
+
+	ckpt_dir[0] = '\0';
+	if (dlh_opts.ckpt_dir)
+		snprintf(ckpt_dir, sizeof(ckpt_dir), "%s", dlh_opts.ckpt_dir);
+	else if (!dlh_job_var(sp, "DL_CHECKPOINT_DIR", base, sizeof(base)))
+		snprintf(ckpt_dir, sizeof(ckpt_dir), "%s", base);
+	else if (!spank_getenv(sp, "SLURM_SUBMIT_DIR", base, sizeof(base)))
+		snprintf(ckpt_dir, sizeof(ckpt_dir), "%s/dlhetero-ckpt/%u",
+			 base, job_id);
+	if (ckpt_dir[0] != '/') {
+		ckpt_dir[0] = '\0';
+		return;
+	}
+	for (p = ckpt_dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(ckpt_dir, 0700);
+		*p = '/';
+	}
+	mkdir(ckpt_dir, 0700);
+}
+
+/* DL_RESTART_COUNT: how often Slurm has requeued the job (0 at first). */
+static int set_restart_vars(spank_t sp)
+{
+	char count[16];
+
+	if (spank_getenv(sp, "SLURM_RESTART_COUNT", count, sizeof(count)) ||
+	    !count[0] || strspn(count, "0123456789") != strlen(count))
+		strcpy(count, "0");
+	spank_setenv(sp, "DL_RESTART_COUNT", count, 1);
+	if (ckpt_dir[0])
+		spank_setenv(sp, "DL_CHECKPOINT_DIR", ckpt_dir, 1);
+	return 0;
+}
+
 static struct chip_catalog *load_chips(void)
 {
 	struct dlh_config *cfg = dlh_config_load(dlh_conf_path);
@@ -133,6 +192,7 @@ void dlh_remote_exit(void)
 int dlh_remote_user_init(spank_t sp)
 {
 	struct dlh_config *cfg;
+	uint32_t job_id;
 
 	if (!is_hetero_job(sp))
 		return 0;
@@ -143,6 +203,8 @@ int dlh_remote_user_init(spank_t sp)
 		rdma_devices[0] = '\0';
 	job_plan_write(sp, chips, cfg);
 	dlh_config_free(cfg);
+	if (!spank_get_item(sp, S_JOB_ID, &job_id))
+		make_ckpt_dir(sp, job_id);
 	return 0;
 }
 
@@ -226,7 +288,7 @@ int dlh_remote_task_init(spank_t sp)
 	if (step_id == SLURM_BATCH_SCRIPT)
 		spank_unsetenv(sp, "SLURM_TRES_PER_JOB");
 	if (bind_devices(sp, local_rank, local_world, true) ||
-	    set_transport(sp) ||
+	    set_transport(sp) || set_restart_vars(sp) ||
 	    job_plan_setenv(sp))
 		return -1;
 	return 0;

@@ -12,6 +12,8 @@ enum dlh_opt {
 	DLH_OPT_MODE,
 	DLH_OPT_GLOBAL_BATCH,
 	DLH_OPT_SEQ_LEN,
+	DLH_OPT_ON_FAILURE,
+	DLH_OPT_CKPT_DIR,
 };
 
 /* Option values as the user typed them; checked in dlh_opts_check(). */
@@ -22,6 +24,8 @@ struct dlh_opts {
 	char *mode;
 	char *global_batch;
 	char *seq_len;
+	char *on_failure;	/* requeue (default) or continue */
+	char *ckpt_dir;
 };
 
 extern struct dlh_opts dlh_opts;
@@ -42,6 +46,9 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon);
 
 int dlh_allocator_post_opt(spank_t sp);
 int dlh_remote_user_init(spank_t sp);
+/* A job variable set with spank_job_control_setenv() at submission: 0 and
+ * its value in buf, or -1. */
+int dlh_job_var(spank_t sp, const char *name, char *buf, size_t len);
 int dlh_remote_task_init(spank_t sp);
 void dlh_remote_exit(void);
 
