@@ -32,13 +32,15 @@ for ((r = 1; r <= rounds; r++)); do
 			> $work/rec-\${SLURM_RESTART_COUNT:-0}.txt
 		[ \${SLURM_RESTART_COUNT:-0} -ge 1 ] || sleep 600")
 	wait_state "$id" RUNNING 60
-	while [ "$(wc -l < "$work/rec-0.txt" 2>/dev/null || echo 0)" -lt 16 ]; do
+	while [ "$(cat "$work/rec-0.txt" 2>/dev/null | wc -l)" -lt 16 ]; do
 		sleep 0.2
 	done
 	victim=$(scontrol show hostnames "$(job_field "$id" NodeList)" | tail -n 1)
 	t0=$(now)
 	bash "$DLH_CLUSTER_SH" kill-node "$victim" >/dev/null
-	until sinfo -h -n "$victim" -o %T | grep -q down; do sleep 0.2; done
+	until [[ $(scontrol show node "$victim") == *State=DOWN* ]]; do
+		sleep 0.2
+	done
 	t_down=$(now)
 	until [ "$(job_field "$id" Restarts)" -ge 1 ] &&
 		[ "$(job_field "$id" JobState)" = RUNNING ]; do
@@ -46,7 +48,7 @@ for ((r = 1; r <= rounds; r++)); do
 		sleep 0.2
 	done
 	t_alloc=$(now)
-	until [ "$(wc -l < "$work/rec-1.txt" 2>/dev/null || echo 0)" -ge 16 ]; do
+	until [ "$(cat "$work/rec-1.txt" 2>/dev/null | wc -l)" -ge 16 ]; do
 		sleep 0.2
 	done
 	t_launch=$(sort -n "$work/rec-1.txt" | tail -n 1 | cut -d' ' -f1)

@@ -30,7 +30,8 @@ INTEGRATION_TESTS = \
 	tests/integration/09-ctld-restart.t \
 	tests/integration/10-same-as-cons-tres.t \
 	tests/integration/11-fault-recovery.t \
-	tests/integration/12-bad-catalog.t \
+	tests/integration/12-shrink.t \
+	tests/integration/14-bad-catalog.t \
 	tests/integration/99-cluster-stop.t
 TESTS += $(INTEGRATION_TESTS)
 # the plugins must be in tests/plugins before any integration test runs

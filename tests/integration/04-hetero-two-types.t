@@ -15,8 +15,8 @@ rm -f "$step" "$part" "$small"
 read -r id state < <(run_job "$out" --dl-hetero=a100:16,ascend910b:16 \
 	--dl-model=llama2-70b -N4 --ntasks-per-node=8 --wrap "
 	TASK_TAG=batch $TASK_ENV
-	[ -f $DLH_CLUSTER_DIR/run/dlhetero/job-\$SLURM_JOB_ID.map ] &&
-		printf 'batch\tMAP=%s\n' \$(cat $DLH_CLUSTER_DIR/run/dlhetero/job-\$SLURM_JOB_ID.map)
+	[ -f $DLH_CLUSTER_DIR/run/dlhetero/job-\$SLURM_JOB_ID.\$SLURMD_NODENAME.map ] &&
+		printf 'batch\tMAP=%s\n' \$(cat $DLH_CLUSTER_DIR/run/dlhetero/job-\$SLURM_JOB_ID.\$SLURMD_NODENAME.map)
 	srun $TASK_ENV > $step
 	srun -N2 -n8 --ntasks-per-node=4 -r2 --gres=accel:4 --dl-model=llama2-7b \
 		$TASK_ENV > $part
@@ -131,6 +131,6 @@ is "$(stat -c %a "$(dirname "$plan_file")")" 700 "plan folder is private (0700)"
 is "$(tv "$out" batch MAP)" \
 	"n1:a100:8,n2:a100:8,n5:ascend910b:8,n6:ascend910b:8" \
 	"the prolog stored the job's node -> chip map"
-map=$DLH_CLUSTER_DIR/run/dlhetero/job-$id.map
+map=$DLH_CLUSTER_DIR/run/dlhetero/job-$id.n1.map
 ok "[ ! -e '$map' ]" "the epilog removed the job's map"
 ok '! grep -q DL_PLAN_ERROR "$step" "$part"' "full and partial steps planned"

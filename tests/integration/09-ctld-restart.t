@@ -4,7 +4,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 9
+plan 10
 
 out=$DLH_CLUSTER_DIR/work/09-batch.txt
 rm -f "$out"
@@ -12,12 +12,13 @@ id=$(sbatch --parsable -o "$out" --dl-hetero=a100:8,mlu590:8 -N2 \
 	--ntasks-per-node=8 --wrap "sleep 12; srun $TASK_ENV")
 ok 'wait_state "$id" RUNNING' "job runs"
 gres=$(job_field "$id" JOB_GRES)
-comment=$(job_field "$id" AdminComment)
+comment=$(job_comment "$id")
 msg=$(bash "$DLH_CLUSTER_SH" restart-ctld 2>&1)
 ok $? "slurmctld restarted" || diag "$msg"
 is "$(job_field "$id" JobState)" RUNNING "job still running after the restart"
 is "$(job_field "$id" JOB_GRES)" "$gres" "same JOB_GRES ($gres)"
-is "$(job_field "$id" AdminComment)" "$comment" "same placement summary"
+like "$comment" '^dlhetero a100:8\(n[0-9]+\) mlu590:8\(n(9|10)\)$' "placement summary before the restart"
+is "$(job_comment "$id")" "$comment" "same placement summary"
 is "$(submit_wait "$id" 90)" COMPLETED "job completes"
 is "$(grep $'\tDL_PLAN_HASH=' "$out" | cut -f2 | sort -u | wc -l)" 1 \
 	"its step after the restart got one plan for all 16 ranks"

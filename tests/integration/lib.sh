@@ -153,6 +153,7 @@ cluster_up() {
 	if [ -n "${DLH_PLUGIN_DIR:-}" ] &&
 		[ -f "$DLH_PLUGIN_DIR/job_submit_dlhetero.so" ]; then
 		: "${DLH_SLURM_CONF_EXTRA:=JobSubmitPlugins=dlhetero
+PrologFlags=Alloc
 Epilog=$DLH_SRCDIR/tests/integration/epilog-env.sh}"
 		export DLH_SLURM_CONF_EXTRA
 	fi
@@ -181,6 +182,12 @@ task_env() {
 	local out
 	out=$(job_field "$1" StdOut)
 	[ -f "$out" ] && cat "$out"
+}
+
+# job_comment ID: the job's AdminComment (it may hold spaces)
+job_comment() {
+	scontrol show job "$1" 2>/dev/null | sed -n 's/^ *AdminComment=\(.*\)$/\1/p' |
+		sed 's/ *$//'
 }
 
 # tv FILE TASK NAME: NAME's value printed by task TASK with task-env.sh

@@ -288,6 +288,7 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 	struct hetero_node *hn;
 	const char *map;
 	size_t n, i, k = 0;
+	unsigned total;
 	char err[128];
 
 	if (!hetero_select_is_hetero_job(job_ptr) ||
@@ -296,11 +297,19 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 				   "DL_HETERO_MAP")) ||
 	    hetero_map_parse(map, &hn, &n, err, sizeof(err)))
 		return;
-	for (i = 0; i < n; i++)
-		if (strcmp(hn[i].name, node))
-			hn[k++] = hn[i];
-	if (k < n)
+	for (total = 0, i = 0; i < n; i++) {
+		if (!strcmp(hn[i].name, node))
+			continue;
+		total += hn[i].count;
+		hn[k++] = hn[i];
+	}
+	if (k < n) {
 		write_map(job_ptr, hn, k, "lost a node");
+		/* steps without a gres request copy the job's: keep it
+		 * within what the job still holds */
+		xfree(job_ptr->tres_per_job);
+		job_ptr->tres_per_job = xstrdup_printf("gres:accel:%u", total);
+	}
 	free(hn);
 }
 

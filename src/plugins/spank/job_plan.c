@@ -53,17 +53,47 @@ static int job_int(spank_t sp, const char *opt, const char *name)
  * The job's node -> chip map as the prolog stored it: a root-owned regular
  * file, so the user cannot hand the planner a map of their own.
  */
-static int read_map(const struct dlh_config *cfg, uint32_t job_id,
-		    char *buf, size_t len)
+/*
+ * This node's name: slurmstepd sets SLURMD_NODENAME only for the tasks, so
+ * take the step's node list and this node's index in it.
+ */
+static int node_name(spank_t sp, char *buf, size_t len)
 {
-	char path[512];
+	char *list = malloc(ENV_MAX), **hosts = NULL;
+	uint32_t id;
+	size_t n = 0;
+	int rc = -1;
+
+	if (list && !spank_get_item(sp, S_JOB_NODEID, &id) &&
+	    (!spank_getenv(sp, "SLURM_STEP_NODELIST", list, ENV_MAX) ||
+	     !spank_getenv(sp, "SLURM_JOB_NODELIST", list, ENV_MAX)) &&
+	    !dlh_hostlist_expand(list, HETERO_MAP_MAX_NODES, &hosts, &n,
+				 NULL, 0) &&
+	    id < n && strlen(hosts[id]) < len) {
+		strcpy(buf, hosts[id]);
+		rc = 0;
+	}
+	dlh_hostlist_free(hosts, n);
+	free(list);
+	return rc;
+}
+
+static int read_map(spank_t sp, const struct dlh_config *cfg,
+		    uint32_t job_id, char *buf, size_t len)
+{
+	char path[512], node[128];
 	struct stat st;
 	ssize_t n;
 	int fd;
 
-	if (dlh_map_path(cfg ? cfg->state_dir : NULL, job_id, path,
-			 sizeof(path)))
+	if (node_name(sp, node, sizeof(node)) ||
+	    dlh_map_path(cfg ? cfg->state_dir : NULL, job_id, node, path,
+			 sizeof(path))) {
+		snprintf(plan_error, sizeof(plan_error),
+			 "cannot tell this node's name from the step's "
+			 "node list");
 		return -1;
+	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(plan_error, sizeof(plan_error), "no map %s (%s): "
@@ -191,7 +221,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	if (spank_get_item(sp, S_JOB_UID, &uid) ||
 	    spank_get_item(sp, S_JOB_ID, &job_id) ||
 	    spank_get_item(sp, S_JOB_STEPID, &step_id) || !map ||
-	    read_map(cfg, job_id, map, ENV_MAX))
+	    read_map(sp, cfg, job_id, map, ENV_MAX))
 		goto out;
 	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err)) ||
 	    (step_id != SLURM_BATCH_SCRIPT && for_step(sp, &nodes, &n, err,

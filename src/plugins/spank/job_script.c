@@ -5,9 +5,12 @@
  * slurmctld's node -> chip map (DL_HETERO_MAP, recorded by the select
  * plugin at allocation) reaches the nodes only in the prolog's environment,
  * not in the tasks'.  The prolog stores it in a root-owned file,
- * <StateDir>/job-<id>.map, which the job's tasks can read but not forge;
- * the epilog removes it.
+ * <StateDir>/job-<id>.<node>.map, which the job's tasks can read but not
+ * forge; the epilog removes it.  The node's name is in the file name so
+ * that several slurmd on one host (and a node leaving a job) never touch
+ * another node's copy.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,12 +35,20 @@ static int job_id(unsigned long *id)
 	return *end ? -1 : 0;
 }
 
-int dlh_map_path(const char *state_dir, unsigned long id, char *buf,
-		 size_t len)
+int dlh_map_path(const char *state_dir, unsigned long id, const char *node,
+		 char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/job-%lu.map",
-			 state_dir ? state_dir : DLH_DEFAULT_STATE_DIR, id);
+	int n;
+	const char *p;
 
+	/* a node name from the environment becomes part of a path */
+	for (p = node; p && *p; p++)
+		if (!isalnum((unsigned char) *p) && !strchr("._-", *p))
+			return -1;
+	if (!node || !*node || p - node > 64)
+		return -1;
+	n = snprintf(buf, len, "%s/job-%lu.%s.map",
+		     state_dir ? state_dir : DLH_DEFAULT_STATE_DIR, id, node);
 	return (n < 0 || (size_t) n >= len) ? -1 : 0;
 }
 
@@ -78,7 +89,8 @@ int dlh_job_script_prolog(spank_t sp)
 	}
 	free(nodes);
 	cfg = dlh_config_load(dlh_conf_path);
-	if (dlh_map_path(cfg ? cfg->state_dir : NULL, id, path, sizeof(path))
+	if (dlh_map_path(cfg ? cfg->state_dir : NULL, id,
+			 getenv("SLURMD_NODENAME"), path, sizeof(path))
 	    || root_dir(cfg && cfg->state_dir ? cfg->state_dir :
 			DLH_DEFAULT_STATE_DIR)) {
 		dlh_config_free(cfg);
@@ -111,8 +123,8 @@ int dlh_job_script_epilog(spank_t sp)
 	if (!getenv("SPANK_DL_HETERO_MAP") || job_id(&id))
 		return 0;
 	cfg = dlh_config_load(dlh_conf_path);
-	if (!dlh_map_path(cfg ? cfg->state_dir : NULL, id, path,
-			  sizeof(path)))
+	if (!dlh_map_path(cfg ? cfg->state_dir : NULL, id,
+			  getenv("SLURMD_NODENAME"), path, sizeof(path)))
 		unlink(path);
 	dlh_config_free(cfg);
 	return 0;

@@ -54,8 +54,9 @@ void dlh_remote_exit(void);
 
 int dlh_job_script_prolog(spank_t sp);
 int dlh_job_script_epilog(spank_t sp);
-/* <state_dir>/job-<id>.map: the map the prolog stored for a job. */
-int dlh_map_path(const char *state_dir, unsigned long id, char *buf,
-		 size_t len);
+/* <state_dir>/job-<id>.<node>.map: the map the prolog stored for a job on
+ * node; -1 when node is not a plain host name. */
+int dlh_map_path(const char *state_dir, unsigned long id, const char *node,
+		 char *buf, size_t len);
 
 #endif
