@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "chip_catalog.h"
+#include "dlh_json.h"
 #include "dlh_log.h"
 
 #ifndef DLH_DATADIR
@@ -560,121 +561,6 @@ static int check_unique(const struct chip_catalog *cat)
 	return 0;
 }
 
-static void offset_to_line(const char *buf, size_t off, size_t *line,
-			   size_t *col)
-{
-	size_t i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
-
-/* Read the whole file, bounded; NULL after logging. */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		dlh_error("%s: cannot open chip catalog: %s", path,
-			  strerror(errno));
-		return NULL;
-	}
-	buf = malloc(CATALOG_FILE_MAX + 1);
-	if (!buf) {
-		dlh_error("%s: out of memory", path);
-		fclose(f);
-		return NULL;
-	}
-	n = fread(buf, 1, CATALOG_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		dlh_error("%s: cannot read chip catalog: %s", path,
-			  strerror(errno));
-		goto fail;
-	}
-	if (n > CATALOG_FILE_MAX) {
-		dlh_error("%s: chip catalog larger than %d bytes", path,
-			  CATALOG_FILE_MAX);
-		goto fail;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	fclose(f);
-	free(buf);
-	return NULL;
-}
-
-static json_object *parse_json(const char *path, const char *buf,
-			       size_t len)
-{
-	struct json_tokener *tok;
-	json_object *root;
-	enum json_tokener_error jerr;
-	size_t end, line, col, i;
-	const char *nul = memchr(buf, '\0', len);
-
-	if (len == 0) {
-		dlh_error("%s: chip catalog is empty", path);
-		return NULL;
-	}
-	/* json-c would stop at a NUL and accept what came before. */
-	if (nul) {
-		offset_to_line(buf, nul - buf, &line, &col);
-		dlh_error("%s:%zu:%zu: NUL byte in chip catalog", path, line,
-			  col);
-		return NULL;
-	}
-	tok = json_tokener_new_ex(CATALOG_DEPTH_MAX);
-	if (!tok) {
-		dlh_error("%s: out of memory", path);
-		return NULL;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-			       JSON_TOKENER_VALIDATE_UTF8);
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-
-	if (jerr == json_tokener_continue) {
-		offset_to_line(buf, len, &line, &col);
-		dlh_error("%s:%zu:%zu: chip catalog ends in the middle of a "
-			  "JSON value", path, line, col);
-		json_object_put(root);
-		return NULL;
-	}
-	if (jerr != json_tokener_success || !root) {
-		offset_to_line(buf, end > len ? len : end, &line, &col);
-		dlh_error("%s:%zu:%zu: bad JSON: %s", path, line, col,
-			  jerr == json_tokener_success ? "null document" :
-			  json_tokener_error_desc(jerr));
-		json_object_put(root);
-		return NULL;
-	}
-	for (i = end; i < len; i++)
-		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
-		    buf[i] != '\n') {
-			offset_to_line(buf, i, &line, &col);
-			dlh_error("%s:%zu:%zu: text after the JSON document",
-				  path, line, col);
-			json_object_put(root);
-			return NULL;
-		}
-	return root;
-}
-
 static struct chip_catalog *build_catalog(const char *path,
 					  json_object *root)
 {
@@ -756,7 +642,8 @@ struct chip_catalog *chip_catalog_parse(const char *text, size_t len,
 			  CATALOG_FILE_MAX);
 		return NULL;
 	}
-	root = parse_json(name, text, len);
+	root = dlh_json_parse(name, text, len, CATALOG_DEPTH_MAX,
+			      "chip catalog");
 	if (!root)
 		return NULL;
 	cat = build_catalog(name, root);
@@ -776,7 +663,7 @@ struct chip_catalog *chip_catalog_load(const char *path)
 		dlh_error("chip catalog: no path given");
 		return NULL;
 	}
-	buf = read_file(path, &len);
+	buf = dlh_read_file(path, CATALOG_FILE_MAX, "chip catalog", &len);
 	if (!buf)
 		return NULL;
 	cat = chip_catalog_parse(buf, len, path);

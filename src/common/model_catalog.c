@@ -15,6 +15,7 @@
 
 #include <json-c/json.h>
 
+#include "dlh_json.h"
 #include "dlh_log.h"
 #include "model_catalog.h"
 
@@ -24,6 +25,7 @@
 
 /* Far above any real catalog; keeps a hostile file from eating memory. */
 #define MODEL_CATALOG_MAX_BYTES (4 << 20)
+#define MODEL_CATALOG_MAX_DEPTH 16	/* the schema needs 4 */
 #define MODEL_NAME_MAX 63
 
 const char *model_catalog_default_path(void)
@@ -33,58 +35,6 @@ const char *model_catalog_default_path(void)
 	if (env && *env)
 		return env;
 	return DLH_DATADIR "/models.json";
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		dlh_error("model catalog %s: cannot open: %s", path,
-			  strerror(errno));
-		return NULL;
-	}
-	buf = malloc(MODEL_CATALOG_MAX_BYTES + 1);
-	if (!buf) {
-		fclose(f);
-		dlh_error("model catalog %s: out of memory", path);
-		return NULL;
-	}
-	n = fread(buf, 1, MODEL_CATALOG_MAX_BYTES + 1, f);
-	if (ferror(f)) {
-		dlh_error("model catalog %s: read error", path);
-		goto fail;
-	}
-	if (n > MODEL_CATALOG_MAX_BYTES) {
-		dlh_error("model catalog %s: larger than %d bytes", path,
-			  MODEL_CATALOG_MAX_BYTES);
-		goto fail;
-	}
-	if (memchr(buf, '\0', n)) {
-		dlh_error("model catalog %s: contains a NUL byte", path);
-		goto fail;
-	}
-	buf[n] = '\0';
-	fclose(f);
-	*len = n;
-	return buf;
-fail:
-	fclose(f);
-	free(buf);
-	return NULL;
-}
-
-static int line_of(const char *text, size_t offset)
-{
-	int line = 1;
-	size_t i;
-
-	for (i = 0; i < offset && text[i]; i++)
-		if (text[i] == '\n')
-			line++;
-	return line;
 }
 
 /* Reports "file: model 'name' (entry N): field 'f' ..." */
@@ -307,8 +257,6 @@ struct model_catalog *model_catalog_load(const char *path)
 {
 	struct model_catalog *cat = NULL;
 	struct json_object *root = NULL, *arr, *v;
-	struct json_tokener *tok;
-	enum json_tokener_error jerr;
 	size_t len, i, j, n;
 	char *text;
 
@@ -316,34 +264,14 @@ struct model_catalog *model_catalog_load(const char *path)
 		dlh_error("model catalog: no path given");
 		return NULL;
 	}
-	text = read_file(path, &len);
+	text = dlh_read_file(path, MODEL_CATALOG_MAX_BYTES, "model catalog",
+			     &len);
 	if (!text)
 		return NULL;
-	tok = json_tokener_new();
-	if (!tok)
+	root = dlh_json_parse(path, text, len, MODEL_CATALOG_MAX_DEPTH,
+			      "model catalog");
+	if (!root)
 		goto out;
-	root = json_tokener_parse_ex(tok, text, (int)len);
-	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_continue) {
-		dlh_error("model catalog %s: line %d: unexpected end of file",
-			  path, line_of(text, len));
-		goto out;
-	}
-	if (jerr != json_tokener_success) {
-		dlh_error("model catalog %s: line %d: bad JSON: %s", path,
-			  line_of(text, json_tokener_get_parse_end(tok)),
-			  json_tokener_error_desc(jerr));
-		goto out;
-	}
-	/* Trailing garbage after the object is a corrupt file, not a
-	 * second document. */
-	for (i = json_tokener_get_parse_end(tok); i < len; i++) {
-		if (!isspace((unsigned char)text[i])) {
-			dlh_error("model catalog %s: line %d: text after the JSON object",
-				  path, line_of(text, i));
-			goto out;
-		}
-	}
 	if (!json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "models", &arr) ||
 	    !json_object_is_type(arr, json_type_array)) {
@@ -390,8 +318,6 @@ fail:
 	model_catalog_free(cat);
 	cat = NULL;
 out:
-	if (tok)
-		json_tokener_free(tok);
 	json_object_put(root);
 	free(text);
 	return cat;

@@ -141,9 +141,9 @@ struct hostile {
 #define OK_HEAD "{\"models\":[" OK_ENTRY
 
 static const struct hostile hostile[] = {
-	{ "empty file", "", "unexpected end" },
-	{ "truncated", "{\n\"models\": [\n", "line 3" },
-	{ "bad token", "{\n\n  \"models\": [ nope ]}", "line 3" },
+	{ "empty file", "", "model catalog is empty" },
+	{ "truncated", "{\n\"models\": [\n", ":3:1: model catalog ends" },
+	{ "bad token", "{\n\n  \"models\": [ nope ]}", ":3:" },
 	{ "top-level array", "[]", "top level" },
 	{ "no models", "{\"version\":1}", "top level" },
 	{ "models not array", "{\"models\":{}}", "top level" },
@@ -207,7 +207,7 @@ static const struct hostile hostile[] = {
 	  "\"vocab\":100},{\"name\":\"m\",\"layers\":2,\"hidden\":64,"
 	  "\"ffn\":128,\"heads\":4,\"kv_heads\":2,\"vocab\":100}]}",
 	  "duplicates" },
-	{ "trailing garbage", OK_HEAD "}]}\n\nxyz", "line 3: text after" },
+	{ "trailing garbage", OK_HEAD "}]}\n\nxyz", ":3:1:" },
 	{ "missing file", NULL, "cannot open" },
 };
 

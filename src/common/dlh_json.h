@@ -1,0 +1,30 @@
+/*
+ * dlh_json: reading the JSON catalogs (chips, models), which admins edit
+ * and slurmd, slurmctld and slurmstepd read as root: bounded file reads and
+ * strict parsing, every error logged as "FILE:LINE:COLUMN: ...".
+ * No Slurm dependency.
+ */
+#ifndef DLH_JSON_H
+#define DLH_JSON_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+/*
+ * The whole file, NUL-terminated, at most max bytes; NULL after logging
+ * "<path>: cannot open <what>: ..." or "<path>: <what> larger than ...".
+ */
+char *dlh_read_file(const char *path, size_t max, const char *what,
+		    size_t *len);
+
+/*
+ * One JSON document of buf[0..len), nested at most max_depth deep, with
+ * nothing but white space after it.  NULL after logging the file, line and
+ * column at fault (an empty text, a NUL byte, a truncated or bad document,
+ * trailing text).
+ */
+json_object *dlh_json_parse(const char *path, const char *buf, size_t len,
+			    int max_depth, const char *what);
+
+#endif
