@@ -5,7 +5,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 14
+plan 13
 
 work=$DLH_CLUSTER_DIR/work
 rm -f "$work"/11-run-*.txt
