@@ -25,8 +25,9 @@ id=$(sbatch --parsable -o "$out" --dl-hetero=ascend910b:16,a100:16 \
 		$SLURMD_NODENAME $DL_CHIP_TYPE \
 		"$(env | grep -E "^(CUDA|ASCEND_RT)_VISIBLE_DEVICES=")" \
 		"$(python3 -c "import json,os; r=json.load(open(os.environ[\"DL_PLAN\"]))[\"ranks\"][int(os.environ[\"RANK\"])]; print(\"stage\", r[\"stage\"], \"layers\", r[\"first_layer\"], \"-\", r[\"last_layer\"], \"tp_group\", r[\"tp_group\"])")"'\'' | sort -n
-	echo "plan: $DL_PLAN"
-	srun -n1 -N1 bash -c '\''python3 -c "import json,os; p=json.load(open(os.environ[\"DL_PLAN\"])); print(\"efficiency %.1f%% (even split %.1f%%), step %.1f s, %d tokens/s\" % (100*p[\"efficiency\"], 100*p[\"even_split_efficiency\"], p[\"step_time_s\"], p[\"tokens_per_s\"]))"'\''')
+	echo
+	echo "plan $DL_PLAN (hash $DL_PLAN_HASH):"
+	python3 "$DLH_SRCDIR/contrib/plan-summary.py" "$DL_PLAN"')
 state=$(submit_wait "$id" 120) || true
 echo "job $id: $state"
 echo
@@ -39,7 +40,7 @@ cat "$out"
 echo
 echo "== sacct"
 sacct_field "$id" JobID >/dev/null || true
-sacct -j "$id" -X -o JobID,JobName,State,NodeList%16,AllocTRES%90,AdminComment%50
+sacct -j "$id" -X -o JobID,JobName,State,NodeList%16,AllocTRES%110,AdminComment%50
 echo
 echo "The cluster is still running: eval \"\$($top/tests/cluster/cluster.sh env)\""
 echo "to use it, $top/tests/cluster/cluster.sh stop to stop it."

@@ -8,7 +8,8 @@
  * TYPE is [a-z0-9_-]{1,31} (lowercase; "auto" is reserved), N is a decimal
  * number without sign or leading zero: 1..65536 per type, at most 16 types,
  * each at most once, and at most 1,000,000 in total.  The order of the types
- * is kept: it is the order of the pipeline stages.
+ * is kept (placement reports them in that order); the planner chooses the
+ * order of the pipeline stages.
  *
  * The SPEC comes from users and is parsed inside slurmctld (root), so the
  * parser is strict and bounded and never trusts its input.  Whether a TYPE
