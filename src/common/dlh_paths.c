@@ -15,3 +15,13 @@ const char *dlh_config_model_catalog(const struct dlh_config *cfg)
 		return cfg->model_catalog;
 	return model_catalog_default_path();
 }
+
+struct chip_catalog *dlh_load_chip_catalog(const char *conf_path)
+{
+	struct dlh_config *cfg = dlh_config_load(conf_path);
+	struct chip_catalog *cat;
+
+	cat = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	dlh_config_free(cfg);
+	return cat;
+}

@@ -10,4 +10,12 @@
 const char *dlh_config_chip_catalog(const struct dlh_config *cfg);
 const char *dlh_config_model_catalog(const struct dlh_config *cfg);
 
+struct chip_catalog;
+/*
+ * The chip catalog named by the dlhetero.conf at conf_path (NULL: the one
+ * next to slurm.conf), for callers that need nothing else from it.  NULL
+ * when it cannot be read (the loader has logged why).
+ */
+struct chip_catalog *dlh_load_chip_catalog(const char *conf_path);
+
 #endif

@@ -33,15 +33,11 @@ static struct chip_catalog *chips;
 
 extern int init(void)
 {
-	struct dlh_config *cfg;
-
 	dlh_slurm_log_init(plugin_type);
-	cfg = dlh_config_load(NULL);
-	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	chips = dlh_load_chip_catalog(NULL);
 	if (!chips)
 		error("%s: no chip catalog: --dl-hetero jobs will be refused",
 		      plugin_type);
-	dlh_config_free(cfg);
 	return SLURM_SUCCESS;
 }
 

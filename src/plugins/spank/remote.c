@@ -173,16 +173,6 @@ static int set_restart_vars(spank_t sp)
 	return 0;
 }
 
-static struct chip_catalog *load_chips(void)
-{
-	struct dlh_config *cfg = dlh_config_load(dlh_conf_path);
-	struct chip_catalog *cat;
-
-	cat = chip_catalog_load(dlh_config_chip_catalog(cfg));
-	dlh_config_free(cfg);
-	return cat;
-}
-
 void dlh_remote_exit(void)
 {
 	chip_catalog_free(chips);
@@ -257,7 +247,7 @@ int dlh_remote_task_init(spank_t sp)
 		    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_world))
 			return 0;
 		if (!chips)
-			chips = load_chips();
+			chips = dlh_load_chip_catalog(dlh_conf_path);
 		return bind_devices(sp, local_rank, local_world, false);
 	}
 	if (spank_get_item(sp, S_JOB_ID, &job_id) ||
