@@ -18,3 +18,5 @@ tests_unit_test_accel_bind_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_accel_bind_LDADD = src/common/libdlhetero_core.la \
 	$(CMOCKA_LIBS)
 endif
+
+EXTRA_DIST += tests/unit/dlh_test.h

@@ -14,21 +14,13 @@
 
 #include <cmocka.h>
 
+#include "dlh_test.h"
+
 #include "accel_detect.h"
 #include "chip_catalog.h"
 #include "dlh_log.h"
 
 static struct chip_catalog *catalog;
-static int n_errors;
-static char last_error[1024];
-
-static void capture_sink(enum dlh_log_level level, const char *msg)
-{
-	if (level != DLH_LOG_ERROR)
-		return;
-	n_errors++;
-	snprintf(last_error, sizeof(last_error), "%s", msg);
-}
 
 static const char *srcdir(void)
 {

@@ -12,13 +12,12 @@
 
 #include <cmocka.h>
 
+#include "dlh_test.h"
+
 #include "accel_devices.h"
 
 static char catalog[4096];
 
-static void quiet_sink(enum dlh_log_level level, const char *msg)
-{
-}
 
 static int setup(void **state)
 {

@@ -12,15 +12,14 @@
 
 #include <cmocka.h>
 
+#include "dlh_test.h"
+
 #include "accel_env.h"
 #include "chip_catalog.h"
 #include "dlh_log.h"
 
 static struct chip_catalog *catalog;
 
-static void quiet_sink(enum dlh_log_level level, const char *msg)
-{
-}
 
 static int group_setup(void **state)
 {

@@ -15,20 +15,11 @@
 
 #include <cmocka.h>
 
+#include "dlh_test.h"
+
 #include "chip_catalog.h"
 #include "dlh_log.h"
 
-/* What the loader logged, so tests can check an error names its cause. */
-static int n_errors;
-static char last_error[1024];
-
-static void capture_sink(enum dlh_log_level level, const char *msg)
-{
-	if (level != DLH_LOG_ERROR)
-		return;
-	n_errors++;
-	snprintf(last_error, sizeof(last_error), "%s", msg);
-}
 
 static int setup(void **state)
 {

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "dlh_test.h"
 #include <json-c/json.h>
 
 #include "chip_catalog.h"
@@ -22,9 +24,6 @@
 static struct chip_catalog *chips;
 static struct model_catalog *models;
 
-static void quiet_sink(enum dlh_log_level level, const char *msg)
-{
-}
 
 static int setup(void **state)
 {
