@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -25,6 +26,43 @@
 #define GBPS_MAX		1000000.0
 #define DUP_REPORT_MAX		10	/* duplicate-node messages per file */
 
+
+/*
+ * The signals a resize may be announced with: ones whose default action
+ * does no harm to a program that does not expect them (WINCH, URG and CONT
+ * are ignored by default), or that programs commonly trap (HUP, USR1/2).
+ */
+static const struct {
+	const char *name;
+	int sig;
+} resize_signals[] = {
+	{ "WINCH", SIGWINCH }, { "URG", SIGURG }, { "CONT", SIGCONT },
+	{ "HUP", SIGHUP }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+};
+
+int dlh_signal_parse(const char *name)
+{
+	size_t i;
+
+	if (!strncasecmp(name, "SIG", 3))
+		name += 3;
+	for (i = 0; i < sizeof(resize_signals) / sizeof(resize_signals[0]);
+	     i++)
+		if (!strcasecmp(name, resize_signals[i].name))
+			return resize_signals[i].sig;
+	return -1;
+}
+
+const char *dlh_signal_name(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(resize_signals) / sizeof(resize_signals[0]);
+	     i++)
+		if (resize_signals[i].sig == sig)
+			return resize_signals[i].name;
+	return "WINCH";
+}
 /* ------------------------------------------------------------------ */
 /* hostlist                                                            */
 /* ------------------------------------------------------------------ */
@@ -557,15 +595,6 @@ static void parse_line(struct loader *ld, char *s)
 		set_path(ld, &cfg->model_catalog, "ModelCatalog", val[0]);
 	} else if (!strcasecmp(key[0], "StateDir")) {
 		set_path(ld, &cfg->state_dir, "StateDir", val[0]);
-	} else if (!strcasecmp(key[0], "AutoDetect")) {
-		/* gres.conf's AutoDetect= values are fixed in Slurm core */
-		if (!strcasecmp(val[0], "hwloc"))
-			cfg->autodetect_hwloc = true;
-		else if (!strcasecmp(val[0], "off"))
-			cfg->autodetect_hwloc = false;
-		else
-			line_error(ld, "bad AutoDetect \"%s\" (want hwloc or off)",
-				   shown(val[0], sbuf, sizeof(sbuf)));
 	} else if (!strcasecmp(key[0], "DefaultInterNodeGBps")) {
 		double v;
 
@@ -585,6 +614,27 @@ static void parse_line(struct loader *ld, char *s)
 		else
 			line_error(ld, "bad AutoDetect \"%s\" (want hwloc or off)",
 				   shown(val[0], sbuf, sizeof(sbuf)));
+	} else if (!strcasecmp(key[0], "ResizeCheckInterval")) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(val[0], &end, 10);
+		if (errno || end == val[0] || *end || v < 0 ||
+		    v > DLH_RESIZE_CHECK_MAX)
+			line_error(ld, "bad ResizeCheckInterval \"%s\" (want seconds, 0 to %d)",
+				   shown(val[0], sbuf, sizeof(sbuf)),
+				   DLH_RESIZE_CHECK_MAX);
+		else
+			cfg->resize_check_interval = (int) v;
+	} else if (!strcasecmp(key[0], "ResizeSignal")) {
+		int sig = dlh_signal_parse(val[0]);
+
+		if (sig < 0)
+			line_error(ld, "bad ResizeSignal \"%s\" (want WINCH, URG, CONT, HUP, USR1 or USR2)",
+				   shown(val[0], sbuf, sizeof(sbuf)));
+		else
+			cfg->resize_signal = sig;
 	} else {
 		line_error(ld, "unknown key \"%s\"",
 			   shown(key[0], sbuf, sizeof(sbuf)));
@@ -694,6 +744,8 @@ struct dlh_config *dlh_config_load(const char *path)
 		return NULL;
 	ld.cfg = cfg;
 	cfg->default_inter_node_gbps = DLH_CONFIG_DEFAULT_INTER_NODE_GBPS;
+	cfg->resize_check_interval = DLH_RESIZE_CHECK_DEFAULT;
+	cfg->resize_signal = SIGWINCH;
 	cfg->path = strdup(path);
 	cfg->domains = calloc(1, sizeof(*cfg->domains));
 	if (!cfg->path || !cfg->domains)

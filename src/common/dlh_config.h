@@ -8,6 +8,8 @@
  *   ChipCatalog=/etc/slurm/dlhetero/chips.json
  *   ModelCatalog=/etc/slurm/dlhetero/models
  *   DefaultInterNodeGBps=25
+ *   ResizeCheckInterval=2
+ *   ResizeSignal=WINCH
  *   Domain=ascend Nodes=a[001-064] InterDomainGBps=12.5
  *   Domain=nvidia Nodes=g[1-32],h5
  *
@@ -28,6 +30,9 @@
 #define DLH_CONFIG_MAX_DOMAINS		256
 #define DLH_CONFIG_MAX_NODES		1000000	/* over all Domain lines */
 #define DLH_CONFIG_DEFAULT_INTER_NODE_GBPS 25.0
+/* How often a running step asks slurmctld whether its job was resized. */
+#define DLH_RESIZE_CHECK_DEFAULT	2	/* seconds; 0: never */
+#define DLH_RESIZE_CHECK_MAX		3600
 /* Root-owned run-time files (each job's node -> chip map). */
 #define DLH_DEFAULT_STATE_DIR		"/run/dlhetero"
 
@@ -47,6 +52,8 @@ struct dlh_config {
 	char *model_catalog;		/* NULL: built-in default */
 	double default_inter_node_gbps;
 	char *state_dir;		/* NULL: DLH_DEFAULT_STATE_DIR */
+	int resize_check_interval;	/* seconds, 0: no resize watch */
+	int resize_signal;		/* told to the tasks after a resize */
 	bool autodetect_hwloc;		/* AutoDetect=hwloc: gres/accel
 					 * checks gres.conf against hwloc */
 	struct dlh_domain *domains;	/* [0] is "default" */
@@ -78,6 +85,14 @@ size_t dlh_config_domain_of(const struct dlh_config *cfg,
 			    const char *nodename);
 
 void dlh_config_free(struct dlh_config *cfg);
+
+/*
+ * ResizeSignal names: "WINCH", "SIGWINCH", "usr2", ... -> the signal
+ * number, or -1 for a name not in the allowed set.  dlh_signal_name() is
+ * the reverse ("WINCH" for an unknown number).
+ */
+int dlh_signal_parse(const char *name);
+const char *dlh_signal_name(int sig);
 
 /*
  * Expands a Slurm-style hostlist: comma-separated names, each with

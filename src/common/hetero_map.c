@@ -186,6 +186,33 @@ out:
 	return rc;
 }
 
+int hetero_map_keep(const struct hetero_node *nodes, size_t n,
+		    const char *job_nodes, struct hetero_node **out,
+		    size_t *n_out, char *err, size_t errlen)
+{
+	char **hosts = NULL;
+	size_t n_hosts = 0, i, j;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!job_nodes || dlh_hostlist_expand(job_nodes, HETERO_MAP_MAX_NODES,
+					      &hosts, &n_hosts, err, errlen))
+		return -1;
+	if (!(*out = calloc(n + 1, sizeof(**out)))) {
+		dlh_hostlist_free(hosts, n_hosts);
+		dlh_set_err(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n_hosts && strcmp(nodes[i].name, hosts[j]); j++)
+			;
+		if (j < n_hosts)
+			(*out)[(*n_out)++] = nodes[i];
+	}
+	dlh_hostlist_free(hosts, n_hosts);
+	return 0;
+}
+
 /* The map's accelerators of one chip type, in job order: (node, device). */
 struct slot {
 	size_t node;		/* into the map */
@@ -377,6 +404,8 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 		goto out;
 	}
 	json_object_object_add(o, "ranks", ranks);
+	json_object_object_add(o, "generation",
+			       json_object_new_int(opts->generation));
 	json_object_object_add(o, "model_defaulted",
 			       json_object_new_boolean(!opts->model));
 	list = json_object_new_array();

@@ -42,11 +42,21 @@ int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 			struct hetero_node **out, size_t *n_out,
 			char *err, size_t errlen);
 
+/*
+ * The map cut down to the nodes still in the job (a Slurm hostlist
+ * expression, e.g. after the job shrank), in the map's order.
+ * Returns 0 with a malloc'd array, or -1 with a message in err.
+ */
+int hetero_map_keep(const struct hetero_node *nodes, size_t n,
+		    const char *job_nodes, struct hetero_node **out,
+		    size_t *n_out, char *err, size_t errlen);
+
 struct hetero_plan_opts {
 	const char *model;	/* NULL: HETERO_PLAN_DEFAULT_MODEL */
 	const char *mode;	/* NULL: "train" */
 	int global_batch, seq_len;	/* 0: the planner's defaults */
 	double inter_node_gbps;	/* 0: the planner's default */
+	unsigned generation;	/* 0 at the start, +1 at each resize */
 };
 
 #define HETERO_PLAN_DEFAULT_MODEL "llama2-7b"

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,15 @@ static const struct conf_case cases[] = {
 	  "q1=1", 3 },
 	{ "AutoDetect=hwloc\n", 0, NULL, NULL, DEF },
 	{ "AutoDetect=maybe\n", 1, "bad AutoDetect \"maybe\"", NULL, DEF },
+	{ "ResizeCheckInterval=-1\n", 1, "bad ResizeCheckInterval", NULL,
+	  DEF },
+	{ "ResizeCheckInterval=2s\n", 1, "bad ResizeCheckInterval", NULL,
+	  DEF },
+	{ "ResizeCheckInterval=99999999999999999999\n", 1,
+	  "bad ResizeCheckInterval", NULL, DEF },
+	{ "ResizeCheckInterval=\n", 1, "is not Key=Value", NULL, DEF },
+	{ "ResizeSignal=KILL\n", 1, "bad ResizeSignal \"KILL\"", NULL, DEF },
+	{ "ResizeSignal=9\n", 1, "bad ResizeSignal", NULL, DEF },
 	{ "a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=10 k=11 l=12 m=13 n=14 o=15 p=16 q=17\n",
 	  1, "more than 16 Key=Value items", NULL, DEF },
 	{ "Bogus=\x1b[31mred\n", 1, "unknown key \"Bogus\"", NULL, DEF },
@@ -224,6 +234,36 @@ static void test_values(void **state)
 	assert_string_equal(cfg->path, path);
 	dlh_config_free(cfg);
 	dlh_config_free(NULL);
+}
+
+/* The resize watch: defaults, good values, and bad ones keep the default. */
+static void test_resize_keys(void **state)
+{
+	const char *good = "ResizeCheckInterval=0\nResizeSignal=sigusr2\n";
+	const char *bad = "ResizeCheckInterval=x\nResizeSignal=STOP\n";
+	struct dlh_config *cfg;
+
+	(void)state;
+	cfg = load_text("", 0);
+	assert_int_equal(cfg->resize_check_interval,
+			 DLH_RESIZE_CHECK_DEFAULT);
+	assert_int_equal(cfg->resize_signal, SIGWINCH);
+	dlh_config_free(cfg);
+	cfg = load_text(good, strlen(good));
+	assert_int_equal(cfg->n_errors, 0);
+	assert_int_equal(cfg->resize_check_interval, 0);
+	assert_int_equal(cfg->resize_signal, SIGUSR2);
+	assert_string_equal(dlh_signal_name(cfg->resize_signal), "USR2");
+	dlh_config_free(cfg);
+	cfg = load_text(bad, strlen(bad));
+	assert_int_equal(cfg->n_errors, 2);
+	assert_int_equal(cfg->resize_check_interval,
+			 DLH_RESIZE_CHECK_DEFAULT);
+	assert_int_equal(cfg->resize_signal, SIGWINCH);
+	dlh_config_free(cfg);
+	assert_int_equal(dlh_signal_parse("WINCH"), SIGWINCH);
+	assert_int_equal(dlh_signal_parse("SIGKILL"), -1);
+	assert_int_equal(dlh_signal_parse(""), -1);
 }
 
 static void test_long_and_binary_lines(void **state)
@@ -397,6 +437,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_resize_keys),
 		cmocka_unit_test(test_long_and_binary_lines),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_default_path),

@@ -193,6 +193,52 @@ static void plan_errors(void **state)
 	free(v);
 }
 
+/* After a shrink: the map keeps the nodes still in the job, in map order. */
+static void keep_job_nodes(void **state)
+{
+	struct hetero_node *v, *k;
+	size_t n, n_k;
+	char err[128];
+	struct hetero_plan_opts opts = { .model = "llama2-7b",
+					 .generation = 3 };
+	char *msg = NULL, *json;
+	json_object *o, *f;
+
+	assert_int_equal(hetero_map_parse("n1:a100:8,n2:a100:8,"
+					  "n5:ascend910b:8,n6:ascend910b:8",
+					  &v, &n, NULL, 0), 0);
+	assert_int_equal(hetero_map_keep(v, n, "n[1,5-6]", &k, &n_k, err,
+					 sizeof(err)), 0);
+	assert_int_equal(n_k, 3);
+	assert_string_equal(k[0].name, "n1");
+	assert_string_equal(k[1].name, "n5");
+	assert_string_equal(k[2].name, "n6");
+	assert_int_equal(k[2].count, 8);
+	json = hetero_plan_json(k, n_k, chips, models, &opts, &msg);
+	assert_non_null(json);
+	o = json_tokener_parse(json);
+	assert_true(json_object_object_get_ex(o, "world_size", &f));
+	assert_int_equal(json_object_get_int(f), 24);
+	assert_true(json_object_object_get_ex(o, "generation", &f));
+	assert_int_equal(json_object_get_int(f), 3);
+	json_object_put(o);
+	free(json);
+	free(k);
+	/* nodes the map never had are ignored; none left is no error */
+	assert_int_equal(hetero_map_keep(v, n, "x[1-3]", &k, &n_k, err,
+					 sizeof(err)), 0);
+	assert_int_equal(n_k, 0);
+	free(k);
+	/* a broken list from slurmctld is refused, with a message */
+	assert_int_equal(hetero_map_keep(v, n, "n[1-", &k, &n_k, err,
+					 sizeof(err)), -1);
+	assert_null(k);
+	assert_true(err[0] != '\0');
+	assert_int_equal(hetero_map_keep(v, n, NULL, &k, &n_k, err,
+					 sizeof(err)), -1);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +248,7 @@ int main(void)
 		cmocka_unit_test(plan_ranks_follow_job_order),
 		cmocka_unit_test(plan_same_inputs_same_text),
 		cmocka_unit_test(plan_errors),
+		cmocka_unit_test(keep_job_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
