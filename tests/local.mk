@@ -31,6 +31,7 @@ INTEGRATION_TESTS = \
 	tests/integration/10-same-as-cons-tres.t \
 	tests/integration/11-fault-recovery.t \
 	tests/integration/12-shrink.t \
+	tests/integration/13-resize.t \
 	tests/integration/14-bad-catalog.t \
 	tests/integration/99-cluster-stop.t
 TESTS += $(INTEGRATION_TESTS)
@@ -39,4 +40,5 @@ $(INTEGRATION_TESTS:.t=.log): tests/plugins/.stamp
 
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 	tests/integration/task-env.sh tests/integration/epilog-env.sh \
+	tests/integration/resize-task.sh \
 	tests/cluster

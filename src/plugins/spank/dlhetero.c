@@ -7,6 +7,8 @@
  *                the request and put it in the job's spank environment;
  *   remote.c     slurmstepd (remote context): give every task its rank,
  *                communication settings and plan;
+ *   resize_watch.c  slurmstepd: a new plan and a signal when the job
+ *                shrinks;
  *   job_script.c the SPANK prolog and epilog (job script context): keep
  *                slurmctld's node -> chip map where the tasks can read it.
  */
@@ -15,6 +17,7 @@
 #include <slurm/spank.h>
 
 #include "spank_dlhetero.h"
+#include "resize_watch.h"
 
 SPANK_PLUGIN(dlhetero, 1);
 
@@ -98,6 +101,20 @@ int slurm_spank_task_init(spank_t sp, int ac, char **av)
 	return 0;
 }
 
+int slurm_spank_task_post_fork(spank_t sp, int ac, char **av)
+{
+	if (spank_remote(sp))
+		resize_watch_task_forked(sp);
+	return 0;
+}
+
+int slurm_spank_task_exit(spank_t sp, int ac, char **av)
+{
+	if (spank_remote(sp))
+		resize_watch_task_exited(sp);
+	return 0;
+}
+
 int slurm_spank_job_prolog(spank_t sp, int ac, char **av)
 {
 	return dlh_job_script_prolog(sp);
@@ -111,6 +128,8 @@ int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
 int slurm_spank_exit(spank_t sp, int ac, char **av)
 {
 	dlh_opts_clear(&dlh_opts);
+	if (spank_remote(sp))
+		resize_watch_stop();	/* before the catalog it uses goes */
 	dlh_remote_exit();
 	return 0;
 }

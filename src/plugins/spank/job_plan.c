@@ -11,13 +11,16 @@
  * temporary name with O_EXCL|O_NOFOLLOW and renamed into place, so
  * several steps (or several slurmd on one host) never see half a file.
  */
+#define _GNU_SOURCE	/* setresuid */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <slurm/slurm.h>
@@ -34,6 +37,20 @@
 static char plan_path[512];
 static char plan_hash[17];
 static char plan_error[1024];
+
+/*
+ * What the step's plan was made from, kept so that the resize watch can
+ * plan again for the nodes left after a shrink (job_plan_replan()).
+ */
+static struct {
+	struct hetero_node *nodes;	/* the step's part of the map */
+	size_t n;
+	struct hetero_plan_opts opts;
+	char model[128], mode[16], node[128], dir[128], name[64];
+	char *model_catalog;
+	uid_t uid;
+	gid_t gid;
+} kept;
 
 static int job_int(spank_t sp, const char *opt, const char *name)
 {
@@ -205,6 +222,121 @@ static int write_file(const char *dir, const char *name, const char *text)
 	return 0;
 }
 
+/*
+ * As the user, in a child process: the resize watch runs as root in
+ * slurmstepd, and the plan must stay a file of the user's, written with
+ * the user's rights into the user's directory.  Only system calls between
+ * fork and _exit: slurmstepd has other threads.  The result comes back
+ * through a pipe, because slurmstepd reaps any child (wait3(-1)) and may
+ * take the exit status first.
+ */
+static int write_as_user(const char *text)
+{
+	int fds[2], rc = -1;
+	char ok = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (!pid) {
+		close(fds[0]);
+		if (!setgroups(0, NULL) &&
+		    !setresgid(kept.gid, kept.gid, kept.gid) &&
+		    !setresuid(kept.uid, kept.uid, kept.uid) &&
+		    !private_dir(kept.uid, kept.dir, sizeof(kept.dir)) &&
+		    !write_file(kept.dir, kept.name, text))
+			ok = 1;
+		if (write(fds[1], &ok, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	while ((r = read(fds[0], &ok, 1)) < 0 && errno == EINTR)
+		;
+	if (r == 1 && ok == 1)
+		rc = 0;
+	close(fds[0]);
+	waitpid(pid, NULL, 0);	/* ECHILD if slurmstepd reaped it */
+	return rc;
+}
+
+int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
+		    size_t *n_ranks, char *msg, size_t len)
+{
+	struct model_catalog *models = NULL;
+	struct hetero_node *nodes;
+	char *json = NULL, *err = NULL;
+	size_t n, i;
+	int rc = -1;
+
+	if (!kept.nodes)
+		return 0;
+	if (hetero_map_keep(kept.nodes, kept.n, job_nodes, &nodes, &n, msg,
+			    len))
+		return -1;
+	for (i = 0; i < n && strcmp(nodes[i].name, kept.node); i++)
+		;
+	if (n == kept.n || i == n) {
+		/* unchanged, or this node left the job: its tasks go */
+		free(nodes);
+		return 0;
+	}
+	kept.opts.generation++;
+	models = model_catalog_load(kept.model_catalog);
+	json = models ? hetero_plan_json(nodes, n, chips, models, &kept.opts,
+					 &err) : NULL;
+	if (!json)
+		snprintf(msg, len, "%s", err ? err :
+			 "cannot read the model catalog");
+	else if (write_as_user(json))
+		snprintf(msg, len, "cannot write %s/%s as uid %u", kept.dir,
+			 kept.name, (unsigned) kept.uid);
+	else
+		rc = 1;
+	if (rc == 1) {
+		free(kept.nodes);
+		kept.nodes = nodes;
+		kept.n = n;
+		for (*n_ranks = 0, i = 0; i < n; i++)
+			*n_ranks += nodes[i].count;
+		snprintf(msg, len, "%s/%s", kept.dir, kept.name);
+	} else {
+		free(nodes);
+	}
+	free(err);
+	free(json);
+	model_catalog_free(models);
+	return rc;
+}
+
+bool job_plan_can_replan(void)
+{
+	return kept.nodes != NULL;
+}
+
+const char *job_plan_path(void)
+{
+	return plan_path;
+}
+
+unsigned job_plan_generation(void)
+{
+	return kept.opts.generation;
+}
+
+void job_plan_clear(void)
+{
+	free(kept.nodes);
+	free(kept.model_catalog);
+	memset(&kept, 0, sizeof(kept));
+}
+
 int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		   const struct dlh_config *cfg)
 {
@@ -215,10 +347,13 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	char dir[128], name[64], step[16], *json = NULL, *msg = NULL;
 	uint32_t job_id, step_id;
 	uid_t uid;
+	gid_t gid;
 	size_t n;
 
 	plan_path[0] = plan_hash[0] = plan_error[0] = '\0';
+	job_plan_clear();
 	if (spank_get_item(sp, S_JOB_UID, &uid) ||
+	    spank_get_item(sp, S_JOB_GID, &gid) ||
 	    spank_get_item(sp, S_JOB_ID, &job_id) ||
 	    spank_get_item(sp, S_JOB_STEPID, &step_id) || !map ||
 	    read_map(sp, cfg, job_id, map, ENV_MAX))
@@ -263,6 +398,23 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		goto out;
 	}
 	plan_json_hash_hex(json, plan_hash);
+	/* keep the inputs for job_plan_replan() */
+	snprintf(kept.model, sizeof(kept.model), "%s",
+		 opts.model ? opts.model : "");
+	snprintf(kept.mode, sizeof(kept.mode), "%s", opts.mode ? opts.mode : "");
+	kept.opts = opts;
+	kept.opts.model = opts.model ? kept.model : NULL;
+	kept.opts.mode = opts.mode ? kept.mode : NULL;
+	snprintf(kept.dir, sizeof(kept.dir), "%s", dir);
+	snprintf(kept.name, sizeof(kept.name), "%s", name);
+	kept.uid = uid;
+	kept.gid = gid;
+	if (!node_name(sp, kept.node, sizeof(kept.node)) &&
+	    (kept.model_catalog = strdup(dlh_config_model_catalog(cfg)))) {
+		kept.nodes = nodes;
+		kept.n = n;
+		nodes = NULL;
+	}
 out:
 	if (!plan_hash[0] && !plan_error[0])
 		snprintf(plan_error, sizeof(plan_error), "planning failed");

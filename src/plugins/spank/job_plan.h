@@ -2,6 +2,8 @@
 #ifndef DLH_JOB_PLAN_H
 #define DLH_JOB_PLAN_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <slurm/spank.h>
 
 #include "chip_catalog.h"
@@ -13,5 +15,24 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 
 /* In task_init: DL_PLAN and DL_PLAN_HASH (or DL_PLAN_ERROR). */
 int job_plan_setenv(spank_t sp);
+
+/*
+ * In slurmstepd, as root, when the job's node list changed (job_nodes, a
+ * Slurm hostlist): plan again for the step's nodes still in the job and
+ * rewrite the plan file in place, as the user.  Returns 1 (rewritten;
+ * *n_ranks ranks, the file's path in msg), 0 (nothing to do: same nodes,
+ * or this node left the job) or -1 (a message in msg).
+ */
+int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
+		    size_t *n_ranks, char *msg, size_t len);
+
+/* A plan was written and its inputs kept; its path ("" if none). */
+bool job_plan_can_replan(void);
+const char *job_plan_path(void);
+
+/* The plan file's generation: 0, then +1 at each replan. */
+unsigned job_plan_generation(void);
+
+void job_plan_clear(void);
 
 #endif

@@ -23,6 +23,7 @@
 #include "chip_catalog.h"
 #include "dlh_paths.h"
 #include "job_plan.h"
+#include "resize_watch.h"
 #include "rendezvous.h"
 
 #define ENV_MAX 4096
@@ -192,9 +193,11 @@ int dlh_remote_user_init(spank_t sp)
 	if (dlh_rdma_devices(NULL, rdma_devices, sizeof(rdma_devices)))
 		rdma_devices[0] = '\0';
 	job_plan_write(sp, chips, cfg);
-	dlh_config_free(cfg);
-	if (!spank_get_item(sp, S_JOB_ID, &job_id))
+	if (!spank_get_item(sp, S_JOB_ID, &job_id)) {
+		resize_watch_configure(job_id, chips, cfg);
 		make_ckpt_dir(sp, job_id);
+	}
+	dlh_config_free(cfg);
 	return 0;
 }
 
@@ -281,5 +284,6 @@ int dlh_remote_task_init(spank_t sp)
 	    set_transport(sp) || set_restart_vars(sp) ||
 	    job_plan_setenv(sp))
 		return -1;
+	resize_watch_setenv(sp);
 	return 0;
 }

@@ -1,0 +1,58 @@
+#!/bin/bash
+# Elastic shrink of a running --dl-hetero job on the one-machine test
+# cluster: a 16-rank step (a100:8 + ascend910b:8) runs; the job is cut to
+# one node with `scontrol update JobId= NumNodes=1`, and we time, from the
+# request,
+#   scontrol     slurmctld has resized the job (scontrol returns)
+#   plan         the step's new plan file is written on the node left
+#                (slurmd's log line "plan generation 1 ...")
+#   signalled    the last task left has caught DL_RESIZE_SIGNAL, the new
+#                plan already in place (tests/integration/resize-task.sh)
+#
+#   bench/resize.sh [BUILD_DIR] [ROUNDS]   (as root)
+#
+# Prints a Markdown table.  The test cluster's dlhetero.conf keeps the
+# default ResizeCheckInterval=2.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$top/build}" && pwd)
+rounds=${2:-5}
+export DLH_SRCDIR=$top DLH_BUILDDIR=$build
+export DLH_CLUSTER_DIR=${DLH_CLUSTER_DIR:-/tmp/dlh-bench-$(id -u)}
+export DLH_CLUSTER_PORT_BASE=${DLH_CLUSTER_PORT_BASE:-28800}
+. "$top/tests/integration/lib.sh"
+cluster_up >/dev/null
+work=$DLH_CLUSTER_DIR/work
+task=$top/tests/integration/resize-task.sh
+
+since() { printf '%.2f' "$(echo "$1 - $t0" | bc -l)"; }
+
+echo "| round | nodes before -> after | scontrol s | plan s | signalled s | ranks after |"
+echo "|---|---|---:|---:|---:|---:|"
+for ((r = 1; r <= rounds; r++)); do
+	out=$work/resize-$r.txt
+	rm -f "$out"
+	id=$(sbatch --parsable -o /dev/null --dl-hetero=a100:8,ascend910b:8 \
+		-N2 --ntasks-per-node=8 --wrap "srun -l $task 120 > $out")
+	wait_state "$id" RUNNING 60
+	until [ "$(grep -c ' start ' "$out" 2>/dev/null)" = 16 ]; do
+		sleep 0.2
+	done
+	before=$(job_field "$id" NodeList)
+	t0=$(date +%s.%N)
+	scontrol update JobId="$id" NumNodes=1
+	t_ctld=$(date +%s.%N)
+	until [ "$(grep -c ' resized ' "$out")" -ge 8 ]; do sleep 0.1; done
+	after=$(job_field "$id" NodeList)
+	line=$(grep -h "\[$id.0\] dlhetero: job $id now on" \
+		"$DLH_CLUSTER_DIR"/log/n*.log | head -n 1)
+	t_plan=$(date -d "$(echo "$line" | sed 's/^\[\([^]]*\)\].*/\1/')" \
+		+%s.%N)
+	t_sig=$(grep ' resized ' "$out" | awk '{print $8}' | sort -n |
+		tail -n 1)
+	printf '| %d | %s -> %s | %s | %s | %s | %s |\n' "$r" "$before" \
+		"$after" "$(since "$t_ctld")" "$(since "$t_plan")" \
+		"$(since "$t_sig")" \
+		"$(grep ' resized ' "$out" | head -n 1 | awk '{print $5}')"
+	submit_wait "$id" 60 >/dev/null
+done

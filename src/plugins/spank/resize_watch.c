@@ -1,0 +1,186 @@
+/*
+ * The resize watch (remote context, in slurmstepd): Slurm 22.05 tells the
+ * nodes that stay in a job nothing when the job shrinks, so one thread per
+ * --dl-hetero step asks slurmctld every ResizeCheckInterval seconds for
+ * the job's node list.  When it changed, the step is planned again for
+ * its nodes still in the job, the plan file is rewritten at the same
+ * DL_PLAN path, and then every task of the step on this node gets
+ * ResizeSignal (WINCH by default: ignored by programs that do not ask for
+ * it), so a signalled task always finds the new plan.
+ *
+ * The thread starts once the step's last task on the node is forked (no
+ * fork of a task happens while it runs) and is joined in slurm_spank_exit,
+ * before the plugin is unloaded.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <slurm/slurm.h>
+
+#include "spank_dlhetero.h"
+#include "job_plan.h"
+#include "resize_watch.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static pthread_t thread;
+static bool running, stopping;
+
+static struct {
+	uint32_t job_id;
+	int interval, signal;
+	const struct chip_catalog *chips;
+	pid_t *pids;		/* by local task id; 0 once exited */
+	uint32_t n_pids, n_forked;
+} w;
+
+void resize_watch_configure(uint32_t job_id,
+			    const struct chip_catalog *chips,
+			    const struct dlh_config *cfg)
+{
+	w.job_id = job_id;
+	w.chips = chips;
+	w.interval = cfg ? cfg->resize_check_interval :
+		DLH_RESIZE_CHECK_DEFAULT;
+	w.signal = cfg ? cfg->resize_signal : SIGWINCH;
+}
+
+void resize_watch_setenv(spank_t sp)
+{
+	if (w.job_id && w.interval > 0 && job_plan_can_replan())
+		spank_setenv(sp, "DL_RESIZE_SIGNAL", dlh_signal_name(w.signal),
+			     1);
+	else
+		spank_unsetenv(sp, "DL_RESIZE_SIGNAL");
+}
+
+static size_t signal_tasks(void)
+{
+	size_t n = 0;
+	uint32_t i;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < w.n_pids; i++)
+		if (w.pids[i] > 0 && !kill(w.pids[i], w.signal))
+			n++;
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+static void check(char **last)
+{
+	resource_allocation_response_msg_t *alloc = NULL;
+	char msg[512];
+	size_t n_ranks = 0, n_sig;
+	int rc;
+
+	if (slurm_allocation_lookup(w.job_id, &alloc) || !alloc ||
+	    !alloc->node_list) {
+		slurm_debug("dlhetero: job %u: no allocation info: %s",
+			    w.job_id, slurm_strerror(errno));
+		goto out;
+	}
+	if (*last && !strcmp(*last, alloc->node_list))
+		goto out;
+	free(*last);
+	*last = strdup(alloc->node_list);
+	rc = job_plan_replan(alloc->node_list, w.chips, &n_ranks, msg,
+			     sizeof(msg));
+	if (rc < 0) {
+		slurm_error("dlhetero: job %u now on %s: no new plan for %s: %s",
+			    w.job_id, alloc->node_list, job_plan_path(), msg);
+	} else if (rc > 0) {
+		n_sig = signal_tasks();
+		slurm_info("dlhetero: job %u now on %s: plan generation %u (%zu ranks) in %s, SIG%s sent to %zu tasks",
+			   w.job_id, alloc->node_list, job_plan_generation(),
+			   n_ranks, msg, dlh_signal_name(w.signal), n_sig);
+	}
+out:
+	slurm_free_resource_allocation_response_msg(alloc);
+}
+
+static void *watch(void *arg)
+{
+	struct timespec until;
+	char *last = NULL;
+
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += w.interval;
+		while (!stopping &&
+		       pthread_cond_timedwait(&wake, &lock, &until) != ETIMEDOUT)
+			;
+		if (stopping)
+			break;
+		pthread_mutex_unlock(&lock);
+		check(&last);
+		pthread_mutex_lock(&lock);
+	}
+	pthread_mutex_unlock(&lock);
+	free(last);
+	return NULL;
+}
+
+void resize_watch_task_forked(spank_t sp)
+{
+	uint32_t n_local;
+	pid_t pid;
+	int id;
+
+	if (!w.job_id || w.interval <= 0 || !job_plan_can_replan() ||
+	    spank_get_item(sp, S_TASK_ID, &id) ||
+	    spank_get_item(sp, S_TASK_PID, &pid) ||
+	    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &n_local) ||
+	    id < 0 || (uint32_t) id >= n_local)
+		return;
+	pthread_mutex_lock(&lock);
+	if (!w.pids && (w.pids = calloc(n_local, sizeof(*w.pids))))
+		w.n_pids = n_local;
+	if (w.pids && (uint32_t) id < w.n_pids) {
+		w.pids[id] = pid;
+		w.n_forked++;
+	}
+	pthread_mutex_unlock(&lock);
+	if (w.n_forked != w.n_pids || running)
+		return;
+	if (pthread_create(&thread, NULL, watch, NULL))
+		slurm_error("dlhetero: %s: no resize watch: %m",
+			    job_plan_path());
+	else
+		running = true;
+}
+
+void resize_watch_task_exited(spank_t sp)
+{
+	int id;
+
+	if (spank_get_item(sp, S_TASK_ID, &id))
+		return;
+	pthread_mutex_lock(&lock);
+	if (w.pids && id >= 0 && (uint32_t) id < w.n_pids)
+		w.pids[id] = 0;	/* never signal a reused pid */
+	pthread_mutex_unlock(&lock);
+}
+
+void resize_watch_stop(void)
+{
+	if (running) {
+		pthread_mutex_lock(&lock);
+		stopping = true;
+		pthread_cond_signal(&wake);
+		pthread_mutex_unlock(&lock);
+		pthread_join(thread, NULL);
+		running = false;
+	}
+	free(w.pids);
+	memset(&w, 0, sizeof(w));
+	stopping = false;
+}
