@@ -33,6 +33,7 @@ INTEGRATION_TESTS = \
 	tests/integration/12-shrink.t \
 	tests/integration/13-resize.t \
 	tests/integration/14-bad-catalog.t \
+	tests/integration/16-continue-on-failure.t \
 	tests/integration/99-cluster-stop.t
 TESTS += $(INTEGRATION_TESTS)
 # the plugins must be in tests/plugins before any integration test runs

@@ -239,7 +239,7 @@ int dlh_remote_task_init(spank_t sp)
 {
 	uint32_t job_id, step_id, rank, world, node_rank, local_world;
 	int local_rank;
-	char type[8];
+	char type[16];
 
 	if (!is_hetero_job(sp)) {
 		/* SLURMD_TRES_BIND is only in the task's environment: the
@@ -280,6 +280,18 @@ int dlh_remote_task_init(spank_t sp)
 	 */
 	if (step_id == SLURM_BATCH_SCRIPT)
 		spank_unsetenv(sp, "SLURM_TRES_PER_JOB");
+	/*
+	 * --dl-on-failure=continue keeps the job (sbatch --no-kill), but a
+	 * node failure still kills every task of a step not started with
+	 * srun --no-kill; SLURM_NO_KILL gives that to the batch script's
+	 * steps, unless the user chose otherwise.
+	 */
+	if (step_id == SLURM_BATCH_SCRIPT &&
+	    !dlh_job_var(sp, "DL_ON_FAILURE", type, sizeof(type)) &&
+	    !strcmp(type, "continue") &&
+	    spank_getenv(sp, "SLURM_NO_KILL", type, sizeof(type)) ==
+	    ESPANK_ENV_NOEXIST)
+		spank_setenv(sp, "SLURM_NO_KILL", "set", 0);
 	if (bind_devices(sp, local_rank, local_world, true) ||
 	    set_transport(sp) || set_restart_vars(sp) ||
 	    job_plan_setenv(sp))
