@@ -10,10 +10,13 @@ if [ "${DLH_SKIP_DEPS:-}" != 1 ]; then
 fi
 src=$(bash contrib/get-slurm-source.sh "${DLH_SLURM_SRC_DIR:-/var/tmp/dlhetero-slurm-src}" | tail -n 1)
 [ -f configure ] || ./autogen.sh
-mkdir -p build
-cd build
+# DLH_BUILD_DIR: another build folder (run-tests.sh makes an
+# AddressSanitizer one, with CFLAGS and LDFLAGS from the environment)
+dir=${DLH_BUILD_DIR:-build}
+mkdir -p "$dir"
+cd "$dir"
 if [ ! -f Makefile ]; then
-	../configure -q --with-slurm-source="$src" --sysconfdir=/etc/slurm
+	"$top/configure" -q --with-slurm-source="$src" --sysconfdir=/etc/slurm
 fi
 make -j"$(nproc)" >/dev/null
-echo "build: ok ($top/build)"
+echo "build: ok ($top/$dir)"

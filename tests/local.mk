@@ -35,7 +35,8 @@ INTEGRATION_TESTS = \
 	tests/integration/16-continue-on-failure.t \
 	tests/integration/14-bad-catalog.t \
 	tests/integration/99-cluster-stop.t
-TESTS += $(INTEGRATION_TESTS)
+# unit tests first: they need no cluster
+TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 # the plugins must be in tests/plugins before any integration test runs
 $(INTEGRATION_TESTS:.t=.log): tests/plugins/.stamp
 

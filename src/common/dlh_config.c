@@ -687,7 +687,9 @@ static void build_node_map(struct loader *ld)
 	struct dlh_config *cfg = ld->cfg;
 	size_t i, dups = 0;
 
-	qsort(ld->nodes, ld->n_nodes, sizeof(*ld->nodes), cmp_pending);
+	if (ld->n_nodes)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(ld->nodes, ld->n_nodes, sizeof(*ld->nodes),
+		      cmp_pending);
 	cfg->nodes = calloc(ld->n_nodes ? ld->n_nodes : 1,
 			    sizeof(*cfg->nodes));
 	if (!cfg->nodes) {

@@ -4,7 +4,7 @@
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_chip_catalog tests/unit/test_accel_detect \
 	tests/unit/test_accel_env
-TESTS += tests/unit/test_chip_catalog tests/unit/test_accel_detect \
+UNIT_TESTS += tests/unit/test_chip_catalog tests/unit/test_accel_detect \
 	tests/unit/test_accel_env
 
 tests_unit_test_chip_catalog_SOURCES = tests/unit/test_chip_catalog.c

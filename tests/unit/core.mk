@@ -3,7 +3,7 @@ if HAVE_CMOCKA
 CORE_UNIT_TESTS = tests/unit/test_hetero_map tests/unit/test_accel_devices \
 	tests/unit/test_rendezvous tests/unit/test_accel_bind
 check_PROGRAMS += $(CORE_UNIT_TESTS)
-TESTS += $(CORE_UNIT_TESTS)
+UNIT_TESTS += $(CORE_UNIT_TESTS)
 tests_unit_test_hetero_map_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
 	$(JSONC_CFLAGS)
 tests_unit_test_hetero_map_LDADD = src/common/libdlhetero_core.la \

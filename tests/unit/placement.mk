@@ -3,7 +3,7 @@ if HAVE_CMOCKA
 PLACEMENT_UNIT_TESTS = tests/unit/test_hetero_spec \
 	tests/unit/test_placement tests/unit/test_dlh_config
 check_PROGRAMS += $(PLACEMENT_UNIT_TESTS)
-TESTS += $(PLACEMENT_UNIT_TESTS)
+UNIT_TESTS += $(PLACEMENT_UNIT_TESTS)
 
 tests_unit_test_hetero_spec_SOURCES = tests/unit/test_hetero_spec.c
 tests_unit_test_hetero_spec_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

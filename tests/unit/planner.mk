@@ -2,7 +2,7 @@
 # $(DLH_SRCDIR)/data and run the CLI from $(DLH_BUILDDIR).
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_model_catalog tests/unit/test_plan
-TESTS += tests/unit/test_model_catalog tests/unit/test_plan
+UNIT_TESTS += tests/unit/test_model_catalog tests/unit/test_plan
 
 tests_unit_test_model_catalog_SOURCES = tests/unit/test_model_catalog.c
 tests_unit_test_model_catalog_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
