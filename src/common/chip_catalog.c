@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -719,23 +720,11 @@ const struct chip_type *chip_catalog_match_pci(const struct chip_catalog *cat,
 
 char *chip_catalog_names(const struct chip_catalog *cat)
 {
-	size_t i, len = 1;
-	char *out;
-
 	if (!cat)
 		return strdup("");
-	for (i = 0; i < cat->n_types; i++)
-		len += strlen(cat->types[i].name) + 1;
-	out = malloc(len);
-	if (!out)
-		return NULL;
-	out[0] = '\0';
-	for (i = 0; i < cat->n_types; i++) {
-		if (i)
-			strcat(out, ",");
-		strcat(out, cat->types[i].name);
-	}
-	return out;
+	return dlh_catalog_names(cat->types, cat->n_types,
+				 sizeof(*cat->types),
+				 offsetof(struct chip_type, name));
 }
 
 int chip_type_device_path(const struct chip_type *type, int index,

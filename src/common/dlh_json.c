@@ -118,3 +118,23 @@ json_object *dlh_json_parse(const char *path, const char *buf, size_t len,
 		}
 	return root;
 }
+
+char *dlh_catalog_names(const void *items, size_t n, size_t item_size,
+			size_t name_offset)
+{
+	const char *base = items;
+	size_t i, len = 1, used = 0;
+	char *out;
+
+#define NAME(i) (*(char *const *)(base + (i) * item_size + name_offset))
+	for (i = 0; i < n; i++)
+		len += strlen(NAME(i)) + 1;
+	if (!(out = malloc(len)))
+		return NULL;
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		used += snprintf(out + used, len - used, "%s%s", i ? "," : "",
+				 NAME(i));
+#undef NAME
+	return out;
+}

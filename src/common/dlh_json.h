@@ -27,4 +27,12 @@ char *dlh_read_file(const char *path, size_t max, const char *what,
 json_object *dlh_json_parse(const char *path, const char *buf, size_t len,
 			    int max_depth, const char *what);
 
+/*
+ * The names of a catalog's entries, "a,b,c" (malloc'd; "" for none, NULL
+ * when out of memory): n items of item_size bytes from items, each with a
+ * "char *" name at name_offset (offsetof(struct chip_type, name)).
+ */
+char *dlh_catalog_names(const void *items, size_t n, size_t item_size,
+			size_t name_offset);
+
 #endif

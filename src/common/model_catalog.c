@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,21 +348,9 @@ const struct model_spec *model_catalog_find(const struct model_catalog *cat,
 
 char *model_catalog_names(const struct model_catalog *cat)
 {
-	size_t i, len = 1;
-	char *s;
-
 	if (!cat)
 		return strdup("");
-	for (i = 0; i < cat->n_models; i++)
-		len += strlen(cat->models[i].name) + 1;
-	s = malloc(len);
-	if (!s)
-		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < cat->n_models; i++) {
-		if (i)
-			strcat(s, ",");
-		strcat(s, cat->models[i].name);
-	}
-	return s;
+	return dlh_catalog_names(cat->models, cat->n_models,
+				 sizeof(*cat->models),
+				 offsetof(struct model_spec, name));
 }

@@ -1,12 +1,13 @@
 /*
  * Small helpers shared by the unit tests: log sinks that silence or record
- * the core library's errors.  Header-only: each test program gets its own
+ * the core library's errors, and paths into the source tree.  Header-only: each test program gets its own
  * copy.
  */
 #ifndef DLH_TEST_H
 #define DLH_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "dlh_log.h"
 
@@ -27,6 +28,15 @@ static inline void capture_sink(enum dlh_log_level level, const char *msg)
 		return;
 	n_errors++;
 	snprintf(last_error, sizeof(last_error), "%s", msg);
+}
+
+/* $DLH_SRCDIR/rel ("./rel" when unset: make check sets it) into buf. */
+static inline char *src_path(char *buf, size_t len, const char *rel)
+{
+	const char *dir = getenv("DLH_SRCDIR");
+
+	snprintf(buf, len, "%s/%s", dir ? dir : ".", rel);
+	return buf;
 }
 
 #endif

@@ -22,24 +22,20 @@
 
 static struct chip_catalog *catalog;
 
-static const char *srcdir(void)
-{
-	const char *dir = getenv("DLH_SRCDIR");
-
-	return dir ? dir : ".";
-}
-
 static void fixture(char *buf, size_t len, const char *name)
 {
-	snprintf(buf, len, "%s/tests/fixtures/hwloc/%s", srcdir(), name);
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "tests/fixtures/hwloc/%s", name);
+	src_path(buf, len, rel);
 }
 
 static int group_setup(void **state)
 {
 	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/data/chips.json", srcdir());
-	catalog = chip_catalog_load(path);
+	catalog = chip_catalog_load(src_path(path, sizeof(path),
+					     "data/chips.json"));
 	if (!catalog)
 		return -1;
 	dlh_log_set_sink(capture_sink);

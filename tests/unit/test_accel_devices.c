@@ -21,11 +21,8 @@ static char catalog[4096];
 
 static int setup(void **state)
 {
-	const char *srcdir = getenv("DLH_SRCDIR");
-
 	dlh_log_set_sink(quiet_sink);
-	snprintf(catalog, sizeof(catalog), "%s/data/chips.json",
-		 srcdir ? srcdir : ".");
+	src_path(catalog, sizeof(catalog), "data/chips.json");
 	return 0;
 }
 

@@ -23,12 +23,10 @@ static struct chip_catalog *catalog;
 
 static int group_setup(void **state)
 {
-	const char *srcdir = getenv("DLH_SRCDIR");
 	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/data/chips.json",
-		 srcdir ? srcdir : ".");
-	catalog = chip_catalog_load(path);
+	catalog = chip_catalog_load(src_path(path, sizeof(path),
+					     "data/chips.json"));
 	dlh_log_set_sink(quiet_sink);
 	return catalog ? 0 : -1;
 }

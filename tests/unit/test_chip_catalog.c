@@ -37,9 +37,7 @@ static int teardown(void **state)
 
 static void catalog_path(char *buf, size_t len)
 {
-	const char *srcdir = getenv("DLH_SRCDIR");
-
-	snprintf(buf, len, "%s/data/chips.json", srcdir ? srcdir : ".");
+	src_path(buf, len, "data/chips.json");
 }
 
 static char *read_all(const char *path, size_t *len)

@@ -27,16 +27,13 @@ static struct model_catalog *models;
 
 static int setup(void **state)
 {
-	const char *srcdir = getenv("DLH_SRCDIR");
 	char path[4096];
 
 	dlh_log_set_sink(quiet_sink);
-	snprintf(path, sizeof(path), "%s/data/chips.json",
-		 srcdir ? srcdir : ".");
-	chips = chip_catalog_load(path);
-	snprintf(path, sizeof(path), "%s/data/models.json",
-		 srcdir ? srcdir : ".");
-	models = model_catalog_load(path);
+	chips = chip_catalog_load(src_path(path, sizeof(path),
+					   "data/chips.json"));
+	models = model_catalog_load(src_path(path, sizeof(path),
+					     "data/models.json"));
 	return chips && models ? 0 : -1;
 }
 

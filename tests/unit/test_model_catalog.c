@@ -16,26 +16,18 @@
 
 #include <cmocka.h>
 
+#include "dlh_test.h"
+
 #include "cost_model.h"
 #include "dlh_log.h"
 #include "model_catalog.h"
 
-static char last_error[2048];
-
-static void capture(enum dlh_log_level level, const char *msg)
-{
-	if (level == DLH_LOG_ERROR)
-		snprintf(last_error, sizeof(last_error), "%s", msg);
-}
-
 static char *data_path(const char *name)
 {
-	const char *src = getenv("DLH_SRCDIR");
-	char *p;
+	char buf[4096], rel[256];
 
-	if (asprintf(&p, "%s/data/%s", src ? src : ".", name) < 0)
-		return NULL;
-	return p;
+	snprintf(rel, sizeof(rel), "data/%s", name);
+	return strdup(src_path(buf, sizeof(buf), rel));
 }
 
 static struct model_catalog *load_shipped(void)
@@ -221,7 +213,7 @@ static void test_hostile(void **state)
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
-	dlh_log_set_sink(capture);
+	dlh_log_set_sink(capture_sink);
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		const struct hostile *h = &hostile[i];
 		struct model_catalog *cat;
@@ -288,7 +280,7 @@ static void test_binary_and_huge(void **state)
 	f = fdopen(fd, "w");
 	fwrite("{\"models\":[\0]}", 1, 14, f);
 	fclose(f);
-	dlh_log_set_sink(capture);
+	dlh_log_set_sink(capture_sink);
 	assert_null(model_catalog_load(path));
 	assert_non_null(strstr(last_error, "NUL"));
 

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "dlh_test.h"
 #include <json-c/json.h>
 
 #include "chip_catalog.h"
@@ -28,25 +30,14 @@
 static struct model_catalog *models;
 static struct chip_catalog *chips;
 
-static char *src_path(const char *rel)
-{
-	const char *src = getenv("DLH_SRCDIR");
-	char *p;
-
-	if (asprintf(&p, "%s/%s", src ? src : ".", rel) < 0)
-		return NULL;
-	return p;
-}
-
 static int setup(void **state)
 {
-	char *mp = src_path("data/models.json");
-	char *cp = src_path("data/chips.json");
+	char path[4096];
 
-	models = model_catalog_load(mp);
-	chips = chip_catalog_load(cp);
-	free(mp);
-	free(cp);
+	models = model_catalog_load(src_path(path, sizeof(path),
+					     "data/models.json"));
+	chips = chip_catalog_load(src_path(path, sizeof(path),
+					   "data/chips.json"));
 	return models && chips ? 0 : -1;
 }
 

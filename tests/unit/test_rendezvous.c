@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "dlh_test.h"
+
 #include "rendezvous.h"
 
 static void port_in_range_and_stable(void **state)
@@ -49,11 +51,9 @@ static void tcp_ifname_set(void **state)
 /* The real H200 machine has no RDMA NIC; the XML must load. */
 static void rdma_from_fixture(void **state)
 {
-	const char *srcdir = getenv("DLH_SRCDIR");
 	char path[4096], buf[256];
 
-	snprintf(path, sizeof(path), "%s/tests/fixtures/hwloc/h200-vm.xml",
-		 srcdir ? srcdir : ".");
+	src_path(path, sizeof(path), "tests/fixtures/hwloc/h200-vm.xml");
 	assert_int_equal(dlh_rdma_devices(path, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
 	assert_int_equal(dlh_rdma_devices("/nonexistent.xml", buf,
