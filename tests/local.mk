@@ -33,6 +33,7 @@ INTEGRATION_TESTS = \
 	tests/integration/12-shrink.t \
 	tests/integration/13-resize.t \
 	tests/integration/16-continue-on-failure.t \
+	tests/integration/17-requeue-other-type.t \
 	tests/integration/14-bad-catalog.t \
 	tests/integration/99-cluster-stop.t
 # unit tests first: they need no cluster
