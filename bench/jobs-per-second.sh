@@ -2,7 +2,8 @@
 # End-to-end throughput of ordinary jobs on the one-machine test cluster:
 # N one-node jobs (`sbatch --wrap true`), from the first submission to the
 # last completion, under stock select/cons_tres and under
-# select/cons_tres_dlhetero, on a fresh cluster each, in the same run.
+# select/cons_tres_dlhetero, on a fresh cluster each, in the same run,
+# in alternating order (use an even number of rounds).
 #
 #   bench/jobs-per-second.sh [BUILD_DIR] [N] [ROUNDS]   (as root)
 #
@@ -39,7 +40,11 @@ echo "| round | select plugin | jobs | seconds | jobs/s |"
 echo "|---|---|---:|---:|---:|"
 sum_stock=0 sum_ours=0
 for ((r = 1; r <= rounds; r++)); do
-	for sel in select/cons_tres select/cons_tres_dlhetero; do
+	# alternate which plugin goes first: the second run of a round finds
+	# a warmer machine and a fuller accounting database
+	order="select/cons_tres select/cons_tres_dlhetero"
+	[ $((r % 2)) = 1 ] || order="select/cons_tres_dlhetero select/cons_tres"
+	for sel in $order; do
 		s=$(one_run "$sel")
 		printf '| %d | %s | %d | %.1f | %.1f |\n' "$r" "$sel" "$n" "$s" \
 			"$(echo "$n / $s" | bc -l)"
