@@ -32,6 +32,7 @@ INTEGRATION_TESTS = \
 	tests/integration/11-fault-recovery.t \
 	tests/integration/12-shrink.t \
 	tests/integration/14-bad-catalog.t \
+	tests/integration/15-chaos.t \
 	tests/integration/99-cluster-stop.t
 TESTS += $(INTEGRATION_TESTS)
 # the plugins must be in tests/plugins before any integration test runs
