@@ -514,8 +514,23 @@ chaos_check() {
 		cat "$CHAOS_DIR/events.log"
 		echo "# sacct -D (JobID|State|NodeList|AdminComment):"
 		cat "$f"
+		# the next start of the cluster wipes its logs: keep what they
+		# say about every job that went wrong
+		for id in $(chaos_problems | grep -o '^job [0-9]*' | cut -d' ' -f2 | sort -nu); do
+			echo "# job $id in the logs:"
+			_chaos_job_log "$id"
+		done
 	} >"$CHAOS_DIR/report.txt"
 	[ -z "$(chaos_problems)" ]
+}
+
+_chaos_job_log() {	# ID: slurmctld's and slurmd's lines about job ID
+	local f
+	for f in "$DLH_CLUSTER_DIR"/log/slurmctld.log "$DLH_CLUSTER_DIR"/log/n*.log; do
+		awk -v t0="$CHAOS_T0_LOG" 'substr($0, 2, 19) >= t0' "$f" |
+			grep -E "JobId=$1( |$)|[Jj]ob $1( |$)|\[$1\.|job_id $1( |$)" |
+			sed "s|^|$(basename "$f" .log): |"
+	done | sort -t' ' -k2,2 | head -n 60
 }
 
 chaos_problems() {
