@@ -35,6 +35,7 @@ INTEGRATION_TESTS = \
 	tests/integration/16-continue-on-failure.t \
 	tests/integration/17-requeue-other-type.t \
 	tests/integration/14-bad-catalog.t \
+	tests/integration/15-chaos.t \
 	tests/integration/99-cluster-stop.t
 # unit tests first: they need no cluster
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
@@ -43,5 +44,5 @@ $(INTEGRATION_TESTS:.t=.log): tests/plugins/.stamp
 
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 	tests/integration/task-env.sh tests/integration/epilog-env.sh \
-	tests/integration/resize-task.sh \
+	tests/integration/resize-task.sh tests/integration/chaos-lib.sh \
 	tests/cluster
