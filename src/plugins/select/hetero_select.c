@@ -280,6 +280,19 @@ static void record_map(job_record_t *job_ptr)
 		off++;
 	}
 	write_map(job_ptr, hn, n, "placed");
+	if (!n) {
+		/*
+		 * Seen only when Slurm 22.05 started a requeued job whose
+		 * last completion it never finished (a node of the job died
+		 * while the requeue waited for it: the job keeps its old gres
+		 * and gets none).  Say so where admins and users look.
+		 */
+		error("%s: %pJ was started without accelerators (Slurm did not finish its last requeue?); its tasks get no devices and no plan",
+		      PLUGIN, job_ptr);
+		xfree(job_ptr->admin_comment);
+		job_ptr->admin_comment = xstrdup(
+			"dlhetero: started without accelerators (see slurmctld log)");
+	}
 	xfree(hn);
 }
 

@@ -115,7 +115,9 @@ static int read_map(spank_t sp, const struct dlh_config *cfg,
 	if (fd < 0) {
 		snprintf(plan_error, sizeof(plan_error), "no map %s (%s): "
 			 "is the dlhetero SPANK plugin in the prolog's "
-			 "plugstack.conf?", path, strerror(errno));
+			 "plugstack.conf, and PrologFlags=Alloc set?  (slurmd "
+			 "also skips the prolog of a job started twice within "
+			 "2 s on a restarted node)", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
