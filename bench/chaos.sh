@@ -24,19 +24,14 @@
 # Markdown table; exit status 1 when a job was lost or slurmctld died or
 # was restarted, 2 when only other checks failed, 0 when all passed.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$top/build}" && pwd) || {
+. "$(dirname "$0")/bench-env.sh" "${1:-}" || {
 	echo "usage: $0 [BUILD_DIR] [DURATION_S] [JOBS_AT_ONCE]" >&2
 	exit 64
 }
 duration=${2:-600}
 at_once=${3:-8}
 seed=${CHAOS_SEED:-$((RANDOM * 32768 + RANDOM))}
-export DLH_SRCDIR=$top DLH_BUILDDIR=$build
-export DLH_CLUSTER_DIR=${DLH_CLUSTER_DIR:-/tmp/dlh-bench-$(id -u)}
-export DLH_CLUSTER_PORT_BASE=${DLH_CLUSTER_PORT_BASE:-28800}
 : "${CHAOS_SLEEP_MIN:=20}" "${CHAOS_SLEEP_MAX:=90}"
-. "$top/tests/integration/lib.sh"
 . "$top/tests/integration/chaos-lib.sh"
 
 echo "seed $seed (CHAOS_SEED=$seed $0 $build $duration $at_once replays it)"

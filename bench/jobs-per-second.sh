@@ -9,14 +9,9 @@
 #
 # Prints a Markdown table; the ratio is ours / cons_tres.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$top/build}" && pwd)
+. "$(dirname "$0")/bench-env.sh" "${1:-}"
 n=${2:-1000}
 rounds=${3:-1}
-export DLH_SRCDIR=$top DLH_BUILDDIR=$build
-export DLH_CLUSTER_DIR=${DLH_CLUSTER_DIR:-/tmp/dlh-bench-$(id -u)}
-export DLH_CLUSTER_PORT_BASE=${DLH_CLUSTER_PORT_BASE:-28800}
-. "$top/tests/integration/lib.sh"
 
 one_run() {	# SELECT_TYPE -> seconds
 	local t0 t1 i left

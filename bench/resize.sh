@@ -14,13 +14,8 @@
 # Prints a Markdown table.  The test cluster's dlhetero.conf keeps the
 # default ResizeCheckInterval=2.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$top/build}" && pwd)
+. "$(dirname "$0")/bench-env.sh" "${1:-}"
 rounds=${2:-5}
-export DLH_SRCDIR=$top DLH_BUILDDIR=$build
-export DLH_CLUSTER_DIR=${DLH_CLUSTER_DIR:-/tmp/dlh-bench-$(id -u)}
-export DLH_CLUSTER_PORT_BASE=${DLH_CLUSTER_PORT_BASE:-28800}
-. "$top/tests/integration/lib.sh"
 cluster_up >/dev/null
 work=$DLH_CLUSTER_DIR/work
 task=$top/tests/integration/resize-task.sh

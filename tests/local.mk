@@ -46,3 +46,8 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 	tests/integration/task-env.sh tests/integration/epilog-env.sh \
 	tests/integration/resize-task.sh tests/integration/chaos-lib.sh \
 	tests/cluster
+
+# Benchmarks on the test cluster (doc/benchmarks.md)
+dist_noinst_SCRIPTS += bench/jobs-per-second.sh bench/recovery.sh \
+	bench/resize.sh bench/chaos.sh bench/layer-time.py
+EXTRA_DIST += bench/bench-env.sh

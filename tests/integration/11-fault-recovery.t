@@ -17,8 +17,7 @@ id=$(sbatch --parsable -o "$work/11-batch.txt" --dl-hetero=a100:8,ascend910b:8 \
 	[ \${SLURM_RESTART_COUNT:-0} -ge 1 ] || sleep 600")
 ok 'wait_state "$id" RUNNING' "job runs"
 # all 16 ranks have written their view
-ranks_done() { [ "$(grep -c $'\tSLURMD_NODENAME=' "$1" 2>/dev/null)" = 16 ]; }
-for i in $(seq 120); do ranks_done "$work/11-run-0.txt" && break; sleep 0.5; done
+wait_lines "$work/11-run-0.txt" $'\tSLURMD_NODENAME=' 16
 first=$work/11-run-0.txt
 is "$(tv "$first" 0 DL_RESTART_COUNT)" 0 "first run: DL_RESTART_COUNT=0"
 ckpt=$(tv "$first" 0 DL_CHECKPOINT_DIR)
@@ -30,7 +29,7 @@ like "$victim" '^n[5-8]$' "the Ascend ranks run on $victim"
 t0=$(date +%s)
 bash "$DLH_CLUSTER_SH" kill-node "$victim" >/dev/null
 for i in $(seq 240); do
-	ranks_done "$work/11-run-1.txt" && [ "$(job_field "$id" JobState)" = COMPLETED ] && break
+	ranks_done "$work/11-run-1.txt" 16 && [ "$(job_field "$id" JobState)" = COMPLETED ] && break
 	sleep 0.5
 done
 t1=$(date +%s)

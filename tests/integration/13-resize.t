@@ -19,10 +19,7 @@ id=$(sbatch --parsable -D "$work" -o "$work/13-batch.txt" \
 	wait
 	cat \$DL_PLAN > $work/13-batch-plan.json")
 ok 'wait_state "$id" RUNNING' "job runs"
-for i in $(seq 120); do
-	[ "$(grep -c ' start ' "$out" 2>/dev/null)" = 16 ] && break
-	sleep 0.5
-done
+wait_lines "$out" ' start ' 16
 is "$(grep -c ' start ' "$out")" 16 "all 16 tasks run"
 is "$(grep ' start ' "$out" | awk '{print $4}' | sort -u)" WINCH \
 	"every task is told DL_RESIZE_SIGNAL=WINCH"

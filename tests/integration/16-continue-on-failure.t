@@ -17,10 +17,7 @@ id=$(sbatch --parsable -o "$work/16-batch.txt" --dl-on-failure=continue \
 	srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 100 > $out
 	true")
 ok 'wait_state "$id" RUNNING' "job runs"
-for i in $(seq 120); do
-	[ "$(grep -c ' start ' "$out" 2>/dev/null)" = 16 ] && break
-	sleep 0.5
-done
+wait_lines "$out" ' start ' 16
 is "$(grep -c ' start ' "$out")" 16 "all 16 tasks run"
 victim=$(grep ' start 8 ' "$out" | awk '{print $5}')
 survivor=$(grep ' start 0 ' "$out" | awk '{print $5}')

@@ -19,15 +19,14 @@ id=$(sbatch --parsable -o /dev/null --dl-hetero=auto:8:ascend910b+mlu590 \
 	srun $TASK_ENV > $work/17-run-\${SLURM_RESTART_COUNT:-0}.txt
 	[ \${SLURM_RESTART_COUNT:-0} -ge 1 ] || sleep 600")
 ok 'wait_state "$id" RUNNING' "job runs"
-ranks_done() { [ "$(grep -c $'\tSLURMD_NODENAME=' "$1" 2>/dev/null)" = 8 ]; }
-for i in $(seq 120); do ranks_done "$work/17-run-0.txt" && break; sleep 0.5; done
+wait_lines "$work/17-run-0.txt" $'\tSLURMD_NODENAME=' 8
 first=$work/17-run-0.txt
 is "$(tv "$first" 0 DL_CHIP_TYPE)@$(tv "$first" 0 SLURMD_NODENAME)" \
 	"ascend910b@n5" "first run: on the free Ascend node n5"
 
 bash "$DLH_CLUSTER_SH" kill-node n5 >/dev/null
 for i in $(seq 240); do
-	ranks_done "$work/17-run-1.txt" &&
+	ranks_done "$work/17-run-1.txt" 8 &&
 		[ "$(job_field "$id" JobState)" = COMPLETED ] && break
 	sleep 0.5
 done

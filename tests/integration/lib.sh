@@ -201,6 +201,27 @@ tasks() {
 	cut -f1 "$1" | grep -E '^[0-9]+$' | sort -nu
 }
 
+# count_lines FILE PATTERN: lines of FILE with PATTERN (0 without FILE)
+count_lines() {
+	grep -c -- "$2" "$1" 2>/dev/null || true
+}
+
+# wait_lines FILE PATTERN N: wait (up to 60 s) until exactly N lines of FILE
+# have PATTERN, e.g. until every task of a step has written its line
+wait_lines() {
+	local i
+	for i in $(seq 120); do
+		[ "$(count_lines "$1" "$2")" = "$3" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# ranks_done FILE N: all N tasks have written their task-env.sh view
+ranks_done() {
+	[ "$(count_lines "$1" $'\tSLURMD_NODENAME=')" = "$2" ]
+}
+
 # run_job OUT SBATCH-ARGS... : submit a batch job writing to OUT, wait for
 # it; echo "ID STATE"
 run_job() {
