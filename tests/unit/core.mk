@@ -20,3 +20,18 @@ tests_unit_test_accel_bind_LDADD = src/common/libdlhetero_core.la \
 endif
 
 EXTRA_DIST += tests/unit/dlh_test.h
+
+# The spank environment helpers of the slurmctld plugins, with Slurm's own
+# xmalloc from the public libslurm.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ctld_env
+UNIT_TESTS += tests/unit/test_ctld_env
+tests_unit_test_ctld_env_SOURCES = tests/unit/test_ctld_env.c \
+	src/plugins/select/ctld_env.c src/plugins/select/ctld_env.h
+# USE_ALIAS: Slurm names as libslurm exports them (slurm_xmalloc, ...)
+tests_unit_test_ctld_env_CPPFLAGS = $(AM_CPPFLAGS) \
+	$(SLURM_INTERNAL_CPPFLAGS) $(SLURM_CPPFLAGS) \
+	-I$(top_srcdir)/src/plugins/select -DUSE_ALIAS=1
+tests_unit_test_ctld_env_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_ctld_env_LDADD = $(CMOCKA_LIBS) $(SLURM_LIBS)
+endif

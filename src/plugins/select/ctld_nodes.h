@@ -5,7 +5,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "src/common/gres.h"
 #include "src/slurmctld/slurmctld.h"
+
+#include "ctld_env.h"
+
+/* The "accel" gres state of a node, or NULL. */
+gres_node_state_t *ctld_node_accel_state(node_record_t *node_ptr);
 
 /*
  * The chip type of a node's "accel" gres (its first Type), with the count
@@ -14,12 +20,5 @@
  */
 bool ctld_node_accel(node_record_t *node_ptr, const char **type,
 		     uint64_t *total, uint64_t *alloc);
-
-/* Value of NAME in a job's spank environment, or NULL. */
-const char *ctld_spank_env(char **env, uint32_t size, const char *name);
-
-/* Set NAME=VALUE in a job's spank environment, replacing any old value. */
-void ctld_spank_env_set(char ***env, uint32_t *size, const char *name,
-			const char *value);
 
 #endif

@@ -326,25 +326,6 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 	free(hn);
 }
 
-/* The "accel" gres state of a node, or NULL. */
-static gres_node_state_t *node_accel_state(node_record_t *node_ptr)
-{
-	gres_state_t *gs;
-	ListIterator it;
-	gres_node_state_t *ns = NULL;
-
-	if (!node_ptr->gres_list)
-		return NULL;
-	it = list_iterator_create(node_ptr->gres_list);
-	while ((gs = list_next(it)))
-		if (!xstrcmp(gs->gres_name, "accel")) {
-			ns = gs->gres_data;
-			break;
-		}
-	list_iterator_destroy(it);
-	return ns;
-}
-
 /*
  * cons_tres met the job's untyped count on the placed nodes, but where a
  * node is only partly taken it may have spread the count differently
@@ -377,7 +358,7 @@ static void steer_gres(job_record_t *job_ptr,
 			if (idx < 0 || idx >= (int) js->total_node_cnt ||
 			    js->gres_cnt_node_select[idx] ==
 			    res->picks[k].count ||
-			    !(ns = node_accel_state(
+			    !(ns = ctld_node_accel_state(
 				      node_record_table_ptr[idx])))
 				continue;
 			debug("%s: %pJ: %s gets %u accelerators, not %"PRIu64,

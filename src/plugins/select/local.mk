@@ -4,6 +4,7 @@ src_plugins_select_select_cons_tres_dlhetero_la_SOURCES = \
 	src/plugins/select/select_dlhetero.c \
 	src/plugins/select/hetero_select.c src/plugins/select/hetero_select.h \
 	src/plugins/select/ctld_nodes.c src/plugins/select/ctld_nodes.h \
+	src/plugins/select/ctld_env.c src/plugins/select/ctld_env.h \
 	src/plugins/slurm_log_sink.c src/plugins/slurm_log_sink.h
 src_plugins_select_select_cons_tres_dlhetero_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	$(SLURM_INTERNAL_CPPFLAGS) $(SLURM_CPPFLAGS) -I$(top_srcdir)/src/plugins
@@ -17,6 +18,7 @@ plugin_LTLIBRARIES += src/plugins/select/job_submit_dlhetero.la
 src_plugins_select_job_submit_dlhetero_la_SOURCES = \
 	src/plugins/select/job_submit_dlhetero.c \
 	src/plugins/select/ctld_nodes.c src/plugins/select/ctld_nodes.h \
+	src/plugins/select/ctld_env.c src/plugins/select/ctld_env.h \
 	src/plugins/slurm_log_sink.c src/plugins/slurm_log_sink.h
 src_plugins_select_job_submit_dlhetero_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	$(SLURM_INTERNAL_CPPFLAGS) $(SLURM_CPPFLAGS) -I$(top_srcdir)/src/plugins
