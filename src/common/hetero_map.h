@@ -16,7 +16,7 @@
 #include "model_catalog.h"
 
 #define HETERO_MAP_MAX_NODES	65536
-#define HETERO_MAP_NAME_LEN	64
+#define HETERO_MAP_NAME_LEN	256	/* a DNS name (253) and its NUL */
 
 struct hetero_node {
 	char name[HETERO_MAP_NAME_LEN];

@@ -1,7 +1,8 @@
 # Unit tests of the core pieces the plugins share (cmocka, TAP output).
 if HAVE_CMOCKA
 CORE_UNIT_TESTS = tests/unit/test_hetero_map tests/unit/test_accel_devices \
-	tests/unit/test_rendezvous tests/unit/test_accel_bind
+	tests/unit/test_rendezvous tests/unit/test_accel_bind \
+	tests/unit/test_private_dir
 check_PROGRAMS += $(CORE_UNIT_TESTS)
 UNIT_TESTS += $(CORE_UNIT_TESTS)
 tests_unit_test_hetero_map_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
@@ -13,6 +14,9 @@ tests_unit_test_accel_devices_LDADD = src/common/libdlhetero_core.la \
 	$(CMOCKA_LIBS)
 tests_unit_test_rendezvous_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_rendezvous_LDADD = src/common/libdlhetero_core.la \
+	$(CMOCKA_LIBS)
+tests_unit_test_private_dir_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_private_dir_LDADD = src/common/libdlhetero_core.la \
 	$(CMOCKA_LIBS)
 tests_unit_test_accel_bind_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_accel_bind_LDADD = src/common/libdlhetero_core.la \

@@ -91,9 +91,10 @@ static void parse_hostile(void **state)
 }
 
 /* A long name fills the field exactly; one more character is refused. */
+/* Node names as long as a DNS name (253) fit; longer ones are refused. */
 static void parse_name_bound(void **state)
 {
-	char s[200], name[HETERO_MAP_NAME_LEN + 1];
+	char s[HETERO_MAP_NAME_LEN + 32], name[HETERO_MAP_NAME_LEN + 1];
 	struct hetero_node *v;
 	size_t n;
 
@@ -101,7 +102,9 @@ static void parse_name_bound(void **state)
 	name[HETERO_MAP_NAME_LEN - 1] = '\0';
 	snprintf(s, sizeof(s), "%s:a100:1", name);
 	assert_int_equal(hetero_map_parse(s, &v, &n, NULL, 0), 0);
+	assert_int_equal(strlen(v[0].name), HETERO_MAP_NAME_LEN - 1);
 	free(v);
+	assert_true(HETERO_MAP_NAME_LEN > 253);
 	name[HETERO_MAP_NAME_LEN - 1] = 'x';
 	name[HETERO_MAP_NAME_LEN] = '\0';
 	snprintf(s, sizeof(s), "%s:a100:1", name);

@@ -270,9 +270,19 @@ static void record_map(job_record_t *job_ptr)
 		if (!bit_test(job_ptr->node_bitmap, node_ptr->index))
 			continue;
 		if (ctld_node_accel(node_ptr, &type, &total, &alloc)) {
-			strlcpy(hn[n].name, node_ptr->name,
-				sizeof(hn[n].name));
-			strlcpy(hn[n].type, type, sizeof(hn[n].type));
+			if (strlen(node_ptr->name) >= sizeof(hn[n].name) ||
+			    strlen(type) >= sizeof(hn[n].type)) {
+				/* a cut name would plan for another node */
+				error("%s: %pJ: node %s or its type %s is too long for the map; the job gets no plan",
+				      PLUGIN, job_ptr, node_ptr->name, type);
+				xfree(job_ptr->admin_comment);
+				job_ptr->admin_comment = xstrdup(
+					"dlhetero: a node name is too long for the map (see slurmctld log)");
+				xfree(hn);
+				return;
+			}
+			strcpy(hn[n].name, node_ptr->name);
+			strcpy(hn[n].type, type);
 			hn[n].count = alloc_on_node(job_ptr, off);
 			if (hn[n].count)
 				n++;

@@ -132,6 +132,21 @@ static void set_failure_policy(job_desc_msg_t *job_desc)
 	}
 }
 
+/*
+ * Bare --dl-hetero: one accelerator per task.  The task count comes from
+ * the user: -n, or -N times --ntasks-per-node, multiplied in 64 bits.
+ */
+static uint64_t task_count(const job_desc_msg_t *job_desc)
+{
+	if (job_desc->num_tasks != NO_VAL && job_desc->num_tasks)
+		return job_desc->num_tasks;
+	if (job_desc->ntasks_per_node != NO_VAL16 &&
+	    job_desc->min_nodes != NO_VAL)
+		return (uint64_t) job_desc->ntasks_per_node *
+			job_desc->min_nodes;
+	return 0;
+}
+
 extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		      char **err_msg)
 {
@@ -140,25 +155,20 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 					 "DL_HETERO");
 	struct hetero_spec spec;
 	char err[256], auto_spec[32];
+	uint64_t tasks;
 
 	if (!val)
 		return SLURM_SUCCESS;
 	if (!strcmp(val, "auto")) {
-		/* bare --dl-hetero: one accelerator per task */
-		uint32_t tasks = job_desc->num_tasks;
-
-		if ((tasks == NO_VAL || !tasks) &&
-		    job_desc->ntasks_per_node != NO_VAL16 &&
-		    job_desc->min_nodes != NO_VAL)
-			tasks = job_desc->ntasks_per_node *
-				job_desc->min_nodes;
-		if (tasks == NO_VAL || !tasks || tasks > HETERO_SPEC_MAX_TOTAL) {
-			*err_msg = xstrdup("--dl-hetero=auto needs a total: "
-					   "auto:N, auto:N:TYPE+TYPE, or the "
-					   "task count (-n N)");
+		tasks = task_count(job_desc);
+		if (!tasks || tasks > HETERO_SPEC_MAX_TOTAL) {
+			*err_msg = xstrdup_printf(
+				"--dl-hetero=auto needs a total of 1 to %u: "
+				"auto:N, auto:N:TYPE+TYPE, or the task count "
+				"(-n N)", HETERO_SPEC_MAX_TOTAL);
 			return ESLURM_INVALID_GRES;
 		}
-		snprintf(auto_spec, sizeof(auto_spec), "auto:%u", tasks);
+		snprintf(auto_spec, sizeof(auto_spec), "auto:%"PRIu64, tasks);
 		ctld_spank_env_set(&job_desc->spank_job_env,
 				   &job_desc->spank_job_env_size, "DL_HETERO",
 				   auto_spec);
@@ -183,8 +193,39 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 	return SLURM_SUCCESS;
 }
 
+/*
+ * The accelerators of a --dl-hetero job are the placement's: its untyped
+ * count was checked at submission and the select plugin narrows it to the
+ * requested mix.  A changed gres request would bypass both, and a changed
+ * DL_ variable would change what the nodes plan for, so neither may be
+ * updated; any other field goes through.  An update that adds DL_HETERO
+ * to an ordinary job is refused too: submit it again instead.
+ */
 extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 		      uint32_t submit_uid, char **err_msg)
 {
+	bool hetero = ctld_spank_env(job_ptr->spank_job_env,
+				     job_ptr->spank_job_env_size,
+				     "DL_HETERO") != NULL;
+	uint32_t i;
+
+	for (i = 0; job_desc->spank_job_env &&
+	     i < job_desc->spank_job_env_size; i++) {
+		if (job_desc->spank_job_env[i] &&
+		    (!strncmp(job_desc->spank_job_env[i], "DL_", 3) ||
+		     !strncmp(job_desc->spank_job_env[i], "SPANK_DL_", 9))) {
+			*err_msg = xstrdup("--dl-hetero options cannot be "
+					   "changed after submission: cancel "
+					   "the job and submit it again");
+			return ESLURM_NOT_SUPPORTED;
+		}
+	}
+	if (hetero && (job_desc->tres_per_job || job_desc->tres_per_node ||
+		       job_desc->tres_per_socket || job_desc->tres_per_task)) {
+		*err_msg = xstrdup("--dl-hetero chooses the accelerators "
+				   "itself: the gres of this job cannot be "
+				   "changed; cancel it and submit it again");
+		return ESLURM_INVALID_GRES;
+	}
 	return SLURM_SUCCESS;
 }

@@ -6,8 +6,9 @@
  *
  * This runs as the job's user (user_init), so the file can only be
  * written where the user may write.  The directory is /tmp/dlhetero-<uid>,
- * created 0700 and checked to be a real directory of this user, so that
- * another user cannot plant a symlink there; the file is written under a
+ * created 0700 and checked to be a real directory of this user (if
+ * another user took the name first, a fresh mkdtemp() directory instead:
+ * see private_dir.h); the file is written under a
  * temporary name with O_EXCL|O_NOFOLLOW and renamed into place, so
  * several steps (or several slurmd on one host) never see half a file.
  */
@@ -31,12 +32,13 @@
 #include "job_plan.h"
 #include "model_catalog.h"
 #include "plan_json.h"
+#include "private_dir.h"
 
 #define ENV_MAX 65536
 
 static char plan_path[512];
 static char plan_hash[17];
-static char plan_error[1024];
+static char plan_error[2048];
 
 /*
  * What the step's plan was made from, kept so that the resize watch can
@@ -46,7 +48,8 @@ static struct {
 	struct hetero_node *nodes;	/* the step's part of the map */
 	size_t n;
 	struct hetero_plan_opts opts;
-	char model[128], mode[16], node[128], dir[128], name[64];
+	char model[128], mode[16], node[HETERO_MAP_NAME_LEN], dir[128];
+	char name[64];
 	char *model_catalog;
 	uid_t uid;
 	gid_t gid;
@@ -98,7 +101,7 @@ static int node_name(spank_t sp, char *buf, size_t len)
 static int read_map(spank_t sp, const struct dlh_config *cfg,
 		    uint32_t job_id, char *buf, size_t len)
 {
-	char path[512], node[128];
+	char path[1024], node[HETERO_MAP_NAME_LEN];
 	struct stat st;
 	ssize_t n;
 	int fd;
@@ -179,20 +182,21 @@ static const char *step_name(uint32_t id, char *buf, size_t len)
 	return buf;
 }
 
-static int private_dir(uid_t uid, char *dir, size_t len)
+/*
+ * The user's plan directory, /tmp/dlhetero-<uid>; if another user took
+ * that name first, a fresh private one (see private_dir.h).
+ */
+static int plan_dir(uid_t uid, char *dir, size_t len)
 {
-	struct stat st;
+	char why[1024];
 
-	snprintf(dir, len, "/tmp/dlhetero-%u", (unsigned) uid);
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return -1;
-	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != uid ||
-	    (st.st_mode & 077)) {
-		snprintf(plan_error, sizeof(plan_error),
-			 "%s is not a private directory of uid %u", dir,
-			 (unsigned) uid);
+	if (private_dir_make("/tmp", uid, dir, len, why, sizeof(why))) {
+		snprintf(plan_error, sizeof(plan_error), "%s", why);
 		return -1;
 	}
+	if (why[0])
+		slurm_info("dlhetero: %s; plans of this step go to %s", why,
+			   dir);
 	return 0;
 }
 
@@ -251,7 +255,7 @@ static int write_as_user(const char *text)
 		if (!setgroups(0, NULL) &&
 		    !setresgid(kept.gid, kept.gid, kept.gid) &&
 		    !setresuid(kept.uid, kept.uid, kept.uid) &&
-		    !private_dir(kept.uid, kept.dir, sizeof(kept.dir)) &&
+		    !private_dir_check(kept.dir, kept.uid) &&
 		    !write_file(kept.dir, kept.name, text))
 			ok = 1;
 		if (write(fds[1], &ok, 1) != 1)
@@ -388,7 +392,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 			 msg ? msg : "planning failed");
 		goto out;
 	}
-	if (private_dir(uid, dir, sizeof(dir)))
+	if (plan_dir(uid, dir, sizeof(dir)))
 		goto out;
 	snprintf(name, sizeof(name), "plan-%u.%s.json", job_id,
 		 step_name(step_id, step, sizeof(step)));

@@ -45,7 +45,7 @@ int dlh_map_path(const char *state_dir, unsigned long id, const char *node,
 	for (p = node; p && *p; p++)
 		if (!isalnum((unsigned char) *p) && !strchr("._-", *p))
 			return -1;
-	if (!node || !*node || p - node > 64)
+	if (!node || !*node || p - node >= HETERO_MAP_NAME_LEN)
 		return -1;
 	n = snprintf(buf, len, "%s/job-%lu.%s.map",
 		     state_dir ? state_dir : DLH_DEFAULT_STATE_DIR, id, node);
@@ -73,7 +73,7 @@ int dlh_job_script_prolog(spank_t sp)
 	struct dlh_config *cfg;
 	struct hetero_node *nodes;
 	const char *map = getenv("SPANK_DL_HETERO_MAP");
-	char path[512], tmp[560], err[256];
+	char path[1024], tmp[1100], err[256];
 	unsigned long id;
 	size_t n;
 	int fd, rc = 0;
@@ -81,8 +81,12 @@ int dlh_job_script_prolog(spank_t sp)
 
 	if (!map)
 		return 0;	/* not a --dl-hetero job */
-	if (job_id(&id) || hetero_map_parse(map, &nodes, &n, err,
-					    sizeof(err))) {
+	if (job_id(&id)) {
+		slurm_error("dlhetero: prolog: no job id in SLURM_JOB_ID; "
+			    "the job's map is not stored");
+		return 0;
+	}
+	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err))) {
 		slurm_error("dlhetero: prolog: ignoring the job's map: %s",
 			    err);
 		return 0;
@@ -117,7 +121,7 @@ int dlh_job_script_prolog(spank_t sp)
 int dlh_job_script_epilog(spank_t sp)
 {
 	struct dlh_config *cfg;
-	char path[512];
+	char path[1024];
 	unsigned long id;
 
 	if (!getenv("SPANK_DL_HETERO_MAP") || job_id(&id))
