@@ -34,6 +34,7 @@ INTEGRATION_TESTS = \
 	tests/integration/13-resize.t \
 	tests/integration/16-continue-on-failure.t \
 	tests/integration/17-requeue-other-type.t \
+	tests/integration/18-libslurm-client.t \
 	tests/integration/14-bad-catalog.t \
 	tests/integration/15-chaos.t \
 	tests/integration/99-cluster-stop.t
@@ -51,3 +52,9 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 dist_noinst_SCRIPTS += bench/jobs-per-second.sh bench/recovery.sh \
 	bench/resize.sh bench/chaos.sh bench/layer-time.py
 EXTRA_DIST += bench/bench-env.sh
+
+# A Slurm client linked with the public libslurm only (test 18).
+check_PROGRAMS += tests/integration/submit-client
+tests_integration_submit_client_SOURCES = tests/integration/submit-client.c
+tests_integration_submit_client_CPPFLAGS = $(SLURM_CPPFLAGS)
+tests_integration_submit_client_LDADD = $(SLURM_LIBS)

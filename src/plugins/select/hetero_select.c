@@ -37,6 +37,19 @@
 
 #define PLUGIN "select/cons_tres_dlhetero"
 
+/*
+ * slurmctld's node and switch tables.  slurmctld (and libslurmfull)
+ * define them, the public libslurm does not, yet libslurm loads the
+ * configured select plugin in every client that packs a job request.
+ * Weak references let the plugin load there; only slurmctld runs the code
+ * that reads them (hetero_select_init() and the job calls).
+ */
+#pragma weak node_record_count
+#pragma weak node_record_table_ptr
+#pragma weak switch_levels
+#pragma weak switch_record_cnt
+#pragma weak switch_record_table
+
 static struct dlh_config *cfg;
 static struct chip_catalog *chips;	/* for auto requests */
 

@@ -71,18 +71,34 @@ static const char *cons_tres_syms[] = {
 static slurm_select_ops_t ct;
 static plugin_context_t *ct_context;
 
+/*
+ * The public libslurm loads the select plugin in every client that packs
+ * a job request, and it exports neither running_in_slurmctld nor the log
+ * functions under these names.  There the plugin only forwards to
+ * cons_tres: nothing else of it runs, and it logs nothing.
+ */
+#pragma weak running_in_slurmctld
+
+static bool in_slurmctld(void)
+{
+	return running_in_slurmctld && running_in_slurmctld();
+}
+
 extern int init(void)
 {
 	ct_context = plugin_context_create("select", "select/cons_tres",
 					   (void **) &ct, cons_tres_syms,
 					   sizeof(cons_tres_syms));
 	if (!ct_context) {
-		error("%s: cannot load select/cons_tres", plugin_type);
+		if (in_slurmctld())
+			error("%s: cannot load select/cons_tres", plugin_type);
 		return SLURM_ERROR;
 	}
-	if (running_in_slurmctld())
+	if (in_slurmctld()) {
 		hetero_select_init();
-	debug("%s: loaded, forwarding to select/cons_tres", plugin_type);
+		debug("%s: loaded, forwarding to select/cons_tres",
+		      plugin_type);
+	}
 	return SLURM_SUCCESS;
 }
 
@@ -159,7 +175,7 @@ extern int select_p_job_expand(job_record_t *from_job_ptr,
 {
 	int rc = ct.job_expand(from_job_ptr, to_job_ptr);
 
-	if (rc == SLURM_SUCCESS && running_in_slurmctld())
+	if (rc == SLURM_SUCCESS && in_slurmctld())
 		hetero_select_job_allocated(to_job_ptr);
 	return rc;
 }
@@ -168,7 +184,7 @@ extern int select_p_job_resized(job_record_t *job_ptr, node_record_t *node_ptr)
 {
 	int rc = ct.job_resized(job_ptr, node_ptr);
 
-	if (rc == SLURM_SUCCESS && running_in_slurmctld())
+	if (rc == SLURM_SUCCESS && in_slurmctld())
 		hetero_select_node_removed(job_ptr, node_ptr->name);
 	return rc;
 }
@@ -244,7 +260,7 @@ extern int select_p_select_nodeinfo_set(job_record_t *job_ptr)
 {
 	int rc = ct.nodeinfo_set(job_ptr);
 
-	if (rc == SLURM_SUCCESS && running_in_slurmctld())
+	if (rc == SLURM_SUCCESS && in_slurmctld())
 		hetero_select_job_allocated(job_ptr);
 	return rc;
 }
@@ -325,7 +341,7 @@ extern int select_p_update_node_config(int index)
 
 extern int select_p_reconfigure(void)
 {
-	if (running_in_slurmctld())
+	if (in_slurmctld())
 		hetero_select_reconfigure();
 	return ct.reconfigure();
 }
