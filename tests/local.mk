@@ -35,6 +35,8 @@ INTEGRATION_TESTS = \
 	tests/integration/16-continue-on-failure.t \
 	tests/integration/17-requeue-other-type.t \
 	tests/integration/18-libslurm-client.t \
+	tests/integration/19-mail-env.t \
+	tests/integration/20-modify-refused.t \
 	tests/integration/14-bad-catalog.t \
 	tests/integration/15-chaos.t \
 	tests/integration/99-cluster-stop.t

@@ -199,10 +199,10 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
  * requested mix.  A changed gres request would bypass both, and a changed
  * DL_ variable would change what the nodes plan for, so neither may be
  * updated; any other field goes through.  An update that adds DL_HETERO
- * to an ordinary job is refused too: submit it again instead.
+ * to an ordinary job is refused too: submit it again instead.  Slurm 22.05
+ * gives job_modify no message to return, so the reason goes to the log.
  */
-extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
-		      uint32_t submit_uid, char **err_msg)
+static int check_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr)
 {
 	bool hetero = ctld_spank_env(job_ptr->spank_job_env,
 				     job_ptr->spank_job_env_size,
@@ -214,18 +214,22 @@ extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 		if (job_desc->spank_job_env[i] &&
 		    (!strncmp(job_desc->spank_job_env[i], "DL_", 3) ||
 		     !strncmp(job_desc->spank_job_env[i], "SPANK_DL_", 9))) {
-			*err_msg = xstrdup("--dl-hetero options cannot be "
-					   "changed after submission: cancel "
-					   "the job and submit it again");
+			info("%s: %pJ: update refused: --dl-hetero options cannot be changed after submission",
+			     plugin_type, job_ptr);
 			return ESLURM_NOT_SUPPORTED;
 		}
 	}
 	if (hetero && (job_desc->tres_per_job || job_desc->tres_per_node ||
 		       job_desc->tres_per_socket || job_desc->tres_per_task)) {
-		*err_msg = xstrdup("--dl-hetero chooses the accelerators "
-				   "itself: the gres of this job cannot be "
-				   "changed; cancel it and submit it again");
+		info("%s: %pJ: update refused: --dl-hetero chooses the accelerators itself, its gres cannot be changed",
+		     plugin_type, job_ptr);
 		return ESLURM_INVALID_GRES;
 	}
 	return SLURM_SUCCESS;
+}
+
+extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
+		      uint32_t submit_uid)
+{
+	return check_modify(job_desc, job_ptr);
 }
