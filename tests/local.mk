@@ -37,6 +37,7 @@ INTEGRATION_TESTS = \
 	tests/integration/18-libslurm-client.t \
 	tests/integration/19-mail-env.t \
 	tests/integration/20-modify-refused.t \
+	tests/integration/21-resize-rpc-rate.t \
 	tests/integration/14-bad-catalog.t \
 	tests/integration/15-chaos.t \
 	tests/integration/99-cluster-stop.t

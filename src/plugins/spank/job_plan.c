@@ -326,6 +326,11 @@ bool job_plan_can_replan(void)
 	return kept.nodes != NULL;
 }
 
+const char *job_plan_node(void)
+{
+	return kept.node;
+}
+
 const char *job_plan_path(void)
 {
 	return plan_path;

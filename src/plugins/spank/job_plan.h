@@ -28,6 +28,8 @@ int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
 
 /* A plan was written and its inputs kept; its path ("" if none). */
 bool job_plan_can_replan(void);
+/* This node's name, once a plan was written ("" before) */
+const char *job_plan_node(void);
 const char *job_plan_path(void);
 
 /* The plan file's generation: 0, then +1 at each replan. */

@@ -35,8 +35,8 @@ static int job_id(unsigned long *id)
 	return *end ? -1 : 0;
 }
 
-int dlh_map_path(const char *state_dir, unsigned long id, const char *node,
-		 char *buf, size_t len)
+int dlh_state_path(const char *state_dir, unsigned long id, const char *node,
+		   const char *ext, char *buf, size_t len)
 {
 	int n;
 	const char *p;
@@ -47,9 +47,16 @@ int dlh_map_path(const char *state_dir, unsigned long id, const char *node,
 			return -1;
 	if (!node || !*node || p - node >= HETERO_MAP_NAME_LEN)
 		return -1;
-	n = snprintf(buf, len, "%s/job-%lu.%s.map",
-		     state_dir ? state_dir : DLH_DEFAULT_STATE_DIR, id, node);
+	n = snprintf(buf, len, "%s/job-%lu.%s.%s",
+		     state_dir ? state_dir : DLH_DEFAULT_STATE_DIR, id, node,
+		     ext);
 	return (n < 0 || (size_t) n >= len) ? -1 : 0;
+}
+
+int dlh_map_path(const char *state_dir, unsigned long id, const char *node,
+		 char *buf, size_t len)
+{
+	return dlh_state_path(state_dir, id, node, "map", buf, len);
 }
 
 /* A directory that only root can change, created if missing. */
@@ -129,6 +136,11 @@ int dlh_job_script_epilog(spank_t sp)
 	cfg = dlh_config_load(dlh_conf_path);
 	if (!dlh_map_path(cfg ? cfg->state_dir : NULL, id,
 			  getenv("SLURMD_NODENAME"), path, sizeof(path)))
+		unlink(path);
+	/* the resize watch's shared answer (resize_watch.c) */
+	if (!dlh_state_path(cfg ? cfg->state_dir : NULL, id,
+			    getenv("SLURMD_NODENAME"), "nodes", path,
+			    sizeof(path)))
 		unlink(path);
 	dlh_config_free(cfg);
 	return 0;

@@ -8,19 +8,28 @@
  * ResizeSignal (WINCH by default: ignored by programs that do not ask for
  * it), so a signalled task always finds the new plan.
  *
+ * Steps of one job on one node share what slurmctld answered (see
+ * job_nodes()), so the watch sends at most one RPC per job and node per
+ * interval, whatever the number of steps: at most (nodes running
+ * --dl-hetero steps) / ResizeCheckInterval RPCs per second cluster-wide.
+ *
  * The thread starts once the step's last task on the node is forked (no
  * fork of a task happens while it runs) and is joined in slurm_spank_exit,
  * before the plugin is unloaded.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <slurm/slurm.h>
 
@@ -39,6 +48,7 @@ static struct {
 	const struct chip_catalog *chips;
 	pid_t *pids;		/* by local task id; 0 once exited */
 	uint32_t n_pids, n_forked;
+	char shared[1024];	/* <StateDir>/job-<id>.<node>.nodes, or "" */
 } w;
 
 void resize_watch_configure(uint32_t job_id,
@@ -50,6 +60,10 @@ void resize_watch_configure(uint32_t job_id,
 	w.interval = cfg ? cfg->resize_check_interval :
 		DLH_RESIZE_CHECK_DEFAULT;
 	w.signal = cfg ? cfg->resize_signal : SIGWINCH;
+	if (dlh_state_path(cfg ? cfg->state_dir : NULL, job_id,
+			   job_plan_node(), "nodes", w.shared,
+			   sizeof(w.shared)))
+		w.shared[0] = '\0';
 }
 
 void resize_watch_setenv(spank_t sp)
@@ -74,36 +88,98 @@ static size_t signal_tasks(void)
 	return n;
 }
 
-static void check(char **last)
+/* The job's node list from slurmctld (malloc'd), or NULL. */
+static char *ask_slurmctld(void)
 {
 	resource_allocation_response_msg_t *alloc = NULL;
-	char msg[512];
+	char *list = NULL;
+
+	if (slurm_allocation_lookup(w.job_id, &alloc) || !alloc ||
+	    !alloc->node_list)
+		slurm_debug("dlhetero: job %u: no allocation info: %s",
+			    w.job_id, slurm_strerror(errno));
+	else
+		list = strdup(alloc->node_list);
+	slurm_free_resource_allocation_response_msg(alloc);
+	return list;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The job's node list, asked of slurmctld once per interval by whichever
+ * step's watch on this node comes first: under flock, the shared file
+ * holds "<ms since epoch> <node list>" of the last answer, and a watch
+ * that finds it younger than the interval (less 100 ms of jitter) reads
+ * it instead of asking.  The file is root's, in the root-owned StateDir
+ * where the prolog keeps the map; the epilog removes it.
+ */
+static char *job_nodes(void)
+{
+	static const size_t max = 65536;
+	char *buf = NULL, *list = NULL, *sp;
+	long long stamp, t;
+	ssize_t n;
+	int fd;
+
+	if (!w.shared[0])
+		return ask_slurmctld();
+	fd = open(w.shared, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) || !(buf = malloc(max + 1))) {
+		slurm_debug("dlhetero: %s: %m; asking slurmctld alone",
+			    w.shared);
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return ask_slurmctld();
+	}
+	n = pread(fd, buf, max, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	t = now_ms();
+	if (n > 0 && (sp = strchr(buf, ' ')) && sp[1] &&
+	    sscanf(buf, "%lld", &stamp) == 1 && stamp <= t &&
+	    t - stamp < w.interval * 1000LL - 100) {
+		list = strdup(sp + 1);
+	} else if ((list = ask_slurmctld())) {
+		n = snprintf(buf, max + 1, "%lld %s", t, list);
+		if (n > 0 && (size_t) n <= max &&
+		    (ftruncate(fd, 0) || pwrite(fd, buf, n, 0) != n))
+			slurm_debug("dlhetero: cannot write %s: %m",
+				    w.shared);
+	}
+	close(fd);	/* releases the lock */
+	free(buf);
+	return list;
+}
+
+static void check(char **last)
+{
+	char msg[512], *list = job_nodes();
 	size_t n_ranks = 0, n_sig;
 	int rc;
 
-	if (slurm_allocation_lookup(w.job_id, &alloc) || !alloc ||
-	    !alloc->node_list) {
-		slurm_debug("dlhetero: job %u: no allocation info: %s",
-			    w.job_id, slurm_strerror(errno));
-		goto out;
+	if (!list || (*last && !strcmp(*last, list))) {
+		free(list);
+		return;
 	}
-	if (*last && !strcmp(*last, alloc->node_list))
-		goto out;
 	free(*last);
-	*last = strdup(alloc->node_list);
-	rc = job_plan_replan(alloc->node_list, w.chips, &n_ranks, msg,
-			     sizeof(msg));
+	*last = list;
+	rc = job_plan_replan(list, w.chips, &n_ranks, msg, sizeof(msg));
 	if (rc < 0) {
 		slurm_error("dlhetero: job %u now on %s: no new plan for %s: %s",
-			    w.job_id, alloc->node_list, job_plan_path(), msg);
+			    w.job_id, list, job_plan_path(), msg);
 	} else if (rc > 0) {
 		n_sig = signal_tasks();
 		slurm_info("dlhetero: job %u now on %s: plan generation %u (%zu ranks) in %s, SIG%s sent to %zu tasks",
-			   w.job_id, alloc->node_list, job_plan_generation(),
+			   w.job_id, list, job_plan_generation(),
 			   n_ranks, msg, dlh_signal_name(w.signal), n_sig);
 	}
-out:
-	slurm_free_resource_allocation_response_msg(alloc);
 }
 
 static void *watch(void *arg)

@@ -58,5 +58,8 @@ int dlh_job_script_epilog(spank_t sp);
  * node; -1 when node is not a plain host name. */
 int dlh_map_path(const char *state_dir, unsigned long id, const char *node,
 		 char *buf, size_t len);
+/* <state_dir>/job-<id>.<node>.<ext>: another root-owned file of the job */
+int dlh_state_path(const char *state_dir, unsigned long id, const char *node,
+		   const char *ext, char *buf, size_t len);
 
 #endif
