@@ -53,7 +53,8 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 
 # Benchmarks on the test cluster (doc/benchmarks.md)
 dist_noinst_SCRIPTS += bench/jobs-per-second.sh bench/recovery.sh \
-	bench/resize.sh bench/chaos.sh bench/layer-time.py
+	bench/resize.sh bench/chaos.sh bench/layer-time.py \
+	bench/pending-queue.sh
 EXTRA_DIST += bench/bench-env.sh
 
 # A Slurm client linked with the public libslurm only (test 18).
