@@ -229,8 +229,9 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 		      size_t n, const char *why)
 {
 	char *map, *summary = NULL, *hosts;
+	const char *types[PLACEMENT_MAX_TYPES];
 	hostlist_t hl;
-	size_t t, j;
+	size_t t, j, n_types;
 	unsigned sum;
 
 	map = hetero_map_format(hn, n);
@@ -238,13 +239,22 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 		ctld_spank_env_set(&job_ptr->spank_job_env,
 				   &job_ptr->spank_job_env_size,
 				   "DL_HETERO_MAP", map);
-	/* summary: "dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])" */
-	for (t = 0; t < n; t++) {
-		for (j = 0; j < t; j++)
-			if (!strcmp(hn[j].type, hn[t].type))
+	/*
+	 * summary: "dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])", one
+	 * pass over the map per distinct type (at most PLACEMENT_MAX_TYPES
+	 * in a placement), never one per node
+	 */
+	for (n_types = 0, t = 0; t < n; t++) {
+		for (j = 0; j < n_types; j++)
+			if (!strcmp(types[j], hn[t].type))
 				break;
-		if (j < t)
+		if (j < n_types)
 			continue;
+		if (n_types == PLACEMENT_MAX_TYPES) {
+			xstrcat(summary, " ...");
+			break;
+		}
+		types[n_types++] = hn[t].type;
 		hl = hostlist_create(NULL);
 		for (sum = 0, j = t; j < n; j++) {
 			if (strcmp(hn[j].type, hn[t].type))
@@ -262,7 +272,9 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 		xfree(job_ptr->admin_comment);
 		job_ptr->admin_comment = summary;
 	}
-	info("%s: %pJ %s: %s", PLUGIN, job_ptr, why, map ? map : "?");
+	info("%s: %pJ %s: %s", PLUGIN, job_ptr, why,
+	     summary ? summary : "no accelerators");
+	debug("%s: %pJ map: %s", PLUGIN, job_ptr, map ? map : "?");
 	free(map);
 }
 
