@@ -6,6 +6,7 @@ src_common_libdlhetero_core_la_SOURCES = \
 	src/common/dlh_log.c src/common/dlh_log.h \
 	src/common/dlh_paths.c src/common/dlh_paths.h \
 	src/common/private_dir.c src/common/private_dir.h \
+	src/common/sched_budget.c src/common/sched_budget.h \
 	src/common/dlh_json.c src/common/dlh_json.h \
 	src/common/rendezvous.c src/common/rendezvous.h \
 	src/common/accel_devices.c src/common/accel_devices.h \

@@ -2,7 +2,7 @@
 if HAVE_CMOCKA
 CORE_UNIT_TESTS = tests/unit/test_hetero_map tests/unit/test_accel_devices \
 	tests/unit/test_rendezvous tests/unit/test_accel_bind \
-	tests/unit/test_private_dir
+	tests/unit/test_private_dir tests/unit/test_sched_budget
 check_PROGRAMS += $(CORE_UNIT_TESTS)
 UNIT_TESTS += $(CORE_UNIT_TESTS)
 tests_unit_test_hetero_map_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
@@ -17,6 +17,9 @@ tests_unit_test_rendezvous_LDADD = src/common/libdlhetero_core.la \
 	$(CMOCKA_LIBS)
 tests_unit_test_private_dir_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_private_dir_LDADD = src/common/libdlhetero_core.la \
+	$(CMOCKA_LIBS)
+tests_unit_test_sched_budget_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_sched_budget_LDADD = src/common/libdlhetero_core.la \
 	$(CMOCKA_LIBS)
 tests_unit_test_accel_bind_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_accel_bind_LDADD = src/common/libdlhetero_core.la \
