@@ -14,9 +14,15 @@
  *      with a small knapsack per type (which nodes, how many on each), and
  *      the best wins.
  *
- * Steps 1-3 only add capacities and are linear; step 4 is where work can
- * grow, so it runs under a work limit: past it the best placement found
- * so far is kept and the result is marked inexact.
+ * Steps 1-3 only add capacities; step 4 is where work can grow.  The whole
+ * call runs under one work budget (struct budget): every loop charges its
+ * work units, and once the budget is spent no new search starts.  The
+ * solve in progress is finished greedily (always a valid placement) and
+ * the best placement found so far wins, marked inexact.  Within the
+ * budget, each candidate (domain set, auto type subset, climb step) gets
+ * a share of what is left for its step 4, so the first one cannot starve
+ * the others, and a candidate whose steps 1-3 already lose is not searched
+ * further.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -34,6 +40,60 @@
 #define AUTO_SUBSET_TYPES 4		/* auto tries all type subsets up to
 					 * this many allowed types */
 #define AUTO_MAX_TRIES	48		/* placements tried to raise a score */
+#define MAX_MIXED	63		/* mixed leaves enumerated per set */
+#define SCORE_UNITS	64		/* charged per score callback */
+/* Exact readback (3 units a cell) allowed past a spent budget. */
+#define READBACK_SLACK	(3 * DP_MAX_CELLS)
+
+/*
+ * The work budget of one placement_place() call, shared by everything it
+ * runs.  A unit is one knapsack cell, one node or leaf visited by a linear
+ * pass, or half a sort comparison (see PLACEMENT_DEFAULT_WORK).
+ */
+struct budget {
+	uint64_t work;		/* units spent */
+	uint64_t limit;		/* no new search once work reaches it */
+	bool hit;		/* the limit or a share cut a search short */
+	bool exact;		/* nothing cut: the result is optimal */
+	bool shape_cut;		/* a search for (1)-(3) was cut */
+};
+
+static void charge(struct budget *b, uint64_t units)
+{
+	b->work += units;
+}
+
+/*
+ * True once the budget is spent.  Only asked where more search would
+ * follow, so a true answer means the result is no longer proven optimal.
+ */
+static bool spent(struct budget *b)
+{
+	if (b->work < b->limit)
+		return false;
+	b->hit = true;
+	b->exact = false;
+	return true;
+}
+
+/* Units of sorting n items: two per comparison, n log2 n comparisons. */
+static uint64_t sort_units(size_t n)
+{
+	uint64_t lg = 1;
+
+	while (lg < 63 && ((uint64_t)1 << lg) < n)
+		lg++;
+	return 2 * (uint64_t)n * lg;
+}
+
+/* Soft limit for one of parts candidates left: an even share of what is
+ * left before stop (nothing if stop is passed). */
+static uint64_t share_of(const struct budget *b, uint64_t stop, size_t parts)
+{
+	if (b->work >= stop || !parts)
+		return b->work;
+	return b->work + (stop - b->work) / parts;
+}
 
 /* A usable node, as the solver sees it. */
 struct pnode {
@@ -98,12 +158,13 @@ struct solver {
 	size_t n_leaves;
 
 	/* shared over the whole placement_place() call */
-	uint64_t *work, limit;
-	bool *exact;
+	struct budget *bud;
+	uint64_t stop;		/* soft limit of this solve's step 4 */
 
 	/* scratch */
 	size_t *pos;		/* node positions for one knapsack */
 	uint64_t *dp, *dp2;	/* knapsack rows, dp_len each */
+	uint64_t *pre, *suf;	/* window minima, dp_len each */
 	uint32_t *dq;		/* sliding-window indexes, dp_len */
 	uint32_t dp_len;
 	bool oom;
@@ -112,6 +173,11 @@ struct solver {
 	unsigned best_level, best_leaves;
 	size_t *best_set;	/* leaf ids of the best leaf set */
 	size_t n_best_set;
+	bool best_dp[MAXT];	/* type t of the best set: knapsack, not
+				 * greedy (the readback does the same) */
+	size_t *cover;		/* a cover of K leaves (step 3), the
+				 * fallback when step 4 is cut at once */
+	size_t n_cover;
 };
 
 /* ------------------------------------------------------------------ */
@@ -169,9 +235,16 @@ static int frag_of(uint32_t a, uint32_t f, uint32_t total)
 /* knapsack: which nodes of one type, and how many on each              */
 /* ------------------------------------------------------------------ */
 
-static bool over_budget(const struct solver *sv)
+/* Step 4 stops here: the budget or this solve's share is spent. */
+static bool cut(struct solver *sv)
 {
-	return *sv->work >= sv->limit;
+	if (spent(sv->bud))
+		return true;
+	if (sv->bud->work < sv->stop)
+		return false;
+	sv->bud->hit = true;
+	sv->bud->exact = false;
+	return true;
 }
 
 static struct fw take_cost(const struct pnode *p, uint32_t a)
@@ -218,8 +291,8 @@ static int greedy_select(struct solver *sv, const size_t *pos, size_t n,
 		sv->oom = true;
 		return -1;
 	}
-	*sv->exact = false;
-	*sv->work += 8 * (uint64_t)n;	/* a sort of n */
+	sv->bud->exact = false;
+	charge(sv->bud, sort_units(n) + 5 * (uint64_t)n);
 	for (i = 0; i < n; i++) {
 		const struct pnode *p = &sv->pool[pos[i]];
 
@@ -282,6 +355,115 @@ static int greedy_select(struct solver *sv, const size_t *pos, size_t n,
 	return 0;
 }
 
+#define KNAP_INF UINT64_MAX
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* m + step, staying infinite */
+static uint64_t add_inf(uint64_t m, uint64_t step)
+{
+	return m == KNAP_INF ? KNAP_INF : m + step;
+}
+
+/*
+ * cur[s] = min(old[s], min(old[s-w .. s-1]) + part) for s in 0..c (the
+ * window cut at 0; 1 <= w <= c).  Short windows (w <= 16): pre[] holds the
+ * minima of old over runs of 2^k <= w (doubling passes without a carried
+ * dependency), two of which cover each window.  Long ones: prefix and
+ * suffix minima over blocks of w (van Herk/Gil-Werman).  Branch-free
+ * passes either way, where a sliding-window deque mispredicts.
+ */
+static void knap_window(const uint64_t *old, uint64_t *cur, uint64_t *pre,
+			uint64_t *suf, uint32_t c, uint32_t w, uint64_t part)
+{
+	uint32_t len, j, s, e, pk = 1;
+	uint64_t run = KNAP_INF;
+
+	cur[0] = old[0];
+	for (s = 1; s <= c && s < w; s++) {
+		run = min_u64(run, old[s - 1]);
+		cur[s] = min_u64(old[s], add_inf(run, part));
+	}
+	if (w <= 16) {
+		memcpy(pre, old, (size_t)c * sizeof(*pre));
+		for (len = 1; 2 * len <= w; len *= 2) {
+			for (j = 0; j + len < c; j++)
+				pre[j] = min_u64(pre[j], pre[j + len]);
+			pk = 2 * len;
+		}
+		for (; s <= c; s++)
+			cur[s] = min_u64(old[s],
+					 add_inf(min_u64(pre[s - w],
+							 pre[s - pk]), part));
+		return;
+	}
+	/* pre[j]: min of old from j's block start to j; suf[j]: from j to
+	 * its block end (blocks of w over 0..c-1) */
+	for (j = 0; j < c; j = e) {
+		e = c - j > w ? j + w : c;
+		pre[j] = old[j];
+		for (s = j + 1; s < e; s++)
+			pre[s] = min_u64(pre[s - 1], old[s]);
+		suf[e - 1] = old[e - 1];
+		for (s = e - 1; s-- > j;)
+			suf[s] = min_u64(suf[s + 1], old[s]);
+	}
+	for (s = w; s <= c; s++)
+		cur[s] = min_u64(old[s], add_inf(min_u64(suf[s - w],
+							 pre[s - 1]), part));
+}
+
+/*
+ * The knapsack of select_nodes() below, values only (no readback): per
+ * node, the "some" amounts by knap_window(), then the "all" amount.  Same
+ * values as the deque there, so the same leaf set wins; the readback uses
+ * the deque for the amounts.
+ */
+static int knap_values(struct solver *sv, const size_t *pos, size_t n,
+		       uint32_t c, uint64_t wmul, struct fw *out)
+{
+	uint64_t *old = sv->dp, *cur = sv->dp2, *tmp;
+	uint32_t s;
+	size_t i;
+
+	old[0] = (uint64_t)n * wmul;	/* frag 0, weight 0 */
+	for (s = 1; s <= c; s++)
+		old[s] = KNAP_INF;
+	for (i = n; i-- > 0;) {
+		const struct pnode *p = &sv->pool[pos[i]];
+		uint32_t u = p->use < c ? p->use : c;
+		bool fullable = p->use == p->free && p->free <= c;
+		/* largest amount that leaves some free accelerators */
+		uint32_t w = p->use == p->free ?
+			     (u < p->free ? u : p->free - 1) : u;
+		int fd = frag_of(p->free, p->free, p->total);
+		int pd = p->use == p->free ? fd + 1 : frag_of(1, p->free,
+							      p->total);
+		/* signed step added modulo 2^64: the sum stays in range */
+		uint64_t full = (uint64_t)(int64_t)fd * wmul + p->weight;
+		uint64_t part = (uint64_t)(int64_t)pd * wmul + p->weight;
+
+		if (w)
+			knap_window(old, cur, sv->pre, sv->suf, c, w, part);
+		else
+			memcpy(cur, old, ((size_t)c + 1) * sizeof(*cur));
+		for (s = fullable ? p->free : c + 1; s <= c; s++)
+			cur[s] = min_u64(cur[s], add_inf(old[s - p->free],
+							 full));
+		tmp = old;
+		old = cur;
+		cur = tmp;
+	}
+	if (old[c] == KNAP_INF)
+		return -1;
+	out->frag = (int64_t)(old[c] / wmul) - (int64_t)n;
+	out->weight = old[c] % wmul;
+	return 0;
+}
+
 /*
  * Best (4),(5) for taking exactly c accelerators from the nodes at pos[]
  * (all of one type): an exact knapsack over the amount taken on each node.
@@ -293,10 +475,13 @@ static int greedy_select(struct solver *sv, const size_t *pos, size_t n,
  * the sums with a sliding-window minimum for the "some" amounts: O(c) per
  * node.  Nodes are added last to first and ties prefer taking more, so
  * earlier nodes (lower switch path and index) win ties.  take, when given,
- * receives the amount per node.  Returns 0, or -1 if infeasible.
+ * receives the amount per node.  greedy (or a knapsack over DP_MAX_CELLS)
+ * takes greedy_select() instead; *dp, when given, says which ran.  Returns
+ * 0, or -1 if infeasible.
  */
 static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
-			uint32_t c, uint32_t *take, struct fw *out)
+			uint32_t c, bool greedy, uint32_t *take,
+			struct fw *out, bool *dp)
 {
 	uint64_t usum = 0, wsum = 0, cells, wmul, base;
 	uint64_t *old = sv->dp, *cur = sv->dp2, *tmp;
@@ -304,6 +489,9 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 	const uint64_t INF = UINT64_MAX;
 	size_t i;
 
+	if (dp)
+		*dp = false;
+	charge(sv->bud, n + 1);
 	for (i = 0; i < n; i++) {
 		usum += sv->pool[pos[i]].use;
 		wsum += sv->pool[pos[i]].weight;
@@ -312,10 +500,17 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 		return -1;
 	wmul = wsum + 1;
 	cells = (uint64_t)(c + 1) * (n + 1);
-	if (cells > DP_MAX_CELLS || c >= sv->dp_len ||
+	if (greedy || cells > DP_MAX_CELLS || c >= sv->dp_len ||
 	    wmul > (INF / 4) / (2 * (uint64_t)n + 1))
 		return greedy_select(sv, pos, n, c, take, out);
-	*sv->work += cells;
+	if (dp)
+		*dp = true;
+	if (!take) {
+		charge(sv->bud, cells);
+		return knap_values(sv, pos, n, c, wmul, out);
+	}
+	/* The readback: about three times the work of a values-only cell. */
+	charge(sv->bud, 3 * cells);
 	if (take) {
 		choice = malloc((n ? n : 1) * (size_t)(c + 1) *
 				sizeof(*choice));
@@ -405,6 +600,7 @@ static int build_leaves(struct solver *sv)
 	size_t i;
 	size_t count = 0;
 
+	charge(sv->bud, 2 * (uint64_t)sv->n + 1);
 	/* Count first: a leaf is big (per-type capacities). */
 	for (i = 0; i < sv->n; i++)
 		if (!i || sv->pool[i].path[0] < 0 ||
@@ -441,8 +637,11 @@ struct group {
 	uint64_t *prefix[MAXT];	/* prefix[t][k]: top k caps summed */
 	size_t *mixed;
 	size_t n_mixed;
+	/* mtop[t][q]: the q largest type-t caps of mixed leaves, summed
+	 * (q <= MAX_MIXED): what q more mixed leaves can add at most */
+	uint64_t *mtop[MAXT];
 	size_t *store;		/* backing memory */
-	uint64_t *pstore;
+	uint64_t *pstore, *mstore;
 };
 
 struct cap_id {
@@ -464,20 +663,20 @@ static void group_free(struct group *g)
 {
 	free(g->store);
 	free(g->pstore);
+	free(g->mstore);
 	memset(g, 0, sizeof(*g));
 }
 
 static int group_init(struct solver *sv, struct group *g, const size_t *gl,
 		      size_t ng)
 {
+	struct cap_id *ci = malloc((ng + 1) * sizeof(*ci));
 	size_t i, o = 0, po = 0;
 	int t;
 
 	memset(g, 0, sizeof(*g));
 	g->gl = gl;
 	g->ng = ng;
-	struct cap_id *ci = malloc((ng + 1) * sizeof(*ci));
-
 	g->store = malloc((ng * 2 + 1) * sizeof(size_t));
 	g->pstore = malloc((ng + (size_t)sv->T + 1) * sizeof(uint64_t));
 	if (!g->store || !g->pstore || !ci) {
@@ -485,6 +684,7 @@ static int group_init(struct solver *sv, struct group *g, const size_t *gl,
 		group_free(g);
 		return -1;
 	}
+	charge(sv->bud, ((uint64_t)sv->T + 2) * ng + sv->T);
 	for (t = 0; t < sv->T; t++) {
 		size_t np = 0;
 
@@ -492,6 +692,7 @@ static int group_init(struct solver *sv, struct group *g, const size_t *gl,
 			if (sv->leaves[gl[i]].mask == 1u << t)
 				ci[np++] = (struct cap_id){
 					sv->leaves[gl[i]].cap[t], gl[i] };
+		charge(sv->bud, sort_units(np));
 		qsort(ci, np, sizeof(*ci), cmp_cap_id);
 		g->pure[t] = g->store + o;
 		for (i = 0; i < np; i++)
@@ -510,8 +711,53 @@ static int group_init(struct solver *sv, struct group *g, const size_t *gl,
 		if (__builtin_popcount(sv->leaves[gl[i]].mask) > 1)
 			g->mixed[g->n_mixed++] = gl[i];
 	free(ci);
-	*sv->work += ng;
 	return 0;
+}
+
+/*
+ * g->mtop[], once, when the mixed leaves are searched: a sort per type,
+ * each charged and stopped when the budget is spent (returns false then,
+ * or when out of memory: the caller does not search).
+ */
+static bool group_tops(struct solver *sv, struct group *g)
+{
+	size_t nq = g->n_mixed < MAX_MIXED ? g->n_mixed : MAX_MIXED, i;
+	struct cap_id *ci;
+	int t;
+
+	if (g->mstore)
+		return true;
+	if (spent(sv->bud))
+		return false;
+	g->mstore = malloc((size_t)sv->T * (nq + 1) * sizeof(uint64_t));
+	ci = malloc((g->n_mixed + 1) * sizeof(*ci));
+	if (!g->mstore || !ci) {
+		free(ci);
+		free(g->mstore);
+		g->mstore = NULL;
+		sv->oom = true;
+		return false;
+	}
+	for (t = 0; t < sv->T; t++) {
+		if (t && spent(sv->bud)) {
+			free(ci);
+			free(g->mstore);
+			g->mstore = NULL;
+			return false;
+		}
+		charge(sv->bud, 2 * (uint64_t)g->n_mixed + nq +
+			   sort_units(g->n_mixed));
+		for (i = 0; i < g->n_mixed; i++)
+			ci[i] = (struct cap_id){
+				sv->leaves[g->mixed[i]].cap[t], i };
+		qsort(ci, g->n_mixed, sizeof(*ci), cmp_cap_id);
+		g->mtop[t] = g->mstore + (size_t)t * (nq + 1);
+		g->mtop[t][0] = 0;
+		for (i = 0; i < nq; i++)
+			g->mtop[t][i + 1] = g->mtop[t][i] + ci[i].cap;
+	}
+	free(ci);
+	return true;
 }
 
 #define K_INF ((size_t)-1)
@@ -558,6 +804,118 @@ static void first_comb(size_t *idx, size_t k)
 		idx[i] = i;
 }
 
+/*
+ * The size-s subsets m[0..s) of a group's mixed leaves, in lexicographic
+ * order (as next_comb()), skipping every branch that cannot lead to a cover
+ * of at most it->bound leaves: a partial subset with q leaves still to add
+ * needs at least (its size) + q + (pure leaves for what is left once the
+ * q largest mixed caps of each type are added), a lower bound for all its
+ * completions.  Order and results are those of plain enumeration, minus
+ * subsets that cannot qualify.
+ */
+struct mixed_iter {
+	struct solver *sv;
+	const struct group *g;
+	size_t s, bound;
+	bool share;		/* stop at the solve's share, not only at the
+				 * whole budget */
+	bool started, cut;
+	size_t m[MAX_MIXED + 1];
+	uint64_t have[MAX_MIXED + 2][MAXT];	/* caps of m[0..d) */
+};
+
+static void mixed_first(struct mixed_iter *it, struct solver *sv,
+			const struct group *g, size_t s, size_t bound,
+			bool share)
+{
+	it->sv = sv;
+	it->g = g;
+	it->s = s;
+	it->bound = bound;
+	it->share = share;
+	it->started = false;
+	it->cut = false;
+	memset(it->have[0], 0, sizeof(it->have[0]));
+}
+
+/* Can m[0..d) with its caps have[] still lead to a cover <= bound? */
+static bool mixed_may(const struct mixed_iter *it, size_t d,
+		      const uint64_t *have)
+{
+	const struct solver *sv = it->sv;
+	size_t q = it->s - d, lb = it->s, k;
+	int t;
+
+	for (t = 0; t < sv->T && lb <= it->bound; t++) {
+		uint64_t got = have[t] + (q ? it->g->mtop[t][q] : 0);
+
+		k = kmin(it->g, t, got >= sv->need[t] ? 0 :
+			 sv->need[t] - got);
+		lb = k == K_INF ? K_INF : lb + k;
+	}
+	return lb <= it->bound;
+}
+
+/* Next qualifying subset into it->m; false at the end, or when the work
+ * ran out first (it->cut). */
+static bool mixed_next(struct mixed_iter *it)
+{
+	struct solver *sv = it->sv;
+	const struct group *g = it->g;
+	size_t n = g->n_mixed, s = it->s, d, c;
+	int t;
+
+	if (it->cut)
+		return false;
+	if (!s) {
+		if (it->started)
+			return false;
+		it->started = true;
+		charge(sv->bud, (uint64_t)sv->T * 16);
+		if (it->share ? cut(sv) : spent(sv->bud)) {
+			it->cut = true;
+			return false;
+		}
+		return mixed_may(it, 0, it->have[0]);
+	}
+	if (!it->started) {
+		it->started = true;
+		d = 0;
+		c = 0;
+	} else {
+		d = s - 1;
+		c = it->m[d] + 1;
+	}
+	for (;;) {
+		const struct leaf *lf;
+
+		if (c + (s - d) > n) {
+			if (!d)
+				return false;
+			d--;
+			c = it->m[d] + 1;
+			continue;
+		}
+		charge(sv->bud, (uint64_t)sv->T * 17);
+		if (it->share ? cut(sv) : spent(sv->bud)) {
+			it->cut = true;
+			return false;
+		}
+		it->m[d] = c;
+		lf = &sv->leaves[g->mixed[c]];
+		for (t = 0; t < sv->T; t++)
+			it->have[d + 1][t] = it->have[d][t] + lf->cap[t];
+		if (!mixed_may(it, d + 1, it->have[d + 1])) {
+			c++;
+			continue;
+		}
+		if (d + 1 == s)
+			return true;
+		d++;
+		c = it->m[d - 1] + 1;
+	}
+}
+
 /* Remaining need per type once the mixed leaves m[0..s) are taken, and
  * the pure leaves then needed in all; K_INF if none suffice. */
 static size_t cover_with(const struct solver *sv, const struct group *g,
@@ -582,85 +940,129 @@ static size_t cover_with(const struct solver *sv, const struct group *g,
 }
 
 /*
- * Fallback cover when the exact search runs out of work: repeatedly add
- * the leaf that covers most of what is still needed.  Leaf ids go to out
- * (room for g->ng); returns how many, or K_INF.
+ * Fallback cover when the exact search runs out of work, O(ng log ng):
+ * leaves by how much of the request they could hold, largest first, each
+ * taken if it still adds something.  Leaf ids go to out (room for g->ng);
+ * returns how many, or K_INF.
  */
 static size_t greedy_cover(struct solver *sv, const struct group *g,
 			   size_t *out)
 {
-	uint64_t r[MAXT];
-	size_t n = 0, i, j;
+	struct cap_id *ci = malloc((g->ng + 1) * sizeof(*ci));
+	uint64_t r[MAXT], left = 0;
+	size_t n = 0, i;
 	int t;
 
-	for (t = 0; t < sv->T; t++)
-		r[t] = sv->need[t];
-	for (;;) {
-		uint64_t left = 0, bv = 0;
-		size_t bi = g->ng;
-
-		for (t = 0; t < sv->T; t++)
-			left += r[t];
-		if (!left)
-			return n;
-		for (i = 0; i < g->ng; i++) {
-			const struct leaf *lf = &sv->leaves[g->gl[i]];
-			uint64_t v = 0;
-
-			for (j = 0; j < n && out[j] != g->gl[i]; j++)
-				;
-			if (j < n)
-				continue;
-			for (t = 0; t < sv->T; t++)
-				v += lf->cap[t] < r[t] ? lf->cap[t] : r[t];
-			if (v > bv) {
-				bv = v;
-				bi = i;
-			}
-		}
-		*sv->work += g->ng;
-		if (bi == g->ng)
-			return K_INF;
-		out[n++] = g->gl[bi];
-		for (t = 0; t < sv->T; t++)
-			r[t] -= sv->leaves[g->gl[bi]].cap[t] < r[t] ?
-				sv->leaves[g->gl[bi]].cap[t] : r[t];
+	if (!ci) {
+		sv->oom = true;
+		return K_INF;
 	}
+	charge(sv->bud, sort_units(g->ng) + 2 * ((uint64_t)sv->T + 1) * g->ng);
+	for (t = 0; t < sv->T; t++) {
+		r[t] = sv->need[t];
+		left += r[t];
+	}
+	for (i = 0; i < g->ng; i++) {
+		const struct leaf *lf = &sv->leaves[g->gl[i]];
+		uint64_t v = 0;
+
+		for (t = 0; t < sv->T; t++)
+			v += lf->cap[t] < r[t] ? lf->cap[t] : r[t];
+		ci[i] = (struct cap_id){ v, g->gl[i] };
+	}
+	qsort(ci, g->ng, sizeof(*ci), cmp_cap_id);
+	for (i = 0; i < g->ng && left; i++) {
+		const struct leaf *lf = &sv->leaves[ci[i].id];
+		uint64_t v = 0;
+
+		for (t = 0; t < sv->T; t++) {
+			uint64_t a = lf->cap[t] < r[t] ? lf->cap[t] : r[t];
+
+			r[t] -= a;
+			v += a;
+		}
+		if (!v)
+			continue;
+		left -= v;
+		out[n++] = ci[i].id;
+	}
+	free(ci);
+	return left ? K_INF : n;
 }
 
-/* Fewest leaves of the group that hold the request; K_INF if it cannot. */
-static size_t group_min_leaves(struct solver *sv, const struct group *g)
+/* The leaf set of mixed leaves m[0..s) and the k[t] largest pure leaves
+ * of each type, into out; returns its size. */
+static size_t write_cover(struct solver *sv, const struct group *g,
+			  const size_t *m, size_t s, const size_t k[MAXT],
+			  size_t *out)
 {
-	size_t best = K_INF, s, m[64], k[MAXT];
+	size_t o = 0, i;
+	int t;
+
+	for (i = 0; i < s; i++)
+		out[o++] = g->mixed[m[i]];
+	for (t = 0; t < sv->T; t++)
+		for (i = 0; i < k[t]; i++)
+			out[o++] = g->pure[t][i];
+	charge(sv->bud, o + 1);
+	return o;
+}
+
+/*
+ * Fewest leaves of the group that hold the request; K_INF if it cannot.
+ * One such leaf set goes to cover (room for g->ng).  Runs to the end
+ * unless the whole budget is spent (not only a share): (1)-(3) come from
+ * here, so it is worth more than step 4.
+ */
+static size_t group_min_leaves(struct solver *sv, struct group *g,
+			       size_t *cover)
+{
+	size_t best, s, k[MAXT];
 	uint64_t r[MAXT];
+	struct mixed_iter *it = NULL;
 
-	for (s = 0; s <= g->n_mixed && s < best && s < 64; s++) {
-		first_comb(m, s);
-		do {
-			size_t c = cover_with(sv, g, m, s, r, k);
-
-			*sv->work += 4 * (uint64_t)sv->T * (s + 1);
-			if (c < best)
-				best = c;
-			if (over_budget(sv))
-				goto out_of_work;
-		} while (s && next_comb(m, s, g->n_mixed));
-	}
-	if (g->n_mixed >= 64 && best > 64)
-		*sv->exact = false;
-	return best;
-out_of_work:
-	*sv->exact = false;
-	if (best == K_INF) {
-		size_t *tmp = malloc((g->ng + 1) * sizeof(*tmp));
-
-		if (!tmp) {
+	/* No mixed leaves: the largest pure ones, always done. */
+	best = cover_with(sv, g, NULL, 0, r, k);
+	charge(sv->bud, (uint64_t)sv->T * 16);
+	if (best != K_INF)
+		best = write_cover(sv, g, NULL, 0, k, cover);
+	if (g->n_mixed && best > 1) {
+		if (!group_tops(sv, g)) {
+			if (sv->oom)
+				return K_INF;
+			goto out_of_work;
+		}
+		it = malloc(sizeof(*it));
+		if (!it) {
 			sv->oom = true;
 			return K_INF;
 		}
-		best = greedy_cover(sv, g, tmp);
-		free(tmp);
 	}
+	for (s = 1; s <= g->n_mixed && s < best && s <= MAX_MIXED; s++) {
+		mixed_first(it, sv, g, s, best - 1, false);
+		while (mixed_next(it)) {
+			size_t c = cover_with(sv, g, it->m, s, r, k);
+
+			charge(sv->bud, (uint64_t)sv->T * (s + 16));
+			if (c < best) {
+				best = write_cover(sv, g, it->m, s, k, cover);
+				it->bound = best - 1;
+			}
+		}
+		if (it->cut)
+			goto out_of_work;
+	}
+	free(it);
+	if (g->n_mixed > MAX_MIXED && best > MAX_MIXED + 1) {
+		sv->bud->exact = false;
+		sv->bud->shape_cut = true;
+	}
+	return best;
+out_of_work:
+	free(it);
+	sv->bud->shape_cut = true;
+	if (best == K_INF)
+		best = greedy_cover(sv, g, cover);
 	return best;
 }
 
@@ -668,29 +1070,36 @@ out_of_work:
 static size_t gather(struct solver *sv, int t, const size_t *ls, size_t nl)
 {
 	size_t i, j, n = 0;
+	uint64_t units = nl + 1;
 
 	for (i = 0; i < nl; i++) {
 		const struct leaf *lf = &sv->leaves[ls[i]];
 
 		if (!(lf->mask & (1u << t)))
 			continue;
+		units += lf->end - lf->start;
 		for (j = lf->start; j < lf->end; j++)
 			if (sv->pool[j].t == t)
 				sv->pos[n++] = j;
 	}
+	charge(sv->bud, units);
 	return n;
 }
 
 /*
  * Best (4),(5) for type t over the k-subsets of the group's pure-t leaves
  * that, with the mixed leaves ls[0..s), hold r more; the chosen pure
- * leaves go to out.  FW_INF if none.
+ * leaves go to out, and *out_dp says whether their knapsack was exact.
+ * The first subset (the k largest) always holds r and is always scored;
+ * the others only while the search is not cut.  FW_INF if none.
  */
 static struct fw best_for_type(struct solver *sv, const struct group *g,
 			       int t, size_t *ls, size_t s, size_t k,
-			       uint64_t r, size_t *comb, size_t *out)
+			       uint64_t r, size_t *comb, size_t *out,
+			       bool *out_dp)
 {
 	struct fw bt = FW_INF;
+	bool first = true;
 	size_t i;
 
 	first_comb(comb, k);
@@ -698,7 +1107,12 @@ static struct fw best_for_type(struct solver *sv, const struct group *g,
 		uint64_t have = 0;
 		struct fw f;
 		size_t n;
+		bool dp;
 
+		if (!first && cut(sv))
+			break;
+		first = false;
+		charge(sv->bud, k + 1);
 		for (i = 0; i < k; i++) {
 			ls[s + i] = g->pure[t][comb[i]];
 			have += sv->leaves[ls[s + i]].cap[t];
@@ -706,89 +1120,79 @@ static struct fw best_for_type(struct solver *sv, const struct group *g,
 		if (have < r)
 			continue;
 		n = gather(sv, t, ls, s + k);
-		if (select_nodes(sv, sv->pos, n, sv->need[t], NULL, &f))
+		if (select_nodes(sv, sv->pos, n, sv->need[t], spent(sv->bud),
+				 NULL, &f, &dp))
 			continue;
 		if (fw_cmp(f, bt) < 0) {
 			bt = f;
+			*out_dp = dp;
 			memcpy(out, ls + s, k * sizeof(size_t));
-		}
-		/* Out of work: keep what we have (the caller falls back to a
-		 * greedy leaf set if that is nothing). */
-		if (over_budget(sv)) {
-			if (k)
-				*sv->exact = false;
-			break;
 		}
 	} while (k && next_comb(comb, k, g->n_pure[t]));
 	return bt;
 }
 
-/* Out of work with nothing found: score the greedy leaf cover. */
-static void eval_greedy_set(struct solver *sv, const struct group *g,
-			    unsigned level)
+/* Scores the leaf set ls[0..n) (step 4 cut before any set was scored)
+ * and keeps it as the best. */
+static void eval_set(struct solver *sv, const size_t *ls, size_t n,
+		     unsigned level)
 {
-	size_t *set = malloc((g->ng + 1) * sizeof(*set)), n;
 	struct fw total = { 0, 0 }, f;
+	bool dp[MAXT];
 	int t;
 
-	if (!set) {
-		sv->oom = true;
-		return;
-	}
-	n = greedy_cover(sv, g, set);
-	for (t = 0; t < sv->T && n != K_INF; t++) {
-		size_t m = gather(sv, t, set, n);
+	for (t = 0; t < sv->T; t++) {
+		size_t m = gather(sv, t, ls, n);
 
-		if (select_nodes(sv, sv->pos, m, sv->need[t], NULL, &f)) {
-			n = K_INF;
-			break;
-		}
+		if (select_nodes(sv, sv->pos, m, sv->need[t],
+				 spent(sv->bud), NULL, &f, &dp[t]))
+			return;
 		total = fw_add(total, f);
 	}
-	if (n != K_INF) {
-		sv->have_best = true;
-		sv->best_fw = total;
-		sv->best_level = level;
-		sv->best_leaves = (unsigned)n;
-		memcpy(sv->best_set, set, n * sizeof(*set));
-		sv->n_best_set = n;
-	}
-	free(set);
+	sv->have_best = true;
+	sv->best_fw = total;
+	sv->best_level = level;
+	sv->best_leaves = (unsigned)n;
+	memcpy(sv->best_set, ls, n * sizeof(*ls));
+	sv->n_best_set = n;
+	memcpy(sv->best_dp, dp, sizeof(dp));
 }
 
 /*
  * Scores every leaf set of exactly K leaves in the group (mixed leaves
  * enumerated, pure leaves per type, as the types are independent once the
  * mixed leaves are fixed) and keeps the best (4),(5) in sv->best_*.
- * Returns false when the work limit stopped it.
+ * Returns false when the budget or this solve's share stopped it.
  */
-static bool group_enumerate(struct solver *sv, const struct group *g,
+static bool group_enumerate(struct solver *sv, struct group *g,
 			    size_t K, unsigned level)
 {
-	size_t m[64], k[MAXT], s, i, o;
+	size_t k[MAXT], s, i, o;
 	uint64_t r[MAXT];
 	size_t *ls = malloc((K + 1) * sizeof(*ls));
 	size_t *comb = malloc((K + 1) * sizeof(*comb));
 	size_t *bestc = malloc((K + 1) * (size_t)sv->T * sizeof(*bestc));
-	bool go_on = true;
+	struct mixed_iter *it = malloc(sizeof(*it));
+	bool go_on = true, dp[MAXT];
 	int t;
 
-	if (!ls || !comb || !bestc) {
+	if (!ls || !comb || !bestc || !it) {
 		sv->oom = true;
 		go_on = false;
 		goto out;
 	}
-	for (s = 0; s <= g->n_mixed && s <= K && s < 64 && go_on; s++) {
-		first_comb(m, s);
-		do {
+	for (s = 0; s <= g->n_mixed && s <= K && s <= MAX_MIXED && go_on;
+	     s++) {
+		if (s == 1 && (cut(sv) || !group_tops(sv, g))) {
+			go_on = false;
+			break;
+		}
+		mixed_first(it, sv, g, s, K, true);
+		while (mixed_next(it)) {
+			const size_t *m = it->m;
 			struct fw total = { 0, 0 };
 
-			*sv->work += 4 * (uint64_t)sv->T * (s + 1);
-			if (over_budget(sv)) {
-				*sv->exact = false;
-				go_on = false;
-				break;
-			}
+			charge(sv->bud, (uint64_t)sv->T * (s + 16));
 			if (cover_with(sv, g, m, s, r, k) != K)
 				continue;
 			for (i = 0; i < s; i++)
@@ -800,7 +1204,7 @@ static bool group_enumerate(struct solver *sv, const struct group *g,
 				total = fw_add(total,
 					       best_for_type(sv, g, t, ls, s,
 							     k[t], r[t], comb,
-							     keep));
+							     keep, &dp[t]));
 			}
 			if (total.frag != INT64_MAX &&
 			    (!sv->have_best ||
@@ -818,19 +1222,17 @@ static bool group_enumerate(struct solver *sv, const struct group *g,
 					o += k[t];
 				}
 				sv->n_best_set = o;
+				memcpy(sv->best_dp, dp, sv->T * sizeof(*dp));
+				charge(sv->bud, o);
 			}
-			if (over_budget(sv)) {
-				*sv->exact = false;
-				go_on = false;
-				break;
-			}
-		} while (s && next_comb(m, s, g->n_mixed));
+		}
+		if (it->cut)
+			go_on = false;
 	}
-	if (g->n_mixed >= 64)
-		*sv->exact = false;
-	if (!sv->have_best)
-		eval_greedy_set(sv, g, level);
+	if (g->n_mixed > MAX_MIXED)
+		sv->bud->exact = false;
 out:
+	free(it);
 	free(bestc);
 	free(comb);
 	free(ls);
@@ -864,27 +1266,54 @@ static bool group_fits(const struct solver *sv, size_t a, size_t b)
 
 struct span { size_t a, b, k; };
 
+/* <0, 0, >0 as (links, level, leaves) is better than, as good as, worse
+ * than bar on (1)-(3); <0 if there is no bar. */
+static int shape_cmp(unsigned links, unsigned level, size_t leaves,
+		     const struct placement_cost *bar)
+{
+	if (!bar)
+		return -1;
+	if (links != bar->domain_links)
+		return links < bar->domain_links ? -1 : 1;
+	if (level != bar->span_level)
+		return level < bar->span_level ? -1 : 1;
+	if (leaves != bar->leaves)
+		return leaves < bar->leaves ? -1 : 1;
+	return 0;
+}
+
 /*
  * Finds the best placement of the pool into *out (picks only; the caller
- * scores it).  Returns 0, or -1 when out of memory or nothing fits.
+ * scores it).  Steps 2 and 3 run under the whole budget; step 4 stops at
+ * sv->stop, and if it is stopped before any leaf set is scored, the leaf
+ * set of step 3 is scored greedily.  If the pool's (1)-(3) lose to bar1
+ * or bar2 (either may be NULL), step 4 is skipped and 1 returned.
+ * Returns 0, 1, or -1 when out of memory or nothing fits.
  */
-static int solve(struct solver *sv, struct cand *out)
+static int solve(struct solver *sv, const struct placement_cost *bar1,
+		 const struct placement_cost *bar2, struct cand *out)
 {
 	struct span *gs = NULL;
-	size_t *ids = NULL, ng = 0, i, K = K_INF;
+	size_t *ids = NULL, *tmp = NULL, ng = 0, i, K = K_INF;
 	unsigned level;
 	uint32_t *take = NULL;
 	struct group g;
-	int t, rc = -1;
+	int t, c1, c2, rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (build_leaves(sv))
+	if (build_leaves(sv)) {
+		sv->oom = true;
 		goto out;
+	}
 	gs = malloc((sv->n_leaves + 1) * sizeof(*gs));
 	ids = malloc((sv->n_leaves + 1) * sizeof(*ids));
+	tmp = malloc((sv->n_leaves + 1) * sizeof(*tmp));
 	sv->best_set = malloc((sv->n_leaves + 1) * sizeof(*sv->best_set));
-	if (!gs || !ids || !sv->best_set)
+	sv->cover = malloc((sv->n_leaves + 1) * sizeof(*sv->cover));
+	if (!gs || !ids || !tmp || !sv->best_set || !sv->cover) {
+		sv->oom = true;
 		goto out;
+	}
 	for (i = 0; i < sv->n_leaves; i++)
 		ids[i] = i;
 
@@ -892,6 +1321,7 @@ static int solve(struct solver *sv, struct cand *out)
 	for (level = 0; level < NLEV && !ng; level++) {
 		size_t a = 0, b;
 
+		charge(sv->bud, sv->n_leaves + 1);
 		while (a < sv->n_leaves) {
 			int sw = sv->leaves[a].path[level];
 
@@ -903,11 +1333,11 @@ static int solve(struct solver *sv, struct cand *out)
 			while (level > 0 && b < sv->n_leaves &&
 			       sv->leaves[b].path[level] == sw)
 				b++;
+			charge(sv->bud, (uint64_t)(b - a) * sv->T + 1);
 			if (group_fits(sv, a, b))
 				gs[ng++] = (struct span){ a, b, K_INF };
 			a = b;
 		}
-		*sv->work += sv->n_leaves;
 	}
 	if (ng)
 		level--;
@@ -916,15 +1346,39 @@ static int solve(struct solver *sv, struct cand *out)
 
 	/* (3): fewest leaves, over all the subtrees at that level. */
 	for (i = 0; i < ng; i++) {
-		if (group_init(sv, &g, ids + gs[i].a, gs[i].b - gs[i].a))
+		if (group_init(sv, &g, ids + gs[i].a, gs[i].b - gs[i].a)) {
+			sv->oom = true;
 			goto out;
-		gs[i].k = group_min_leaves(sv, &g);
+		}
+		gs[i].k = group_min_leaves(sv, &g, tmp);
 		group_free(&g);
-		if (gs[i].k < K)
+		if (sv->oom)
+			goto out;
+		if (gs[i].k < K) {
 			K = gs[i].k;
+			memcpy(sv->cover, tmp, K * sizeof(*tmp));
+			sv->n_cover = K;
+		}
+		/* Out of work: one cover is enough to finish greedily. */
+		if (K != K_INF && i + 1 < ng && spent(sv->bud)) {
+			sv->bud->shape_cut = true;
+			break;
+		}
 	}
 	if (K == K_INF)
 		goto out;
+	c1 = shape_cmp(sv->domain_links, level, K, bar1);
+	c2 = shape_cmp(sv->domain_links, level, K, bar2);
+	if (c1 > 0 || c2 > 0) {
+		rc = 1;
+		goto out;
+	}
+	/* Only as good on (1)-(3) as a placement we have, and no share left
+	 * for (4)-(5): keep that one. */
+	if ((!c1 || !c2) && cut(sv)) {
+		rc = 1;
+		goto out;
+	}
 
 	/* (4), (5): every leaf set of K leaves in those subtrees. */
 	for (i = 0; i < ng; i++) {
@@ -932,8 +1386,10 @@ static int solve(struct solver *sv, struct cand *out)
 
 		if (gs[i].k != K)
 			continue;
-		if (group_init(sv, &g, ids + gs[i].a, gs[i].b - gs[i].a))
+		if (group_init(sv, &g, ids + gs[i].a, gs[i].b - gs[i].a)) {
+			sv->oom = true;
 			goto out;
+		}
 		go_on = group_enumerate(sv, &g, K, level);
 		group_free(&g);
 		if (sv->oom)
@@ -942,19 +1398,31 @@ static int solve(struct solver *sv, struct cand *out)
 			break;
 	}
 	if (!sv->have_best)
+		eval_set(sv, sv->cover, sv->n_cover, level);
+	if (!sv->have_best)
 		goto out;
 
-	/* Rebuild the winner's node choice. */
+	/* Rebuild the winner's node choice, as it was scored (past a spent
+	 * budget, exactly only within READBACK_SLACK). */
 	out->picks = malloc((sv->n + 1) * sizeof(*out->picks));
 	take = malloc((sv->n + 1) * sizeof(*take));
-	if (!out->picks || !take)
+	if (!out->picks || !take) {
+		sv->oom = true;
 		goto out;
+	}
 	for (t = 0; t < sv->T; t++) {
 		size_t n = gather(sv, t, sv->best_set, sv->n_best_set);
+		uint64_t cells = 3 * (uint64_t)(sv->need[t] + 1) * (n + 1);
+		bool dp = sv->best_dp[t];
 		struct fw f;
 
-		if (select_nodes(sv, sv->pos, n, sv->need[t], take, &f))
+		if (dp && sv->bud->work >= sv->bud->limit &&
+		    sv->bud->work + cells > sv->bud->limit + READBACK_SLACK)
+			dp = false;
+		if (select_nodes(sv, sv->pos, n, sv->need[t], !dp, take, &f,
+				 NULL))
 			goto out;
+		charge(sv->bud, n);
 		for (i = 0; i < n; i++) {
 			const struct pnode *p = &sv->pool[sv->pos[i]];
 
@@ -971,12 +1439,15 @@ static int solve(struct solver *sv, struct cand *out)
 out:
 	if (rc) {
 		cand_free(out);
-		if (!sv->have_best && K != K_INF)
-			sv->oom = true;
+		if (rc < 0 && K != K_INF)
+			sv->oom = true;	/* nothing else fails past (3) */
 	}
 	free(take);
+	free(tmp);
 	free(ids);
 	free(gs);
+	free(sv->cover);
+	sv->cover = NULL;
 	free(sv->best_set);
 	sv->best_set = NULL;
 	free(sv->leaves);
@@ -993,8 +1464,7 @@ struct place_ctx {
 	size_t n_nodes;
 	uint32_t cpa;
 	int n_dom;		/* dense domain ranks 0..n_dom-1 */
-	uint64_t work, limit;
-	bool exact;
+	struct budget bud;
 	bool oom;
 };
 
@@ -1002,30 +1472,42 @@ struct place_ctx {
 static int group_picks(struct placement_pick *picks, size_t n)
 {
 	struct placement_pick *tmp = malloc((n + 1) * sizeof(*tmp));
-	size_t i, o = 0, t;
+	size_t at[MAXT + 1] = { 0 }, i;
 
 	if (!tmp)
 		return -1;
-	for (t = 0; t < MAXT; t++)
-		for (i = 0; i < n; i++)
-			if (picks[i].type == t)
-				tmp[o++] = picks[i];
-	memcpy(picks, tmp, o * sizeof(*tmp));
+	for (i = 0; i < n; i++) {
+		if (picks[i].type >= MAXT) {
+			free(tmp);
+			return -1;
+		}
+		at[picks[i].type + 1]++;
+	}
+	for (i = 1; i <= MAXT; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < n; i++)
+		tmp[at[picks[i].type]++] = picks[i];
+	memcpy(picks, tmp, n * sizeof(*tmp));
 	free(tmp);
-	return o == n ? 0 : -1;
+	return 0;
 }
 
-/* Runs one solve on pool restricted to the domains in dsel. */
+/*
+ * Runs one solve on pool restricted to the domains in dsel, its step 4
+ * stopping at stop; keeps the result in *best if it is better.  bar: a
+ * cost from outside to beat on (1)-(3), or NULL.
+ */
 static void solve_domains(struct place_ctx *pc, const struct pnode *pool,
 			  size_t n, int T, const uint32_t *need,
-			  const bool *dsel, unsigned links, struct cand *best)
+			  const bool *dsel, unsigned links, uint64_t stop,
+			  const struct placement_cost *bar, struct cand *best)
 {
 	struct solver sv = { 0 };
 	struct pnode *sub = malloc((n + 1) * sizeof(*sub));
 	struct cand c = { 0 };
 	uint32_t maxneed = 0;
 	size_t i, m = 0;
-	int t;
+	int t, rc;
 
 	for (t = 0; t < T; t++)
 		if (need[t] > maxneed)
@@ -1034,11 +1516,15 @@ static void solve_domains(struct place_ctx *pc, const struct pnode *pool,
 	sv.dp = malloc(sv.dp_len * sizeof(*sv.dp));
 	sv.dp2 = malloc(sv.dp_len * sizeof(*sv.dp2));
 	sv.dq = malloc(sv.dp_len * sizeof(*sv.dq));
+	sv.pre = malloc(sv.dp_len * sizeof(*sv.pre));
+	sv.suf = malloc(sv.dp_len * sizeof(*sv.suf));
 	sv.pos = malloc((n + 1) * sizeof(*sv.pos));
-	if (!sub || !sv.dp || !sv.dp2 || !sv.dq || !sv.pos) {
+	if (!sub || !sv.dp || !sv.dp2 || !sv.dq || !sv.pre || !sv.suf ||
+	    !sv.pos) {
 		pc->oom = true;
 		goto out;
 	}
+	charge(&pc->bud, 2 * (uint64_t)n + 1);
 	for (i = 0; i < n; i++)
 		if (dsel[pool[i].dom])
 			sub[m++] = pool[i];
@@ -1047,15 +1533,17 @@ static void solve_domains(struct place_ctx *pc, const struct pnode *pool,
 	sv.T = T;
 	memcpy(sv.need, need, (size_t)T * sizeof(*need));
 	sv.domain_links = links;
-	sv.work = &pc->work;
-	sv.limit = pc->limit;
-	sv.exact = &pc->exact;
-	if (solve(&sv, &c)) {
+	sv.bud = &pc->bud;
+	sv.stop = stop;
+	rc = solve(&sv, bar, best->valid ? &best->cost : NULL, &c);
+	if (rc) {
 		if (sv.oom)
 			pc->oom = true;
 		goto out;
 	}
 	/* Picks are in pool order; group them by type, keeping that. */
+	charge(&pc->bud, 3 * sort_units(c.n_picks) +
+		   (MAXT + 48) * (uint64_t)c.n_picks);
 	if (group_picks(c.picks, c.n_picks)) {
 		pc->oom = true;
 		goto out;
@@ -1074,6 +1562,8 @@ static void solve_domains(struct place_ctx *pc, const struct pnode *pool,
 out:
 	cand_free(&c);
 	free(sv.pos);
+	free(sv.suf);
+	free(sv.pre);
 	free(sv.dq);
 	free(sv.dp2);
 	free(sv.dp);
@@ -1081,89 +1571,235 @@ out:
 }
 
 /*
+ * The smallest domain sets that hold the request, at most
+ * MAX_DOMAIN_SETS, as D flags each into sets (room for MAX_DOMAIN_SETS);
+ * returns how many, 0 if the budget ran out before one was found.
+ */
+static size_t domain_sets(struct place_ctx *pc, uint64_t (*cap)[MAXT],
+			  int T, const uint32_t *need, bool *sets,
+			  unsigned *links)
+{
+	int D = pc->n_dom, d, k, t;
+	size_t idx[MAX_ENUM_DOMAINS], m = 0;
+	uint64_t top[MAXT][MAX_ENUM_DOMAINS];
+
+	/* Per type, domain capacities largest first: the k largest bound
+	 * what any k domains hold, which skips hopeless sizes at once. */
+	charge(&pc->bud, (uint64_t)T * D * D + 1);
+	for (t = 0; t < T; t++) {
+		for (d = 0; d < D; d++) {
+			int j = d;
+
+			while (j > 0 && top[t][j - 1] < cap[d][t]) {
+				top[t][j] = top[t][j - 1];
+				j--;
+			}
+			top[t][j] = cap[d][t];
+		}
+	}
+	for (k = 1; k <= D && !m; k++) {
+		bool ok = true;
+
+		for (t = 0; t < T && ok; t++) {
+			uint64_t sum = 0;
+
+			for (d = 0; d < k; d++)
+				sum += top[t][d];
+			ok = sum >= need[t];
+		}
+		charge(&pc->bud, (uint64_t)T * k);
+		if (!ok)
+			continue;
+		first_comb(idx, (size_t)k);
+		do {
+			bool fits = true;
+
+			charge(&pc->bud, (uint64_t)T * k + k);
+			for (t = 0; t < T && fits; t++) {
+				uint64_t sum = 0;
+
+				for (d = 0; d < k; d++)
+					sum += cap[idx[d]][t];
+				fits = sum >= need[t];
+			}
+			if (fits) {
+				if (m == MAX_DOMAIN_SETS) {
+					pc->bud.exact = false;
+					pc->bud.shape_cut = true;
+					break;
+				}
+				memset(sets + m * D, 0, D * sizeof(*sets));
+				for (d = 0; d < k; d++)
+					sets[m * D + idx[d]] = true;
+				m++;
+			}
+			if (spent(&pc->bud)) {
+				pc->bud.shape_cut = true;
+				break;
+			}
+		} while (next_comb(idx, (size_t)k, (size_t)D));
+		*links = (unsigned)k - 1;
+		/* Out of work before a set of this size: the greedy set. */
+		if (!m && pc->bud.work >= pc->bud.limit)
+			break;
+	}
+	return m;
+}
+
+struct dom_val {
+	uint64_t v;
+	int d;
+};
+
+static int cmp_dom_val(const void *a, const void *b)
+{
+	const struct dom_val *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v > y->v ? -1 : 1;
+	return x->d - y->d;
+}
+
+/*
+ * Many domains, or out of work: a greedy domain set into dsel.  Adds the
+ * domain covering most of what is left while the budget lasts, then the
+ * rest by what they cover of the request, largest first: O(D log D) once
+ * the budget is spent.  Returns the links.
+ */
+static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
+			       int T, const uint32_t *need, bool *dsel)
+{
+	int D = pc->n_dom, d, t, n_sel = 0;
+	uint64_t left[MAXT], rem = 0;
+	struct dom_val *dv;
+
+	memset(dsel, 0, D * sizeof(*dsel));
+	for (t = 0; t < T; t++) {
+		left[t] = need[t];
+		rem += left[t];
+	}
+	while (rem && !spent(&pc->bud)) {
+		uint64_t bv = 0;
+		int bd = -1;
+
+		charge(&pc->bud, ((uint64_t)T + 1) * D);
+		for (d = 0; d < D; d++) {
+			uint64_t v = 0;
+
+			if (dsel[d])
+				continue;
+			for (t = 0; t < T; t++)
+				v += cap[d][t] < left[t] ? cap[d][t] : left[t];
+			if (v > bv) {
+				bv = v;
+				bd = d;
+			}
+		}
+		if (bd < 0)
+			break;
+		dsel[bd] = true;
+		n_sel++;
+		rem = 0;
+		for (t = 0; t < T; t++) {
+			left[t] -= cap[bd][t] < left[t] ? cap[bd][t] : left[t];
+			rem += left[t];
+		}
+	}
+	dv = rem ? malloc(D * sizeof(*dv)) : NULL;
+	if (rem && !dv) {
+		pc->oom = true;
+		return 0;
+	}
+	if (rem) {
+		int n = 0, i;
+
+		charge(&pc->bud, sort_units(D) + 2 * ((uint64_t)T + 1) * D);
+		for (d = 0; d < D; d++) {
+			uint64_t v = 0;
+
+			if (dsel[d])
+				continue;
+			for (t = 0; t < T; t++)
+				v += cap[d][t] < left[t] ? cap[d][t] : left[t];
+			dv[n++] = (struct dom_val){ v, d };
+		}
+		qsort(dv, n, sizeof(*dv), cmp_dom_val);
+		for (i = 0; i < n && rem; i++) {
+			uint64_t v = 0;
+
+			for (t = 0; t < T; t++) {
+				uint64_t a = cap[dv[i].d][t] < left[t] ?
+					     cap[dv[i].d][t] : left[t];
+
+				left[t] -= a;
+				v += a;
+			}
+			if (!v)
+				continue;
+			rem -= v;
+			dsel[dv[i].d] = true;
+			n_sel++;
+		}
+		free(dv);
+	}
+	return n_sel ? (unsigned)n_sel - 1 : 0;
+}
+
+/*
  * (1): tries every smallest set of domains that holds the request (all
- * sets for up to MAX_ENUM_DOMAINS domains, else a greedy one).
+ * sets for up to MAX_ENUM_DOMAINS domains, else a greedy one).  Each set's
+ * step 4 gets an even share of the work left before stop; no set starts
+ * once the work reaches hard (or the budget is spent), except the first (a
+ * valid placement).  bar: a cost from outside to beat on (1)-(3), or NULL.
  */
 static void place_pool(struct place_ctx *pc, const struct pnode *pool,
-		       size_t n, int T, const uint32_t *need,
+		       size_t n, int T, const uint32_t *need, uint64_t stop,
+		       uint64_t hard, const struct placement_cost *bar,
 		       struct cand *best)
 {
-	int D = pc->n_dom, d, k, t, sets = 0;
+	int D = pc->n_dom;
 	uint64_t (*cap)[MAXT] = calloc(D ? D : 1, sizeof(*cap));
-	bool *dsel = calloc(D ? D : 1, sizeof(*dsel));
-	size_t i, idx[MAX_ENUM_DOMAINS];
+	bool *sets = NULL;
+	size_t i, m = 0;
+	unsigned links = 0;
 
-	if (!cap || !dsel) {
+	if (!cap) {
+		pc->oom = true;
+		return;
+	}
+	charge(&pc->bud, n + (uint64_t)D * MAXT / 8 + 1);
+	for (i = 0; i < n; i++)
+		cap[pool[i].dom][pool[i].t] += pool[i].use;
+	sets = calloc((D <= MAX_ENUM_DOMAINS ? MAX_DOMAIN_SETS : 1) *
+		      (size_t)(D ? D : 1), sizeof(*sets));
+	if (!sets) {
 		pc->oom = true;
 		goto out;
 	}
-	for (i = 0; i < n; i++)
-		cap[pool[i].dom][pool[i].t] += pool[i].use;
-	if (D <= MAX_ENUM_DOMAINS) {
-		for (k = 1; k <= D && !sets; k++) {
-			first_comb(idx, k);
-			do {
-				uint64_t sum[MAXT] = { 0 };
-				bool ok = true;
-
-				for (d = 0; d < k; d++)
-					for (t = 0; t < T; t++)
-						sum[t] += cap[idx[d]][t];
-				for (t = 0; t < T; t++)
-					ok = ok && sum[t] >= need[t];
-				if (!ok)
-					continue;
-				if (++sets > MAX_DOMAIN_SETS) {
-					pc->exact = false;
-					break;
-				}
-				memset(dsel, 0, D * sizeof(*dsel));
-				for (d = 0; d < k; d++)
-					dsel[idx[d]] = true;
-				solve_domains(pc, pool, n, T, need, dsel,
-					      (unsigned)k - 1, best);
-			} while (next_comb(idx, k, D));
+	if (D <= MAX_ENUM_DOMAINS)
+		m = domain_sets(pc, cap, T, need, sets, &links);
+	if (!m) {
+		/* Other sets of as few domains may hold it with a lower span
+		 * or fewer leaves: not proven. */
+		links = greedy_domains(pc, cap, T, need, sets);
+		if (D > 1) {
+			pc->bud.exact = false;
+			pc->bud.shape_cut = true;
 		}
-	} else {
-		/* Many domains: add the one covering most of what is left. */
-		uint64_t left[MAXT];
-
-		for (t = 0; t < T; t++)
-			left[t] = need[t];
-		for (k = 0; k < D; k++) {
-			uint64_t bv = 0, rem = 0;
-			int bd = -1;
-
-			for (d = 0; d < D; d++) {
-				uint64_t v = 0;
-
-				if (dsel[d])
-					continue;
-				for (t = 0; t < T; t++)
-					v += cap[d][t] < left[t] ? cap[d][t] :
-					     left[t];
-				if (v > bv) {
-					bv = v;
-					bd = d;
-				}
-			}
-			if (bd < 0)
-				break;
-			dsel[bd] = true;
-			for (t = 0; t < T; t++) {
-				left[t] -= cap[bd][t] < left[t] ? cap[bd][t] :
-					   left[t];
-				rem += left[t];
-			}
-			if (!rem)
-				break;
+		m = 1;
+	}
+	for (i = 0; i < m && !pc->oom; i++) {
+		if (best->valid && (spent(&pc->bud) || pc->bud.work >= hard)) {
+			pc->bud.hit = true;
+			pc->bud.exact = false;
+			pc->bud.shape_cut = true;
+			break;
 		}
-		if (k > 0)
-			pc->exact = false;
-		solve_domains(pc, pool, n, T, need, dsel, (unsigned)k, best);
+		solve_domains(pc, pool, n, T, need, sets + i * D, links,
+			      share_of(&pc->bud, stop, m - i), bar, best);
 	}
 out:
-	free(dsel);
+	free(sets);
 	free(cap);
 }
 
@@ -1187,6 +1823,33 @@ int placement_request_from_spec(const struct hetero_spec *spec,
 	}
 	req->total = spec->total;
 	return 0;
+}
+
+/*
+ * From the charges (per node, lg = log2 n, T <= 16 types):
+ *  - the node setup: types 37, domains 3 + 4 lg, sort 2 + 6 lg;
+ *  - the one charge that crosses the limit: a readback knapsack (3 cells
+ *    each), or scoring a placement's picks, 64 + 6 lg;
+ *  - what follows a spent budget, at most one solve finished greedily:
+ *    domains 52 + 2 lg, pool copies 6, spans 4 levels of T + 2, one
+ *    subtree's two group passes and greedy cover 71 + 6 lg, a greedy node
+ *    choice per type and its readback 95 + 4 lg, scoring and the result
+ *    97 + 6 lg; plus exact readbacks within READBACK_SLACK and constants
+ *    (domain sets of up to 16 domains).
+ */
+uint64_t placement_work_bound(size_t n_nodes, uint64_t work_limit)
+{
+	uint64_t n = (uint64_t)n_nodes + 1, lg = sort_units(n) / (2 * n);
+	uint64_t setup = n * (42 + 10 * lg);
+	uint64_t cross = 3 * (uint64_t)DP_MAX_CELLS + n * (64 + 6 * lg);
+	uint64_t finish = n * (377 + 18 * lg) + READBACK_SLACK + 9216;
+
+	if (!work_limit)
+		work_limit = PLACEMENT_DEFAULT_WORK;
+	if (work_limit > UINT64_MAX / 2)
+		return UINT64_MAX;
+	return (work_limit + cross > setup ? work_limit + cross : setup) +
+	       finish;
 }
 
 void placement_result_free(struct placement_result *res)
@@ -1579,7 +2242,7 @@ static int auto_cmp(const struct placement_cost *a,
 /* Places an explicit mix (count per result type) from the auto pool. */
 static void place_mix(struct place_ctx *pc, const struct pnode *pool,
 		      size_t n, const uint32_t *count, size_t nt,
-		      struct pnode *sub, struct cand *c)
+		      struct pnode *sub, uint64_t stop, struct cand *c)
 {
 	uint32_t need[MAXT];
 	int slot[MAXT], T = 0;
@@ -1590,6 +2253,7 @@ static void place_mix(struct place_ctx *pc, const struct pnode *pool,
 		if (count[i])
 			need[T++] = count[i];
 	}
+	charge(&pc->bud, 2 * (uint64_t)n + 1);
 	for (i = 0; i < n; i++) {
 		if (slot[pool[i].rt] < 0)
 			continue;
@@ -1597,14 +2261,28 @@ static void place_mix(struct place_ctx *pc, const struct pnode *pool,
 		sub[m].t = slot[pool[i].rt];
 		m++;
 	}
-	place_pool(pc, sub, m, T, need, c);
+	place_pool(pc, sub, m, T, need, stop, stop, NULL, c);
+}
+
+/* The score of a candidate, charged to the budget. */
+static double score_of(struct place_ctx *pc,
+		       const struct placement_request *req,
+		       const struct cand *c, const char *const types[MAXT],
+		       size_t nt)
+{
+	struct placement_mix mix;
+
+	charge(&pc->bud, SCORE_UNITS + (uint64_t)nt * (c->n_picks + 1));
+	mix_of(c, types, nt, &mix);
+	return req->score(req->score_arg, &mix, &c->cost);
 }
 
 /*
  * Auto with a score: starting from the best of the per-subset placements,
  * move accelerators between types (a quarter, a sixteenth, then one of
  * the total at a time) while the score improves.  Bounded by
- * AUTO_MAX_TRIES placements.
+ * AUTO_MAX_TRIES placements and by the budget: no try starts once it is
+ * spent, and each try's step 4 gets a share of what is left.
  */
 static void auto_climb(struct place_ctx *pc, const struct pnode *pool,
 		       size_t n, const struct placement_request *req,
@@ -1618,6 +2296,7 @@ static void auto_climb(struct place_ctx *pc, const struct pnode *pool,
 	int tries = 0;
 	bool improved = true;
 
+	charge(&pc->bud, n + best->n_picks + 1);
 	for (i = 0; i < n; i++)
 		cap[pool[i].rt] += pool[i].use;
 	for (i = 0; i < best->n_picks; i++)
@@ -1633,25 +2312,28 @@ static void auto_climb(struct place_ctx *pc, const struct pnode *pool,
 			for (a = 0; a < nt && !improved; a++) {
 				for (b = 0; b < nt && !improved; b++) {
 					uint32_t d = steps[k], next[MAXT];
-					struct placement_mix mix;
 					struct cand c = { 0 };
 					double score;
 
+					charge(&pc->bud, 1);
 					if (a == b || cur[a] < d ||
 					    cap[b] < cur[b] + d)
 						continue;
-					if (++tries > AUTO_MAX_TRIES)
+					if (++tries > AUTO_MAX_TRIES ||
+					    spent(&pc->bud))
 						return;
 					memcpy(next, cur, sizeof(next));
 					next[a] -= d;
 					next[b] += d;
 					place_mix(pc, pool, n, next, nt, sub,
-						  &c);
+						  share_of(&pc->bud,
+							   pc->bud.limit,
+							   AUTO_MAX_TRIES -
+							   tries + 1), &c);
 					if (!c.valid)
 						continue;
-					mix_of(&c, types, nt, &mix);
-					score = req->score(req->score_arg,
-							   &mix, &c.cost);
+					score = score_of(pc, req, &c, types,
+							 nt);
 					if (score > *best_score) {
 						cand_free(best);
 						*best = c;
@@ -1667,6 +2349,13 @@ static void auto_climb(struct place_ctx *pc, const struct pnode *pool,
 	}
 }
 
+/*
+ * Auto: places each candidate type subset as one pool (all subsets of a
+ * few types, else each type alone and all together) and keeps the best;
+ * with a score, the hill climb then gets the second half of the budget.
+ * No subset starts once the budget is spent, unless nothing valid was
+ * found yet: then the set of all allowed types (always enough) runs.
+ */
 static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 		       const struct placement_request *req,
 		       const char *const types[MAXT], size_t nt,
@@ -1674,41 +2363,81 @@ static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 {
 	struct pnode *sub = malloc((n + 1) * sizeof(*sub));
 	uint32_t need = req->total;
-	unsigned mask, full = nt >= 32 ? ~0u : (1u << nt) - 1;
+	unsigned full = (1u << nt) - 1, masks[(1u << AUTO_SUBSET_TYPES) +
+					     MAXT + 1];
+	uint64_t cap[MAXT] = { 0 }, stop = pc->bud.limit, st;
+	size_t i, j, nm = 0;
+	bool shape_cut = false;
 
 	if (!sub) {
 		pc->oom = true;
 		return;
 	}
-	/* All subsets of a few types, else each type alone and all. */
-	for (mask = 1; mask <= full && !pc->oom; mask++) {
+	charge(&pc->bud, n + 1);
+	for (i = 0; i < n; i++)
+		cap[pool[i].rt] += pool[i].use;
+	/* All types together first: always enough, and the best (1)-(4)
+	 * of all, which then prunes the others.  Then all subsets of a few
+	 * types, else each type alone. */
+	masks[nm++] = full;
+	for (j = 1; j < full; j++) {
+		unsigned mask = (unsigned)j;
+		uint64_t sum = 0;
+
+		if (nt > AUTO_SUBSET_TYPES) {
+			if (j > nt)
+				break;
+			mask = 1u << (j - 1);
+		}
+		for (i = 0; i < nt; i++)
+			if (mask & (1u << i))
+				sum += cap[i];
+		if (sum >= need)
+			masks[nm++] = mask;
+	}
+	charge(&pc->bud, (uint64_t)(nm + 1) * (nt + 1));
+	/* With a score, the hill climb gets half the budget. */
+	if (req->score && nt > 1)
+		stop = share_of(&pc->bud, stop, 2);
+	for (j = 0; j < nm && !pc->oom; j++) {
+		unsigned mask = masks[j];
 		struct cand c = { 0 };
-		uint64_t cap = 0;
-		size_t i, m = 0;
+		const struct placement_cost *bar = NULL;
+		size_t m = 0;
 		double score = 0.0;
 		bool better;
 
-		if (nt > AUTO_SUBSET_TYPES && mask != full &&
-		    __builtin_popcount(mask) != 1)
-			continue;
+		/* Only the first (the full set) runs however little is
+		 * left: it is the valid placement. */
+		if (j && spent(&pc->bud))
+			break;
+		charge(&pc->bud, 2 * (uint64_t)n + 1);
 		for (i = 0; i < n; i++) {
 			if (!(mask & (1u << pool[i].rt)))
 				continue;
 			sub[m] = pool[i];
 			sub[m].t = 0;
-			cap += sub[m].use;
 			m++;
 		}
-		if (cap < need)
-			continue;
-		place_pool(pc, sub, m, 1, &need, &c);
+		/* Without a score, (1)-(3) that lose cannot win. */
+		if (!req->score && best->valid)
+			bar = &best->cost;
+		/* The full set gets half for step 4 (and tries all its
+		 * domain sets while the phase lasts), the others even
+		 * shares. */
+		if (j)
+			st = share_of(&pc->bud, stop, nm - j);
+		else
+			st = share_of(&pc->bud, stop, 2);
+		place_pool(pc, sub, m, 1, &need, st, j ? st : stop, bar, &c);
+		/* Without a score, the full set's (1)-(3) are the least of
+		 * all subsets: cuts in the others do not make them worse. */
+		if (!j)
+			shape_cut = pc->bud.shape_cut;
 		if (!c.valid)
 			continue;
 		if (req->score) {
-			struct placement_mix mix;
-
-			mix_of(&c, types, nt, &mix);
-			score = req->score(req->score_arg, &mix, &c.cost);
+			score = score_of(pc, req, &c, types, nt);
 			better = !best->valid || score > *best_score ||
 				 (score == *best_score &&
 				  auto_cmp(&c.cost, &best->cost) < 0);
@@ -1723,10 +2452,10 @@ static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 		} else {
 			cand_free(&c);
 		}
-		if (mask == full)
-			break;
 	}
-	if (req->score && best->valid && nt > 1)
+	if (!req->score)
+		pc->bud.shape_cut = shape_cut;
+	if (req->score && best->valid && nt > 1 && !pc->oom)
 		auto_climb(pc, pool, n, req, types, nt, sub, best, best_score);
 	free(sub);
 }
@@ -1736,7 +2465,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		    struct placement_result *res)
 {
 	struct place_ctx pc = { .nodes = nodes, .n_nodes = n_nodes,
-				.exact = true };
+				.bud.exact = true };
 	const char *types[MAXT];
 	uint32_t need[MAXT] = { 0 };
 	struct cand best = { 0 };
@@ -1754,8 +2483,11 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	if (!res || !request_ok(req) || (!nodes && n_nodes))
 		return PLACEMENT_INVALID;
 	pc.cpa = req->cores_per_accel;
-	pc.limit = req->work_limit ? req->work_limit : PLACEMENT_DEFAULT_WORK;
+	pc.bud.limit = req->work_limit ? req->work_limit :
+		       PLACEMENT_DEFAULT_WORK;
 	nt = result_types(nodes, n_nodes, req, types);
+	if (req->is_auto && !req->n_types)
+		charge(&pc.bud, (uint64_t)n_nodes * (nt + 1));
 	for (i = 0; i < nt && !req->is_auto; i++)
 		need[i] = req->count[i];
 
@@ -1763,6 +2495,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	doms = malloc((n_nodes + 1) * sizeof(*doms));
 	if (!pool || !doms)
 		goto oom;
+	charge(&pc.bud, 4 * (uint64_t)n_nodes + 1);
 	for (i = 0; i < n_nodes; i++) {
 		const struct placement_node *p = &nodes[i];
 		uint32_t use;
@@ -1772,6 +2505,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		if (p->chip_type && p->chip_type == last_type) {
 			t = last_slot;
 		} else {
+			charge(&pc.bud, nt);
 			t = type_slot(types, nt, p->chip_type);
 			last_type = p->chip_type;
 			last_slot = t;
@@ -1806,6 +2540,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	}
 	/* Dense domain ranks, for per-domain arrays (sorted: lower domain
 	 * numbers are tried first). */
+	charge(&pc.bud, sort_units(nd) + nd + 2 * (uint64_t)n);
 	qsort(doms, nd, sizeof(*doms), cmp_int);
 	for (i = 0; i < nd; i++)
 		if (!i || doms[i] != doms[pc.n_dom - 1])
@@ -1817,6 +2552,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 			pool[i].dom = pool[i - 1].dom;
 			continue;
 		}
+		charge(&pc.bud, sort_units(pc.n_dom) / (pc.n_dom + 1));
 		d = bsearch(&pool[i].dom, doms, pc.n_dom, sizeof(*doms),
 			    cmp_int);
 		pool[i].dom = (int)(d - doms);
@@ -1824,13 +2560,17 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	/* Node order often follows the switches already: skip the sort. */
 	for (i = 1; i < n && cmp_pnode(&pool[i - 1], &pool[i]) <= 0; i++)
 		;
-	if (i < n)
+	charge(&pc.bud, 2 * (uint64_t)i);
+	if (i < n) {
+		charge(&pc.bud, 3 * sort_units(n));
 		qsort(pool, n, sizeof(*pool), cmp_pnode);
+	}
 
 	if (req->is_auto)
 		place_auto(&pc, pool, n, req, types, nt, &best, &score);
 	else
-		place_pool(&pc, pool, n, (int)nt, need, &best);
+		place_pool(&pc, pool, n, (int)nt, need, pc.bud.limit,
+			   pc.bud.limit, NULL, &best);
 	if (pc.oom)
 		goto oom;
 	if (!best.valid) {
@@ -1839,16 +2579,21 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		rc = PLACEMENT_INVALID;
 		goto out;
 	}
+	charge(&pc.bud, (uint64_t)(nt + 1) * (best.n_picks + 1));
 	fill_result(res, &best, types, nt, req->is_auto);
-	res->exact = pc.exact;
+	res->exact = pc.bud.exact;
+	res->budget_hit = pc.bud.hit;
+	/* With a score the objective is the score, not (1)-(3). */
+	res->shape_exact = !pc.bud.shape_cut && (!req->score || pc.bud.exact);
 	res->score = score;
-	res->work = pc.work;
-	dlh_debug("placement: %zu nodes, links %u span %u leaves %u frag %d weight %llu%s (work %llu)",
+	res->work = pc.bud.work;
+	dlh_debug("placement: %zu nodes, links %u span %u leaves %u frag %d weight %llu%s (work %llu%s)",
 		  res->n_picks, res->cost.domain_links, res->cost.span_level,
 		  res->cost.leaves, res->cost.frag_delta,
 		  (unsigned long long)res->cost.weight,
 		  res->exact ? "" : " (inexact)",
-		  (unsigned long long)pc.work);
+		  (unsigned long long)pc.bud.work,
+		  pc.bud.hit ? ", budget spent" : "");
 	rc = PLACEMENT_OK;
 	goto out;
 oom:

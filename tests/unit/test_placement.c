@@ -597,6 +597,432 @@ static void test_work_limit(void **state)
 	placement_result_free(&res);
 }
 
+/* ------------------------------------------------------------------ */
+/* the work budget                                                    */
+/* ------------------------------------------------------------------ */
+
+#define BIG_N 10000
+
+static struct placement_node big[BIG_N];
+static char big_names[BIG_N][16];
+
+static const char *types16[] = {
+	"a100", "h100", "mlu590", "ascend910b", "k100", "mi300x", "l40s",
+	"h20", "mi250x", "gaudi2", "v100", "a800", "h800", "mlu370",
+	"ascend310p", "bi150",
+};
+
+enum big_layout {
+	/* types round robin per node, domains interleaved per node: every
+	 * leaf mixes all types and all domains */
+	BIG_INTERLEAVED,
+	/* one random type per leaf of 16 (one leaf in ten mixed), domains
+	 * in blocks of leaves */
+	BIG_LEAF_TYPES,
+	/* BIG_LEAF_TYPES without any switch */
+	BIG_FLAT,
+};
+
+/* n nodes of 8 accelerators in a 16/8/4 fat tree; busy: a random share of
+ * each node's accelerators is in use. */
+static void make_big(size_t n, int n_types, int n_doms, enum big_layout lay,
+		     bool busy)
+{
+	size_t i, n_leaves = (n + 15) / 16;
+	uint64_t st = 7;
+	int leaf_type = 0;
+	bool mixed = false;
+
+	memset(big, 0, n * sizeof(big[0]));
+	for (i = 0; i < n; i++) {
+		struct placement_node *p = &big[i];
+		int leaf = (int)(i / 16), l;
+
+		if (i % 16 == 0) {
+			leaf_type = (int)(oracle_rand(&st) % n_types);
+			mixed = oracle_rand(&st) % 10 == 0;
+		}
+		snprintf(big_names[i], sizeof(big_names[i]), "b%u",
+			 (unsigned)i);
+		p->name = big_names[i];
+		p->index = (int)i;
+		p->total_accel = 8;
+		p->free_accel = busy ? oracle_rand(&st) % 9 : 8;
+		p->free_cores = 64;
+		p->weight = 1;
+		if (lay == BIG_INTERLEAVED) {
+			p->chip_type = types16[i % n_types];
+			p->domain = (int)(i % n_doms);
+		} else {
+			p->chip_type = types16[mixed ? oracle_rand(&st) %
+					       n_types : (unsigned)leaf_type];
+			p->domain = (int)((size_t)leaf * n_doms / n_leaves);
+		}
+		if (lay == BIG_FLAT) {
+			p->leaf_switch = -1;
+			for (l = 0; l < PLACEMENT_LEVELS; l++)
+				p->switch_path[l] = -1;
+			continue;
+		}
+		p->leaf_switch = p->switch_path[0] = leaf;
+		p->switch_path[1] = 100000 + leaf / 8;
+		p->switch_path[2] = 200000 + leaf / 32;
+		p->switch_path[3] = -1;
+		p->n_levels = 3;
+	}
+}
+
+/*
+ * Valid (every per-type count met exactly, auto: the total; no node twice;
+ * never more than a node's usable free accelerators; types match) and
+ * within the work bound of the request's budget.
+ */
+static void check_big(size_t n, const struct placement_request *req,
+		      const struct placement_result *res)
+{
+	static unsigned char seen[BIG_N];
+	uint64_t got[PLACEMENT_MAX_TYPES] = { 0 }, sum = 0;
+	size_t i;
+
+	assert_true(res->n_picks > 0);
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < res->n_picks; i++) {
+		const struct placement_pick *pk = &res->picks[i];
+		const struct placement_node *p;
+		uint32_t use;
+
+		assert_true(pk->node < n);
+		assert_true(pk->type < res->n_types);
+		assert_int_equal(seen[pk->node]++, 0);
+		p = &big[pk->node];
+		use = p->free_accel < p->total_accel ? p->free_accel :
+		      p->total_accel;
+		if (req->cores_per_accel &&
+		    p->free_cores / req->cores_per_accel < use)
+			use = p->free_cores / req->cores_per_accel;
+		assert_int_equal(pk->index, p->index);
+		assert_true(pk->count >= 1 && pk->count <= use);
+		assert_string_equal(res->type[pk->type], p->chip_type);
+		got[pk->type] += pk->count;
+		sum += pk->count;
+	}
+	if (req->is_auto) {
+		assert_int_equal(sum, req->total);
+	} else {
+		assert_int_equal(res->n_types, req->n_types);
+		for (i = 0; i < req->n_types; i++) {
+			assert_string_equal(res->type[i], req->type[i]);
+			assert_int_equal(got[i], req->count[i]);
+		}
+	}
+	assert_true(res->work <= placement_work_bound(n, req->work_limit));
+}
+
+static void req_explicit(struct placement_request *req, int n_types,
+			 uint32_t per_type)
+{
+	int i;
+
+	memset(req, 0, sizeof(*req));
+	for (i = 0; i < n_types; i++) {
+		req->type[i] = types16[i];
+		req->count[i] = per_type;
+	}
+	req->n_types = (size_t)n_types;
+}
+
+static void req_auto(struct placement_request *req, uint32_t total)
+{
+	memset(req, 0, sizeof(*req));
+	req->is_auto = true;
+	req->total = total;
+}
+
+/*
+ * auto:4096 on 10,000 free nodes of 16 types in 16 domains, every leaf
+ * mixing types and domains: dozens of type subsets and domain sets, each a
+ * large solve.  Without a budget for the whole call this ran for seconds.
+ */
+static void test_budget_auto_hostile(void **state)
+{
+	struct placement_request req;
+	struct placement_result res;
+
+	(void)state;
+	make_big(BIG_N, 16, 16, BIG_INTERLEAVED, false);
+	req_auto(&req, 4096);
+	assert_int_equal(placement_place(big, BIG_N, &req, &res),
+			 PLACEMENT_OK);
+	check_big(BIG_N, &req, &res);
+	assert_true(res.work <= placement_work_bound(BIG_N, 0));
+	/* one domain holds 5,000: the budget must not cost a link */
+	assert_int_equal(res.cost.domain_links, 0);
+	assert_true(res.budget_hit);
+	assert_false(res.exact);
+	placement_result_free(&res);
+}
+
+/* Explicit requests of all 16 types (PLACEMENT_MAX_TYPES). */
+static void test_budget_explicit_hostile(void **state)
+{
+	struct placement_request req;
+	struct placement_result res;
+
+	(void)state;
+	make_big(BIG_N, 16, 16, BIG_LEAF_TYPES, false);
+	req_explicit(&req, PLACEMENT_MAX_TYPES, 256);
+	assert_int_equal(placement_place(big, BIG_N, &req, &res),
+			 PLACEMENT_OK);
+	check_big(BIG_N, &req, &res);
+	assert_true(res.budget_hit);
+	placement_result_free(&res);
+
+	make_big(2000, 16, 16, BIG_INTERLEAVED, false);
+	req_explicit(&req, PLACEMENT_MAX_TYPES, 100);
+	assert_int_equal(placement_place(big, 2000, &req, &res),
+			 PLACEMENT_OK);
+	check_big(2000, &req, &res);
+	placement_result_free(&res);
+}
+
+/* With a score: type subsets and the hill climb share the budget too. */
+static int budget_score_calls;
+
+static double budget_score(void *arg, const struct placement_mix *mix,
+			   const struct placement_cost *cost)
+{
+	double v = 0.0;
+	size_t i;
+
+	(void)arg;
+	budget_score_calls++;
+	for (i = 0; i < mix->n; i++)
+		v += mix->count[i] * (1.0 + (double)(mix->type[i][0] % 5));
+	return v / (1.0 + cost->domain_links + 0.1 * cost->span_level);
+}
+
+static void test_budget_auto_score(void **state)
+{
+	struct placement_request req;
+	struct placement_result res;
+
+	(void)state;
+	make_big(BIG_N, 8, 8, BIG_INTERLEAVED, false);
+	req_auto(&req, 2048);
+	req.score = budget_score;
+	budget_score_calls = 0;
+	assert_int_equal(placement_place(big, BIG_N, &req, &res),
+			 PLACEMENT_OK);
+	check_big(BIG_N, &req, &res);
+	assert_true(budget_score_calls >= 1);
+	/* each type alone, all together, at most 48 climb steps */
+	assert_true(budget_score_calls <= 8 + 1 + 48);
+	placement_result_free(&res);
+}
+
+/*
+ * A budget spent before anything is found (even by the setup): still a
+ * valid placement, from the greedy finish, for every kind of request and
+ * layout; marked inexact and budget-hit; work within the bound.
+ */
+static void test_budget_spent_at_once(void **state)
+{
+	static const uint64_t limits[] = { 1, 1000, 20000 };
+	struct placement_request req;
+	struct placement_result res;
+	size_t l, k;
+
+	(void)state;
+	for (l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+		for (k = 0; k < 6; k++) {
+			size_t n = 3000;
+
+			switch (k) {
+			case 0:
+				make_big(n, 16, 16, BIG_INTERLEAVED, true);
+				req_auto(&req, 4096);
+				break;
+			case 1:
+				make_big(n, 16, 16, BIG_LEAF_TYPES, true);
+				req_explicit(&req, 16, 40);
+				break;
+			case 2:
+				make_big(n, 8, 64, BIG_FLAT, false);
+				req_auto(&req, 6000);
+				req.score = budget_score;
+				break;
+			case 3:
+				make_big(n, 4, 3000, BIG_LEAF_TYPES, false);
+				req_explicit(&req, 4, 1000);
+				break;
+			case 4:
+				make_big(n, 6, 2, BIG_LEAF_TYPES, true);
+				req_explicit(&req, 3, 700);
+				req.cores_per_accel = 16;
+				break;
+			default:
+				/* nearly all of three types */
+				make_big(n, 16, 8, BIG_INTERLEAVED, false);
+				req_auto(&req, 4500);
+				req.type[0] = types16[0];
+				req.type[1] = types16[1];
+				req.type[2] = types16[2];
+				req.n_types = 3;
+				break;
+			}
+			req.work_limit = limits[l];
+			assert_int_equal(placement_place(big, n, &req, &res),
+					 PLACEMENT_OK);
+			check_big(n, &req, &res);
+			assert_true(res.budget_hit);
+			assert_false(res.exact);
+			placement_result_free(&res);
+		}
+	}
+}
+
+/*
+ * Every free accelerator is needed, across domains and partly busy nodes,
+ * and the budget is gone at once: the greedy finish must still find the
+ * one valid placement (never more than a node's free accelerators).
+ */
+static void test_budget_exact_fit(void **state)
+{
+	struct placement_request req;
+	struct placement_result res;
+	uint64_t cap[3] = { 0 };
+	size_t i, n = 2000;
+	int t;
+
+	(void)state;
+	make_big(n, 3, 5, BIG_LEAF_TYPES, true);
+	for (i = 0; i < n; i++)
+		for (t = 0; t < 3; t++)
+			if (!strcmp(big[i].chip_type, types16[t]))
+				cap[t] += big[i].free_accel;
+	req_explicit(&req, 3, 1);
+	for (t = 0; t < 3; t++)
+		req.count[t] = (uint32_t)cap[t];
+	req.work_limit = 1;
+	assert_int_equal(placement_place(big, n, &req, &res), PLACEMENT_OK);
+	check_big(n, &req, &res);
+	placement_result_free(&res);
+	/* the same with the default budget */
+	req.work_limit = 0;
+	assert_int_equal(placement_place(big, n, &req, &res), PLACEMENT_OK);
+	check_big(n, &req, &res);
+	placement_result_free(&res);
+	/* and as auto over the three types */
+	req_auto(&req, (uint32_t)(cap[0] + cap[1] + cap[2]));
+	req.work_limit = 1;
+	assert_int_equal(placement_place(big, n, &req, &res), PLACEMENT_OK);
+	check_big(n, &req, &res);
+	placement_result_free(&res);
+}
+
+/*
+ * The budget running out at many points of the search (limits in steps of
+ * a half): always a valid placement within the bound.  Also many domains:
+ * more than 16 (a greedy domain set) and more than 64 smallest sets.
+ */
+static void test_budget_any_limit(void **state)
+{
+	struct placement_request req;
+	struct placement_result res;
+	uint64_t lim;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 5; k++) {
+		size_t n = k < 2 ? 3000 : 2000;
+
+		if (k == 4) {
+			/* big knapsacks: exact readback past the budget
+			 * only within its slack */
+			make_big(n, 2, 1, BIG_LEAF_TYPES, true);
+			req_explicit(&req, 2, 500);
+		} else if (k == 0) {
+			make_big(n, 16, 4, BIG_LEAF_TYPES, false);
+			req_explicit(&req, 16, 96);
+		} else if (k == 1) {
+			make_big(n, 8, 8, BIG_INTERLEAVED, true);
+			req_auto(&req, 5000);
+		} else if (k == 2) {
+			/* 40 domains of 50 nodes, 1,800 accelerators of a
+			 * type: several domains, chosen greedily */
+			make_big(n, 4, 40, BIG_LEAF_TYPES, false);
+			req_explicit(&req, 2, 1800);
+		} else {
+			/* half of 16 domains: C(16, 8) sets hold it */
+			make_big(n, 4, 16, BIG_LEAF_TYPES, false);
+			req_auto(&req, 8000);
+		}
+		for (lim = 1000; lim < 1000000; lim += lim / 2) {
+			req.work_limit = lim;
+			assert_int_equal(placement_place(big, n, &req, &res),
+					 PLACEMENT_OK);
+			check_big(n, &req, &res);
+			placement_result_free(&res);
+		}
+		if (k == 2 || k == 3) {
+			req.work_limit = 0;
+			assert_int_equal(placement_place(big, n, &req, &res),
+					 PLACEMENT_OK);
+			check_big(n, &req, &res);
+			assert_true(res.cost.domain_links > 0);
+			assert_false(res.shape_exact);
+			placement_result_free(&res);
+		}
+	}
+}
+
+/* Typical requests stay exact under the default budget. */
+static void test_budget_typical_exact(void **state)
+{
+	struct placement_request req;
+	struct placement_result res;
+	uint64_t st = 99;
+	int i, j;
+
+	(void)state;
+	make_big(4096, 6, 2, BIG_LEAF_TYPES, true);
+	for (i = 0; i < 40; i++) {
+		memset(&req, 0, sizeof(req));
+		req.n_types = 2 + oracle_rand(&st) % 2;
+		for (j = 0; j < (int)req.n_types; j++) {
+			req.type[j] = types16[(i + 2 * j) % 6];
+			req.count[j] = 1 + oracle_rand(&st) % 64;
+		}
+		assert_int_equal(placement_place(big, 4096, &req, &res),
+				 PLACEMENT_OK);
+		check_big(4096, &req, &res);
+		assert_true(res.exact);
+		assert_true(res.shape_exact);
+		assert_false(res.budget_hit);
+		assert_true(res.work < PLACEMENT_DEFAULT_WORK);
+		placement_result_free(&res);
+	}
+}
+
+/* The bound: the budget plus an O(n log n) finish. */
+static void test_work_bound(void **state)
+{
+	uint64_t b0 = placement_work_bound(0, 1);
+
+	(void)state;
+	assert_true(placement_work_bound(10000, 0) ==
+		    placement_work_bound(10000, PLACEMENT_DEFAULT_WORK));
+	assert_true(placement_work_bound(10000, 0) > PLACEMENT_DEFAULT_WORK);
+	assert_true(placement_work_bound(10000, 5) <
+		    placement_work_bound(10000, 0));
+	assert_true(placement_work_bound(100000, 0) >
+		    placement_work_bound(10000, 0));
+	assert_true(b0 < placement_work_bound(1, 1));
+	/* doc/placement.md, "Limits": 12.4 million at 10,000 nodes */
+	assert_true(placement_work_bound(10000, 0) <= 12400000);
+	assert_true(placement_work_bound(10, UINT64_MAX) == UINT64_MAX);
+}
+
 /* The heart: optimal for (1)-(5) on random small instances. */
 static void test_exhaustive(void **state)
 {
@@ -644,6 +1070,58 @@ static void test_exhaustive(void **state)
 	assert_true(neg_frag > 20);
 }
 
+/*
+ * The same comparison with nodes of 6 to 72 accelerators (the random
+ * instances scaled): long windows in the knapsack, partial amounts up to
+ * 71 on one node.
+ */
+static void test_exhaustive_big_nodes(void **state)
+{
+	uint64_t st = 0xabad1deaull;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 150; i++) {
+		struct oracle_instance in;
+		struct placement_cost best, got;
+		struct placement_result res;
+		uint32_t mul = i % 2 ? 9 : 3;
+		char why[128];
+		size_t j;
+
+		oracle_random_instance(&st, 12, &in);
+		for (j = 0; j < in.n; j++) {
+			in.nodes[j].total_accel *= mul;
+			in.nodes[j].free_accel *= mul;
+			in.nodes[j].free_cores = 1024;
+		}
+		for (j = 0; j < in.req.n_types; j++)
+			in.req.count[j] = in.req.count[j] * mul -
+					  oracle_rand(&st) % mul;
+		assert_int_equal(placement_place(in.nodes, in.n, &in.req, &res),
+				 PLACEMENT_OK);
+		if (oracle_check(in.nodes, in.n, &in.req, &res, &got, why,
+				 sizeof(why)))
+			fail_msg("instance %d: %s", i, why);
+		assert_int_equal(oracle_best(in.nodes, in.n, &in.req, &best),
+				 0);
+		if (got.domain_links != best.domain_links ||
+		    got.span_level != best.span_level ||
+		    got.leaves != best.leaves ||
+		    got.frag_delta != best.frag_delta ||
+		    res.cost.weight != best.weight)
+			fail_msg("instance %d: got %u/%u/%u/%d/%llu, best %u/%u/%u/%d/%llu",
+				 i, got.domain_links, got.span_level,
+				 got.leaves, got.frag_delta,
+				 (unsigned long long)res.cost.weight,
+				 best.domain_links, best.span_level,
+				 best.leaves, best.frag_delta,
+				 (unsigned long long)best.weight);
+		assert_true(res.exact);
+		placement_result_free(&res);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,7 +1136,16 @@ int main(void)
 		cmocka_unit_test(test_cores),
 		cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_work_limit),
+		cmocka_unit_test(test_budget_auto_hostile),
+		cmocka_unit_test(test_budget_explicit_hostile),
+		cmocka_unit_test(test_budget_auto_score),
+		cmocka_unit_test(test_budget_spent_at_once),
+		cmocka_unit_test(test_budget_exact_fit),
+		cmocka_unit_test(test_budget_any_limit),
+		cmocka_unit_test(test_budget_typical_exact),
+		cmocka_unit_test(test_work_bound),
 		cmocka_unit_test(test_exhaustive),
+		cmocka_unit_test(test_exhaustive_big_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
