@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "src/common/slurm_xlator.h"
 #include "src/common/bitstring.h"
@@ -34,6 +35,7 @@
 #include "hetero_spec.h"
 #include "hetero_select.h"
 #include "placement.h"
+#include "sched_budget.h"
 
 #define PLUGIN "select/cons_tres_dlhetero"
 
@@ -53,20 +55,25 @@
 static struct dlh_config *cfg;
 static struct chip_catalog *chips;	/* for auto requests */
 
-void hetero_select_init(void)
-{
-	dlh_slurm_log_init(PLUGIN);
-	hetero_select_fini();
-	cfg = dlh_config_load(NULL);
-	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
-}
+/*
+ * Placement work allowed in one second of slurmctld's time, over all
+ * --dl-hetero jobs (each call is bounded on its own: PLACEMENT_DEFAULT_WORK,
+ * about 50 ms at 10,000 nodes in the worst case).  A scheduling pass that
+ * has spent it leaves the other --dl-hetero jobs pending, with the reason
+ * in squeue, until the next second: a flood of hostile requests costs
+ * slurmctld at most this much per second.  Calls are serialised by
+ * slurmctld's job and node write locks.
+ */
+#define PASS_WORK_PER_SEC	(10 * (uint64_t) PLACEMENT_DEFAULT_WORK)
 
-void hetero_select_fini(void)
+static struct sched_budget pass = { .per_second = PASS_WORK_PER_SEC };
+
+static bool pass_budget_left(void)
 {
-	dlh_config_free(cfg);
-	cfg = NULL;
-	chip_catalog_free(chips);
-	chips = NULL;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return sched_budget_left(&pass, now.tv_sec);
 }
 
 /*
@@ -440,9 +447,23 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	}
 	if (req.is_auto && chips)
 		req.score = mix_score;
+	if (!pass_budget_left()) {
+		debug("%s: %pJ: placement budget of this second spent",
+		      PLUGIN, job_ptr);
+		if (run_now) {
+			xfree(job_ptr->state_desc);
+			job_ptr->state_desc = xstrdup(
+				"dlhetero: placement budget of this scheduling pass spent, waits for the next pass");
+		}
+		return SLURM_ERROR;
+	}
 	pn = collect_nodes(t->node_bitmap, !run_now, &n);
 	memset(&res, 0, sizeof(res));
 	rc = placement_place(pn, n, &req, &res);
+	sched_budget_spend(&pass, rc == PLACEMENT_OK ? res.work : n);
+	if (rc == PLACEMENT_OK && res.budget_hit)
+		debug("%s: %pJ: placement work budget hit (%"PRIu64" units), best placement found is used",
+		      PLUGIN, job_ptr, res.work);
 	if (rc != PLACEMENT_OK) {
 		placement_explain(pn, n, &req, err, sizeof(err));
 		debug("%s: %pJ: %s", PLUGIN, job_ptr, err);
