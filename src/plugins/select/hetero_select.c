@@ -68,6 +68,22 @@ static struct chip_catalog *chips;	/* for auto requests */
 
 static struct sched_budget pass = { .per_second = PASS_WORK_PER_SEC };
 
+void hetero_select_init(void)
+{
+	dlh_slurm_log_init(PLUGIN);
+	hetero_select_fini();
+	cfg = dlh_config_load(NULL);
+	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
+}
+
+void hetero_select_fini(void)
+{
+	dlh_config_free(cfg);
+	cfg = NULL;
+	chip_catalog_free(chips);
+	chips = NULL;
+}
+
 static bool pass_budget_left(void)
 {
 	struct timespec now;
