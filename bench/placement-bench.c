@@ -59,11 +59,17 @@ static int rnd(uint64_t *s, int lo, int hi)
 	return lo + (int)(oracle_rand(s) % (uint32_t)(hi - lo + 1));
 }
 
-static void make_cluster(struct cluster *c, size_t n, uint64_t *st)
+/*
+ * n nodes on a 3-level fat tree (flat: no switches), 16 to a leaf switch:
+ * 8 accelerators each; chips of types[0 .. n_types-1], one type per leaf
+ * except one leaf in ten that mixes them; busy: half the nodes busy, a
+ * quarter full and a quarter partly.  Domains are the caller's (0 here).
+ */
+static void make_nodes(struct cluster *c, size_t n, const char *const *types,
+		       int n_types, bool busy, bool flat, uint64_t *st)
 {
-	size_t i, per_top = NODES_PER_LEAF * LEAVES_PER_MID * MIDS_PER_TOP;
-	size_t n_tops = (n + per_top - 1) / per_top;
-	int leaf_type = 0;
+	size_t i;
+	int leaf_type = 0, l;
 	bool mixed = false;
 
 	c->n = n;
@@ -80,28 +86,45 @@ static void make_cluster(struct cluster *c, size_t n, uint64_t *st)
 		int r = rnd(st, 0, 3);
 
 		if (i % NODES_PER_LEAF == 0) {
-			leaf_type = rnd(st, 0, 5);
+			leaf_type = rnd(st, 0, n_types - 1);
 			mixed = rnd(st, 0, 9) == 0;
 		}
-		snprintf(c->names[i], sizeof(c->names[i]), "n%05zu", i);
+		snprintf(c->names[i], sizeof(c->names[i]), "n%05u",
+			 (unsigned)i);
 		p->name = c->names[i];
 		p->index = (int)i;
-		p->chip_type = types6[mixed ? rnd(st, 0, 5) : leaf_type];
+		p->chip_type = types[mixed ? rnd(st, 0, n_types - 1) :
+				     leaf_type];
 		p->total_accel = 8;
-		/* half busy: a quarter full, a quarter partly */
-		p->free_accel = r < 2 ? 8 : r == 2 ? 0 :
+		p->free_accel = !busy ? 8 : r < 2 ? 8 : r == 2 ? 0 :
 				(uint32_t)rnd(st, 1, 7);
 		p->free_cores = 64;
-		/* two domains of whole top switches */
-		p->domain = (size_t)top < (n_tops + 1) / 2 ? 0 : 1;
-		p->leaf_switch = leaf;
-		p->switch_path[0] = leaf;
-		p->switch_path[1] = 100000 + mid;
-		p->switch_path[2] = 200000 + top;
-		p->switch_path[3] = -1;
-		p->n_levels = 3;
+		if (flat) {
+			p->leaf_switch = -1;
+			for (l = 0; l < PLACEMENT_LEVELS; l++)
+				p->switch_path[l] = -1;
+			p->n_levels = 0;
+		} else {
+			p->leaf_switch = leaf;
+			p->switch_path[0] = leaf;
+			p->switch_path[1] = 100000 + mid;
+			p->switch_path[2] = 200000 + top;
+			p->switch_path[3] = -1;
+			p->n_levels = 3;
+		}
 		p->weight = rnd(st, 0, 9) ? 1 : 2;
 	}
+}
+
+static void make_cluster(struct cluster *c, size_t n, uint64_t *st)
+{
+	size_t i, per_top = NODES_PER_LEAF * LEAVES_PER_MID * MIDS_PER_TOP;
+	size_t n_tops = (n + per_top - 1) / per_top;
+
+	make_nodes(c, n, types6, 6, true, false, st);
+	/* two domains of whole top switches */
+	for (i = 0; i < n; i++)
+		c->nodes[i].domain = i / per_top < (n_tops + 1) / 2 ? 0 : 1;
 }
 
 static int max_count = 64;
@@ -320,55 +343,16 @@ static void make_hostile(struct cluster *c, const struct hcase *hc,
 			 uint64_t *st)
 {
 	size_t i, n = hc->nodes, n_leaves;
-	int leaf_type = 0;
-	bool mixed = false;
 
 	n_leaves = (n + NODES_PER_LEAF - 1) / NODES_PER_LEAF;
-	c->n = n;
-	c->nodes = calloc(n, sizeof(*c->nodes));
-	c->names = calloc(n, sizeof(*c->names));
-	if (!c->nodes || !c->names) {
-		perror("calloc");
-		exit(2);
-	}
+	make_nodes(c, n, types16, hc->types, hc->busy, hc->topo == FLAT, st);
 	for (i = 0; i < n; i++) {
-		struct placement_node *p = &c->nodes[i];
-		int leaf = (int)(i / NODES_PER_LEAF);
-		int mid = leaf / LEAVES_PER_MID, top = mid / MIDS_PER_TOP;
-		int r = rnd(st, 0, 3), l;
+		size_t leaf = i / NODES_PER_LEAF;
 
-		if (i % NODES_PER_LEAF == 0) {
-			leaf_type = rnd(st, 0, hc->types - 1);
-			mixed = rnd(st, 0, 9) == 0;
-		}
-		snprintf(c->names[i], sizeof(c->names[i]), "n%05u",
-			 (unsigned)i);
-		p->name = c->names[i];
-		p->index = (int)i;
-		p->chip_type = types16[mixed ? rnd(st, 0, hc->types - 1) :
-				       leaf_type];
-		p->total_accel = 8;
-		p->free_accel = !hc->busy ? 8 : r < 2 ? 8 : r == 2 ? 0 :
-				(uint32_t)rnd(st, 1, 7);
-		p->free_cores = 64;
 		if (hc->doms >= (int)n)
-			p->domain = (int)i;
+			c->nodes[i].domain = (int)i;
 		else
-			p->domain = (int)((size_t)leaf * hc->doms / n_leaves);
-		if (hc->topo == FLAT) {
-			p->leaf_switch = -1;
-			for (l = 0; l < PLACEMENT_LEVELS; l++)
-				p->switch_path[l] = -1;
-			p->n_levels = 0;
-		} else {
-			p->leaf_switch = leaf;
-			p->switch_path[0] = leaf;
-			p->switch_path[1] = 100000 + mid;
-			p->switch_path[2] = 200000 + top;
-			p->switch_path[3] = -1;
-			p->n_levels = 3;
-		}
-		p->weight = rnd(st, 0, 9) ? 1 : 2;
+			c->nodes[i].domain = (int)(leaf * hc->doms / n_leaves);
 	}
 }
 

@@ -417,6 +417,34 @@ static void knap_window(const uint64_t *old, uint64_t *cur, uint64_t *pre,
 }
 
 /*
+ * One node's two costs in the knapsack of select_nodes(), as packed
+ * (4),(5) steps: "all" its free accelerators (fullable: all are usable and
+ * at most c), and "some", 1 .. pmax of them (pmax: the largest amount that
+ * leaves some free; 0: none).
+ */
+struct node_take {
+	uint32_t pmax;
+	bool fullable;
+	uint64_t full, part;
+};
+
+static struct node_take node_take_of(const struct pnode *p, uint32_t c,
+				     uint64_t wmul)
+{
+	uint32_t u = p->use < c ? p->use : c;
+	int fd = frag_of(p->free, p->free, p->total);
+	int pd = p->use == p->free ? fd + 1 : frag_of(1, p->free, p->total);
+	struct node_take t;
+
+	t.fullable = p->use == p->free && p->free <= c;
+	t.pmax = p->use == p->free ? (u < p->free ? u : p->free - 1) : u;
+	/* signed step added modulo 2^64: the sum stays in range */
+	t.full = (uint64_t)(int64_t)fd * wmul + p->weight;
+	t.part = (uint64_t)(int64_t)pd * wmul + p->weight;
+	return t;
+}
+
+/*
  * The knapsack of select_nodes() below, values only (no readback): per
  * node, the "some" amounts by knap_window(), then the "all" amount.  Same
  * values as the deque there, so the same leaf set wins; the readback uses
@@ -434,25 +462,16 @@ static int knap_values(struct solver *sv, const size_t *pos, size_t n,
 		old[s] = KNAP_INF;
 	for (i = n; i-- > 0;) {
 		const struct pnode *p = &sv->pool[pos[i]];
-		uint32_t u = p->use < c ? p->use : c;
-		bool fullable = p->use == p->free && p->free <= c;
-		/* largest amount that leaves some free accelerators */
-		uint32_t w = p->use == p->free ?
-			     (u < p->free ? u : p->free - 1) : u;
-		int fd = frag_of(p->free, p->free, p->total);
-		int pd = p->use == p->free ? fd + 1 : frag_of(1, p->free,
-							      p->total);
-		/* signed step added modulo 2^64: the sum stays in range */
-		uint64_t full = (uint64_t)(int64_t)fd * wmul + p->weight;
-		uint64_t part = (uint64_t)(int64_t)pd * wmul + p->weight;
+		struct node_take t = node_take_of(p, c, wmul);
 
-		if (w)
-			knap_window(old, cur, sv->pre, sv->suf, c, w, part);
+		if (t.pmax)
+			knap_window(old, cur, sv->pre, sv->suf, c, t.pmax,
+				    t.part);
 		else
 			memcpy(cur, old, ((size_t)c + 1) * sizeof(*cur));
-		for (s = fullable ? p->free : c + 1; s <= c; s++)
+		for (s = t.fullable ? p->free : c + 1; s <= c; s++)
 			cur[s] = min_u64(cur[s], add_inf(old[s - p->free],
-							 full));
+							 t.full));
 		tmp = old;
 		old = cur;
 		cur = tmp;
@@ -525,17 +544,7 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 		old[s] = INF;
 	for (i = n; i-- > 0;) {
 		const struct pnode *p = &sv->pool[pos[i]];
-		uint32_t u = p->use < c ? p->use : c;
-		bool fullable = p->use == p->free && p->free <= c;
-		/* largest amount that leaves some free accelerators */
-		uint32_t pmax = p->use == p->free ?
-				(u < p->free ? u : p->free - 1) : u;
-		int fd = frag_of(p->free, p->free, p->total);
-		int pd = p->use == p->free ? fd + 1 : frag_of(1, p->free,
-							      p->total);
-		/* signed step added modulo 2^64: the sum stays in range */
-		uint64_t full = (uint64_t)(int64_t)fd * wmul + p->weight;
-		uint64_t part = (uint64_t)(int64_t)pd * wmul + p->weight;
+		struct node_take t = node_take_of(p, c, wmul);
 		size_t head = 0, tail = 0;
 
 		for (s = 0; s <= c; s++) {
@@ -549,18 +558,18 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 					tail--;
 				dq[tail++] = s - 1;
 			}
-			while (tail > head && dq[head] + pmax < s)
+			while (tail > head && dq[head] + t.pmax < s)
 				head++;
 			if (tail > head) {
-				v = old[dq[head]] + part;
+				v = old[dq[head]] + t.part;
 				if (v <= best) {
 					best = v;
 					best_a = s - dq[head];
 				}
 			}
-			if (fullable && s >= p->free &&
+			if (t.fullable && s >= p->free &&
 			    old[s - p->free] != INF) {
-				v = old[s - p->free] + full;
+				v = old[s - p->free] + t.full;
 				if (v <= best) {
 					best = v;
 					best_a = p->free;
@@ -649,7 +658,7 @@ struct cap_id {
 	size_t id;
 };
 
-/* Largest capacity first, then leaf order. */
+/* Largest capacity (or value) first, then id (leaf, domain) order. */
 static int cmp_cap_id(const void *a, const void *b)
 {
 	const struct cap_id *x = a, *y = b;
@@ -1646,18 +1655,29 @@ static size_t domain_sets(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 	return m;
 }
 
-struct dom_val {
-	uint64_t v;
-	int d;
-};
-
-static int cmp_dom_val(const void *a, const void *b)
+/* How much of left[0 .. T-1] a domain of capacities cap[] covers. */
+static uint64_t dom_covers(const uint64_t *cap, const uint64_t *left, int T)
 {
-	const struct dom_val *x = a, *y = b;
+	uint64_t v = 0;
+	int t;
 
-	if (x->v != y->v)
-		return x->v > y->v ? -1 : 1;
-	return x->d - y->d;
+	for (t = 0; t < T; t++)
+		v += cap[t] < left[t] ? cap[t] : left[t];
+	return v;
+}
+
+/* Takes what a domain of capacities cap[] covers off left[]; returns it. */
+static uint64_t dom_take(const uint64_t *cap, uint64_t *left, int T)
+{
+	uint64_t v = 0, a;
+	int t;
+
+	for (t = 0; t < T; t++) {
+		a = cap[t] < left[t] ? cap[t] : left[t];
+		left[t] -= a;
+		v += a;
+	}
+	return v;
 }
 
 /*
@@ -1671,7 +1691,7 @@ static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 {
 	int D = pc->n_dom, d, t, n_sel = 0;
 	uint64_t left[MAXT], rem = 0;
-	struct dom_val *dv;
+	struct cap_id *dv;	/* what a domain covers, the domain */
 
 	memset(dsel, 0, D * sizeof(*dsel));
 	for (t = 0; t < T; t++) {
@@ -1684,12 +1704,11 @@ static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 
 		charge(&pc->bud, ((uint64_t)T + 1) * D);
 		for (d = 0; d < D; d++) {
-			uint64_t v = 0;
+			uint64_t v;
 
 			if (dsel[d])
 				continue;
-			for (t = 0; t < T; t++)
-				v += cap[d][t] < left[t] ? cap[d][t] : left[t];
+			v = dom_covers(cap[d], left, T);
 			if (v > bv) {
 				bv = v;
 				bd = d;
@@ -1699,11 +1718,7 @@ static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 			break;
 		dsel[bd] = true;
 		n_sel++;
-		rem = 0;
-		for (t = 0; t < T; t++) {
-			left[t] -= cap[bd][t] < left[t] ? cap[bd][t] : left[t];
-			rem += left[t];
-		}
+		rem -= dom_take(cap[bd], left, T);
 	}
 	dv = rem ? malloc(D * sizeof(*dv)) : NULL;
 	if (rem && !dv) {
@@ -1715,29 +1730,19 @@ static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 
 		charge(&pc->bud, sort_units(D) + 2 * ((uint64_t)T + 1) * D);
 		for (d = 0; d < D; d++) {
-			uint64_t v = 0;
-
 			if (dsel[d])
 				continue;
-			for (t = 0; t < T; t++)
-				v += cap[d][t] < left[t] ? cap[d][t] : left[t];
-			dv[n++] = (struct dom_val){ v, d };
+			dv[n++] = (struct cap_id){ dom_covers(cap[d], left, T),
+						   (size_t)d };
 		}
-		qsort(dv, n, sizeof(*dv), cmp_dom_val);
+		qsort(dv, n, sizeof(*dv), cmp_cap_id);
 		for (i = 0; i < n && rem; i++) {
-			uint64_t v = 0;
+			uint64_t v = dom_take(cap[dv[i].id], left, T);
 
-			for (t = 0; t < T; t++) {
-				uint64_t a = cap[dv[i].d][t] < left[t] ?
-					     cap[dv[i].d][t] : left[t];
-
-				left[t] -= a;
-				v += a;
-			}
 			if (!v)
 				continue;
 			rem -= v;
-			dsel[dv[i].d] = true;
+			dsel[dv[i].id] = true;
 			n_sel++;
 		}
 		free(dv);

@@ -1023,6 +1023,36 @@ static void test_work_bound(void **state)
 	assert_true(placement_work_bound(10, UINT64_MAX) == UINT64_MAX);
 }
 
+/*
+ * Places instance i and compares with the exhaustive oracle: a valid
+ * placement (its cost in *got) of the optimal (1)-(5) (*best).  The caller
+ * frees *res.
+ */
+static void place_vs_oracle(const struct oracle_instance *in, int i,
+			    struct placement_result *res,
+			    struct placement_cost *got,
+			    struct placement_cost *best)
+{
+	char why[128];
+
+	assert_int_equal(placement_place(in->nodes, in->n, &in->req, res),
+			 PLACEMENT_OK);
+	if (oracle_check(in->nodes, in->n, &in->req, res, got, why,
+			 sizeof(why)))
+		fail_msg("instance %d: %s", i, why);
+	assert_int_equal(oracle_best(in->nodes, in->n, &in->req, best), 0);
+	if (got->domain_links != best->domain_links ||
+	    got->span_level != best->span_level ||
+	    got->leaves != best->leaves ||
+	    got->frag_delta != best->frag_delta ||
+	    res->cost.weight != best->weight)
+		fail_msg("instance %d: got %u/%u/%u/%d/%llu, best %u/%u/%u/%d/%llu",
+			 i, got->domain_links, got->span_level, got->leaves,
+			 got->frag_delta, (unsigned long long)res->cost.weight,
+			 best->domain_links, best->span_level, best->leaves,
+			 best->frag_delta, (unsigned long long)best->weight);
+}
+
 /* The heart: optimal for (1)-(5) on random small instances. */
 static void test_exhaustive(void **state)
 {
@@ -1034,28 +1064,9 @@ static void test_exhaustive(void **state)
 		struct oracle_instance in;
 		struct placement_cost best, got;
 		struct placement_result res;
-		char why[128];
 
 		oracle_random_instance(&st, 12, &in);
-		assert_int_equal(placement_place(in.nodes, in.n, &in.req, &res),
-				 PLACEMENT_OK);
-		if (oracle_check(in.nodes, in.n, &in.req, &res, &got, why,
-				 sizeof(why)))
-			fail_msg("instance %d: %s", i, why);
-		assert_int_equal(oracle_best(in.nodes, in.n, &in.req, &best),
-				 0);
-		if (got.domain_links != best.domain_links ||
-		    got.span_level != best.span_level ||
-		    got.leaves != best.leaves ||
-		    got.frag_delta != best.frag_delta ||
-		    res.cost.weight != best.weight)
-			fail_msg("instance %d: got %u/%u/%u/%d/%llu, best %u/%u/%u/%d/%llu",
-				 i, got.domain_links, got.span_level,
-				 got.leaves, got.frag_delta,
-				 (unsigned long long)res.cost.weight,
-				 best.domain_links, best.span_level,
-				 best.leaves, best.frag_delta,
-				 (unsigned long long)best.weight);
+		place_vs_oracle(&in, i, &res, &got, &best);
 		assert_int_equal(got.domain_links, res.cost.domain_links);
 		assert_int_equal(got.leaves, res.cost.leaves);
 		assert_true(res.exact);
@@ -1086,7 +1097,6 @@ static void test_exhaustive_big_nodes(void **state)
 		struct placement_cost best, got;
 		struct placement_result res;
 		uint32_t mul = i % 2 ? 9 : 3;
-		char why[128];
 		size_t j;
 
 		oracle_random_instance(&st, 12, &in);
@@ -1098,25 +1108,7 @@ static void test_exhaustive_big_nodes(void **state)
 		for (j = 0; j < in.req.n_types; j++)
 			in.req.count[j] = in.req.count[j] * mul -
 					  oracle_rand(&st) % mul;
-		assert_int_equal(placement_place(in.nodes, in.n, &in.req, &res),
-				 PLACEMENT_OK);
-		if (oracle_check(in.nodes, in.n, &in.req, &res, &got, why,
-				 sizeof(why)))
-			fail_msg("instance %d: %s", i, why);
-		assert_int_equal(oracle_best(in.nodes, in.n, &in.req, &best),
-				 0);
-		if (got.domain_links != best.domain_links ||
-		    got.span_level != best.span_level ||
-		    got.leaves != best.leaves ||
-		    got.frag_delta != best.frag_delta ||
-		    res.cost.weight != best.weight)
-			fail_msg("instance %d: got %u/%u/%u/%d/%llu, best %u/%u/%u/%d/%llu",
-				 i, got.domain_links, got.span_level,
-				 got.leaves, got.frag_delta,
-				 (unsigned long long)res.cost.weight,
-				 best.domain_links, best.span_level,
-				 best.leaves, best.frag_delta,
-				 (unsigned long long)best.weight);
+		place_vs_oracle(&in, i, &res, &got, &best);
 		assert_true(res.exact);
 		placement_result_free(&res);
 	}
