@@ -440,12 +440,34 @@ fake_devices() {
 	done
 }
 
-start_munge() {
+# retry N NAME START...: run START (which spawns daemon NAME and waits for
+# it) up to N times, 2 s apart, stopping what is left of NAME in between: a
+# socket, port or pid file of a daemon that has just stopped may not be
+# free yet on a loaded machine.
+retry() {
+	local n=$1 name=$2 i
+	shift 2
+	for i in $(seq "$n"); do
+		"$@" && return 0
+		[ "$i" -lt "$n" ] || break
+		msg "$name did not start (attempt $i of $n); retrying in 2 s"
+		kill_names "$name"
+		sleep 2
+	done
+	return 1
+}
+
+spawn_munge() {
+	rm -f "$SOCK" "$SOCK.lock" "$P/munge/munged.pid"
 	spawn munged "$LOG/munged.log" munged -F \
 		--socket="$SOCK" --pid-file="$P/munge/munged.pid" \
 		--key-file="$P/munge/munge.key" --seed-file="$P/munge/munged.seed" \
 		--log-file="$LOG/munged.log"
-	wait_for 10 "munged socket $SOCK" munged munge_ok || fail_start "munged"
+	wait_for 10 "munged socket $SOCK" munged munge_ok
+}
+
+start_munge() {
+	retry 3 munged spawn_munge || fail_start "munged"
 }
 
 start_mariadb() {
@@ -476,18 +498,26 @@ add_cluster() {
 		sacctmgr -n -P list cluster format=cluster 2>/dev/null | grep -qx "$CLUSTER"
 }
 
-start_slurmdbd() {
+spawn_slurmdbd() {
 	spawn slurmdbd "$LOG/slurmdbd.out" slurmdbd -D
-	wait_for 30 "slurmdbd listening on port $DBD_PORT" slurmdbd port_listening "$DBD_PORT" ||
-		fail_start "slurmdbd"
+	wait_for 30 "slurmdbd listening on port $DBD_PORT" slurmdbd \
+		port_listening "$DBD_PORT"
+}
+
+start_slurmdbd() {
+	retry 3 slurmdbd spawn_slurmdbd || fail_start "slurmdbd"
 	wait_for 30 "sacctmgr add cluster $CLUSTER" slurmdbd add_cluster ||
 		fail_start "sacctmgr add cluster (see $LOG/sacctmgr.out)"
 }
 
 # start_slurmctld [-c]: -c starts with empty state
-start_slurmctld() {
+spawn_slurmctld() {
 	spawn slurmctld "$LOG/slurmctld.out" slurmctld -D "$@"
-	wait_for 30 "slurmctld to answer scontrol ping" slurmctld ctld_up || return 1
+	wait_for 30 "slurmctld to answer scontrol ping" slurmctld ctld_up
+}
+
+start_slurmctld() {
+	retry 2 slurmctld spawn_slurmctld "$@"
 }
 
 start_slurmds() {
