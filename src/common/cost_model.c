@@ -227,17 +227,3 @@ double cm_chip_mem_bytes(const struct chip_type *c)
 {
 	return c->mem_gb * (double)(1ULL << 30) * (1.0 - CM_MEM_RESERVE);
 }
-
-double cm_allreduce_s(double bytes, int n, double gbps)
-{
-	if (n <= 1 || bytes <= 0)
-		return 0;
-	return 2.0 * (n - 1) / n * bytes / (gbps * 1e9);
-}
-
-double cm_allgather_s(double bytes, int n, double gbps)
-{
-	if (n <= 1 || bytes <= 0)
-		return 0;
-	return (double)(n - 1) / n * bytes / (gbps * 1e9);
-}

@@ -81,9 +81,4 @@ double cm_chip_mem_bytes(const struct chip_type *c);
 /* Share of the memory bandwidth decode achieves. */
 #define CM_MEM_BW_UTIL 0.75
 
-/* Ring all-reduce / all-gather / reduce-scatter time of `bytes` over n
- * ranks on links of gbps GB/s each. */
-double cm_allreduce_s(double bytes, int n, double gbps);
-double cm_allgather_s(double bytes, int n, double gbps);
-
 #endif
