@@ -335,12 +335,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->chips = optarg;
 			break;
 		case O_GB:
-			if (parse_int(optarg, 1, 10000000, &o->global_batch))
-				bad = "--global-batch must be an integer 1..10000000";
+			if (parse_int(optarg, 1, PLAN_MAX_GLOBAL_BATCH,
+				      &o->global_batch))
+				bad = "--global-batch must be an integer 1.."
+				      DLH_STR(PLAN_MAX_GLOBAL_BATCH);
 			break;
 		case O_SEQ:
-			if (parse_int(optarg, 1, 10000000, &o->seq_len))
-				bad = "--seq-len must be an integer 1..10000000";
+			if (parse_int(optarg, 1, PLAN_MAX_SEQ_LEN, &o->seq_len))
+				bad = "--seq-len must be an integer 1.."
+				      DLH_STR(PLAN_MAX_SEQ_LEN);
 			break;
 		case O_APN:
 			if (parse_int(optarg, 1, 1024, &o->apn))

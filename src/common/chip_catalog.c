@@ -23,6 +23,7 @@
 #include "chip_catalog.h"
 #include "dlh_json.h"
 #include "dlh_log.h"
+#include "hetero_spec.h"
 
 #ifndef DLH_DATADIR
 #define DLH_DATADIR "/usr/share/dlhetero"
@@ -725,6 +726,26 @@ char *chip_catalog_names(const struct chip_catalog *cat)
 	return dlh_catalog_names(cat->types, cat->n_types,
 				 sizeof(*cat->types),
 				 offsetof(struct chip_type, name));
+}
+
+int chip_catalog_check_spec(const struct chip_catalog *cat,
+			    const struct hetero_spec *spec, char *err,
+			    size_t errlen)
+{
+	char *names;
+	size_t i;
+
+	for (i = 0; i < spec->n; i++) {
+		if (chip_catalog_find(cat, spec->item[i].type))
+			continue;
+		names = chip_catalog_names(cat);
+		dlh_set_err(err, errlen, "unknown chip type \"%s\"; valid "
+			    "types: %s", spec->item[i].type,
+			    names ? names : "");
+		free(names);
+		return -1;
+	}
+	return 0;
 }
 
 int chip_type_device_path(const struct chip_type *type, int index,

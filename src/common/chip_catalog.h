@@ -73,6 +73,16 @@ const struct chip_type *chip_catalog_match_pci(const struct chip_catalog *cat,
  * frees. */
 char *chip_catalog_names(const struct chip_catalog *cat);
 
+struct hetero_spec;
+/*
+ * Every chip type of a --dl-hetero SPEC is in the catalog: 0, or -1 with
+ * 'unknown chip type "X"; valid types: a100, ...' in err (the submit host
+ * and slurmctld check alike).
+ */
+int chip_catalog_check_spec(const struct chip_catalog *cat,
+			    const struct hetero_spec *spec, char *err,
+			    size_t errlen);
+
 /*
  * Write the device file of runtime index @index of @type into @buf:
  * device_file with (device_index_base + index) for its %d.  Returns 0, or -1

@@ -636,12 +636,12 @@ static char *normalize(const struct plan_request *req, struct search *S)
 	if (req->n_groups < 1 || req->n_groups > PLAN_MAX_GROUPS || !req->groups)
 		return msg("between 1 and %d chip groups are needed, not %zu",
 			   PLAN_MAX_GROUPS, req->n_groups);
-	if (req->global_batch < 0 || req->global_batch > 10000000)
-		return msg("global batch %d out of range 0..10000000",
-			   req->global_batch);
-	if (req->seq_len < 0 || req->seq_len > 10000000)
-		return msg("sequence length %d out of range 0..10000000",
-			   req->seq_len);
+	if (req->global_batch < 0 || req->global_batch > PLAN_MAX_GLOBAL_BATCH)
+		return msg("global batch %d out of range 0..%d",
+			   req->global_batch, PLAN_MAX_GLOBAL_BATCH);
+	if (req->seq_len < 0 || req->seq_len > PLAN_MAX_SEQ_LEN)
+		return msg("sequence length %d out of range 0..%d",
+			   req->seq_len, PLAN_MAX_SEQ_LEN);
 	S->mdl = M;
 	S->L = M->layers;
 	S->dense_end = M->experts ? M->dense_layers : M->layers;

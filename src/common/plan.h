@@ -31,6 +31,12 @@
 #define PLAN_DEFAULT_SEQ_LEN 4096
 #define PLAN_DEFAULT_TRAIN_BATCH 1024		/* sequences per step */
 #define PLAN_MAX_INFER_BATCH 256		/* sequences per replica */
+/* Largest --dl-global-batch / --dl-seq-len (and the CLI's) accepted */
+#define PLAN_MAX_GLOBAL_BATCH (1 << 24)
+#define PLAN_MAX_SEQ_LEN (1 << 22)
+/* A number in a help text: DLH_STR(PLAN_DEFAULT_SEQ_LEN) is "4096" */
+#define DLH_STR_(x) #x
+#define DLH_STR(x) DLH_STR_(x)
 
 enum plan_mode { PLAN_TRAIN, PLAN_INFER };
 

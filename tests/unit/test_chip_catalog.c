@@ -19,6 +19,7 @@
 
 #include "chip_catalog.h"
 #include "dlh_log.h"
+#include "hetero_spec.h"
 
 
 static int setup(void **state)
@@ -186,6 +187,36 @@ static void test_names_and_default_path(void **state)
 	assert_string_equal(chip_catalog_default_path(), "/x/chips.json");
 	assert_int_equal(unsetenv("DLH_CHIP_CATALOG"), 0);
 	assert_non_null(strstr(chip_catalog_default_path(), "chips.json"));
+}
+
+/* The check the submit host and slurmctld share. */
+static void test_check_spec(void **state)
+{
+	struct chip_catalog *cat;
+	struct hetero_spec spec;
+	char path[4096], err[1024];
+
+	catalog_path(path, sizeof(path));
+	cat = chip_catalog_load(path);
+	assert_non_null(cat);
+	assert_int_equal(hetero_spec_parse("a100:8,ascend910b:8", &spec,
+					   err, sizeof(err)), 0);
+	assert_int_equal(chip_catalog_check_spec(cat, &spec, err,
+						 sizeof(err)), 0);
+	assert_int_equal(hetero_spec_parse("a100:8,h999:8", &spec, err,
+					   sizeof(err)), 0);
+	assert_int_equal(chip_catalog_check_spec(cat, &spec, err,
+						 sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown chip type \"h999\"; valid "
+			       "types: "));
+	assert_non_null(strstr(err, "a100"));
+	/* auto with allowed types is checked the same way */
+	assert_int_equal(hetero_spec_parse("auto:8:a100+x1", &spec, err,
+					   sizeof(err)), 0);
+	assert_int_equal(chip_catalog_check_spec(cat, &spec, err,
+						 sizeof(err)), -1);
+	assert_non_null(strstr(err, "\"x1\""));
+	chip_catalog_free(cat);
 }
 
 static void test_device_path_bounds(void **state)
@@ -614,6 +645,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_real_catalog_entries_sane,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_default_path,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_spec,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_path_bounds,
 						setup, teardown),

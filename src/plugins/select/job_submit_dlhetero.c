@@ -90,22 +90,15 @@ static int check_capacity(const struct hetero_spec *spec, char **err_msg)
 
 static int check_types(const struct hetero_spec *spec, char **err_msg)
 {
-	char *names;
-	size_t t;
+	char err[1024];
 
 	if (!chips) {
 		*err_msg = xstrdup("--dl-hetero: the chip catalog could not be "
 				   "read on the controller; ask your admin");
 		return -1;
 	}
-	for (t = 0; t < spec->n; t++) {
-		if (chip_catalog_find(chips, spec->item[t].type))
-			continue;
-		names = chip_catalog_names(chips);
-		*err_msg = xstrdup_printf("--dl-hetero: unknown chip type "
-					  "\"%s\"; valid types: %s",
-					  spec->item[t].type, names);
-		free(names);
+	if (chip_catalog_check_spec(chips, spec, err, sizeof(err))) {
+		*err_msg = xstrdup_printf("--dl-hetero: %s", err);
 		return -1;
 	}
 	return 0;

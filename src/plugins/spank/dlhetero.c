@@ -17,6 +17,7 @@
 #include <slurm/spank.h>
 
 #include "spank_dlhetero.h"
+#include "plan.h"
 #include "resize_watch.h"
 
 SPANK_PLUGIN(dlhetero, 1);
@@ -42,10 +43,13 @@ static struct spank_option options[] = {
 	  "Plan for training (default) or inference.", 1, DLH_OPT_MODE,
 	  opt_cb },
 	{ "dl-global-batch", "N",
-	  "Global batch size in sequences for the plan (default 512).", 1,
+	  "Global batch size in sequences for the plan (training: default "
+	  DLH_STR(PLAN_DEFAULT_TRAIN_BATCH) "; inference: as many as the "
+	  "memory holds).", 1,
 	  DLH_OPT_GLOBAL_BATCH, opt_cb },
 	{ "dl-seq-len", "N",
-	  "Sequence length for the plan (default 4096).", 1,
+	  "Sequence length for the plan (default "
+	  DLH_STR(PLAN_DEFAULT_SEQ_LEN) ").", 1,
 	  DLH_OPT_SEQ_LEN, opt_cb },
 	{ "dl-on-failure", "requeue|continue",
 	  "When a node of the job fails: requeue the job, which is placed "

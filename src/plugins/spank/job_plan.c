@@ -27,6 +27,7 @@
 #include <slurm/slurm.h>
 
 #include "spank_dlhetero.h"
+#include "plan.h"
 #include "dlh_paths.h"
 #include "hetero_map.h"
 #include "job_plan.h"
@@ -34,7 +35,6 @@
 #include "plan_json.h"
 #include "private_dir.h"
 
-#define ENV_MAX 65536
 
 static char plan_path[512];
 static char plan_hash[17];
@@ -55,7 +55,7 @@ static struct {
 	gid_t gid;
 } kept;
 
-static int job_int(spank_t sp, const char *opt, const char *name)
+static int job_int(spank_t sp, const char *opt, const char *name, int max)
 {
 	char buf[32];
 	long v;
@@ -66,38 +66,26 @@ static int job_int(spank_t sp, const char *opt, const char *name)
 	else if (dlh_job_var(sp, name, buf, sizeof(buf)))
 		return 0;
 	v = strtol(buf, &end, 10);
-	return (*end || v < 1 || v > (1 << 24)) ? 0 : (int) v;
+	return (*end || v < 1 || v > max) ? 0 : (int) v;
 }
 
-/*
- * The job's node -> chip map as the prolog stored it: a root-owned regular
- * file, so the user cannot hand the planner a map of their own.
- */
 /*
  * This node's name: slurmstepd sets SLURMD_NODENAME only for the tasks, so
  * take the step's node list and this node's index in it.
  */
 static int node_name(spank_t sp, char *buf, size_t len)
 {
-	char *list = malloc(ENV_MAX), **hosts = NULL;
 	uint32_t id;
-	size_t n = 0;
-	int rc = -1;
 
-	if (list && !spank_get_item(sp, S_JOB_NODEID, &id) &&
-	    (!spank_getenv(sp, "SLURM_STEP_NODELIST", list, ENV_MAX) ||
-	     !spank_getenv(sp, "SLURM_JOB_NODELIST", list, ENV_MAX)) &&
-	    !dlh_hostlist_expand(list, HETERO_MAP_MAX_NODES, &hosts, &n,
-				 NULL, 0) &&
-	    id < n && strlen(hosts[id]) < len) {
-		strcpy(buf, hosts[id]);
-		rc = 0;
-	}
-	dlh_hostlist_free(hosts, n);
-	free(list);
-	return rc;
+	if (spank_get_item(sp, S_JOB_NODEID, &id))
+		return -1;
+	return dlh_step_host(sp, id, buf, len);
 }
 
+/*
+ * The job's node -> chip map as the prolog stored it: a root-owned regular
+ * file, so the user cannot hand the planner a map of their own.
+ */
 static int read_map(spank_t sp, const struct dlh_config *cfg,
 		    uint32_t job_id, char *buf, size_t len)
 {
@@ -146,15 +134,15 @@ static int read_map(spank_t sp, const struct dlh_config *cfg,
 static int for_step(spank_t sp, struct hetero_node **nodes, size_t *n,
 		    char *err, size_t errlen)
 {
-	char *hosts = malloc(ENV_MAX), tasks[4096];
+	char *hosts = malloc(DLH_ENV_MAX), *tasks = malloc(DLH_ENV_MAX);
 	struct hetero_node *mine;
 	size_t n_mine;
 	int rc = -1;
 
-	if (!hosts || spank_getenv(sp, "SLURM_STEP_NODELIST", hosts,
-				   ENV_MAX) ||
+	if (!hosts || !tasks ||
+	    spank_getenv(sp, "SLURM_STEP_NODELIST", hosts, DLH_ENV_MAX) ||
 	    spank_getenv(sp, "SLURM_STEP_TASKS_PER_NODE", tasks,
-			 sizeof(tasks))) {
+			 DLH_ENV_MAX)) {
 		snprintf(err, errlen, "no step node list in the environment");
 	} else if (!hetero_map_for_step(*nodes, *n, hosts, tasks, &mine,
 					&n_mine, err, errlen)) {
@@ -164,6 +152,7 @@ static int for_step(spank_t sp, struct hetero_node **nodes, size_t *n,
 		rc = 0;
 	}
 	free(hosts);
+	free(tasks);
 	return rc;
 }
 
@@ -354,7 +343,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	struct hetero_plan_opts opts = { 0 };
 	struct hetero_node *nodes = NULL;
 	struct model_catalog *models = NULL;
-	char *map = malloc(ENV_MAX), model[128], mode[16], err[256];
+	char *map = malloc(DLH_ENV_MAX), model[128], mode[16], err[256];
 	char dir[128], name[64], step[16], *json = NULL, *msg = NULL;
 	uint32_t job_id, step_id;
 	uid_t uid;
@@ -367,7 +356,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	    spank_get_item(sp, S_JOB_GID, &gid) ||
 	    spank_get_item(sp, S_JOB_ID, &job_id) ||
 	    spank_get_item(sp, S_JOB_STEPID, &step_id) || !map ||
-	    read_map(sp, cfg, job_id, map, ENV_MAX))
+	    read_map(sp, cfg, job_id, map, DLH_ENV_MAX))
 		goto out;
 	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err)) ||
 	    (step_id != SLURM_BATCH_SCRIPT && for_step(sp, &nodes, &n, err,
@@ -382,8 +371,9 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	if (!opts.mode && !dlh_job_var(sp, "DL_MODE", mode, sizeof(mode)))
 		opts.mode = mode;
 	opts.global_batch = job_int(sp, dlh_opts.global_batch,
-				    "DL_GLOBAL_BATCH");
-	opts.seq_len = job_int(sp, dlh_opts.seq_len, "DL_SEQ_LEN");
+				    "DL_GLOBAL_BATCH", PLAN_MAX_GLOBAL_BATCH);
+	opts.seq_len = job_int(sp, dlh_opts.seq_len, "DL_SEQ_LEN",
+			       PLAN_MAX_SEQ_LEN);
 	opts.inter_node_gbps = cfg ? cfg->default_inter_node_gbps : 0;
 	models = model_catalog_load(dlh_config_model_catalog(cfg));
 	if (!chips || !models) {

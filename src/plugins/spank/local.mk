@@ -3,7 +3,8 @@ plugin_LTLIBRARIES += src/plugins/spank/dlhetero.la
 src_plugins_spank_dlhetero_la_SOURCES = \
 	src/plugins/spank/dlhetero.c src/plugins/spank/spank_dlhetero.h \
 	src/plugins/spank/options.c src/plugins/spank/allocator.c \
-	src/plugins/spank/remote.c src/plugins/spank/job_plan.c \
+	src/plugins/spank/remote.c src/plugins/spank/spank_env.c \
+	src/plugins/spank/job_plan.c \
 	src/plugins/spank/job_plan.h src/plugins/spank/job_script.c \
 	src/plugins/spank/resize_watch.c src/plugins/spank/resize_watch.h
 src_plugins_spank_dlhetero_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "spank_dlhetero.h"
+#include "plan.h"
 #include "chip_catalog.h"
 #include "dlh_paths.h"
 #include "dlh_log.h"
@@ -120,25 +121,6 @@ static int check_count(const char *val, const char *opt, long max)
 	return 0;
 }
 
-static int check_types(const struct hetero_spec *spec,
-		       const struct chip_catalog *chips)
-{
-	size_t i;
-	char *names;
-
-	for (i = 0; i < spec->n; i++) {
-		if (chip_catalog_find(chips, spec->item[i].type))
-			continue;
-		names = chip_catalog_names(chips);
-		slurm_error("dlhetero: --dl-hetero: unknown chip type \"%s\"; "
-			    "valid types (%s): %s", spec->item[i].type,
-			    chips->path, names ? names : "");
-		free(names);
-		return -1;
-	}
-	return 0;
-}
-
 static int check_model(const char *name, const char *path)
 {
 	struct model_catalog *models;
@@ -205,8 +187,9 @@ static int check_plan_opts(const struct dlh_opts *o)
 			    o->mode);
 		return -1;
 	}
-	if (check_count(o->global_batch, "dl-global-batch", 1 << 24) ||
-	    check_count(o->seq_len, "dl-seq-len", 1 << 22))
+	if (check_count(o->global_batch, "dl-global-batch",
+			PLAN_MAX_GLOBAL_BATCH) ||
+	    check_count(o->seq_len, "dl-seq-len", PLAN_MAX_SEQ_LEN))
 		return -1;
 	if (!o->model)
 		return 0;
@@ -221,7 +204,7 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 	struct dlh_config *cfg;
 	struct chip_catalog *chips = NULL;
 	struct hetero_spec spec;
-	char err[256], buf[1024];
+	char err[1024], buf[1024];
 	int rc = -1;
 
 	*canon = NULL;
@@ -267,8 +250,10 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 			    "catalog %s", dlh_config_chip_catalog(cfg));
 		goto out;
 	}
-	if (check_types(&spec, chips))
+	if (chip_catalog_check_spec(chips, &spec, err, sizeof(err))) {
+		slurm_error("dlhetero: --dl-hetero: %s", err);
 		goto out;
+	}
 	if (hetero_spec_format(&spec, buf, sizeof(buf)) < 0)
 		goto out;
 	*canon = strdup(buf);

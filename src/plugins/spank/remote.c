@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 
 #include "dlh_config.h"
+#include "hetero_map.h"
+#include "hetero_spec.h"
 
 #include <slurm/slurm.h>
 
@@ -26,8 +28,6 @@
 #include "resize_watch.h"
 #include "rendezvous.h"
 
-#define ENV_MAX 4096
-
 /*
  * Read once per step in user_init (before slurmstepd forks the tasks, so
  * every task inherits them): the chip catalog and this node's network.
@@ -36,21 +36,10 @@ static struct chip_catalog *chips;
 static char tcp_ifname[64];
 static char rdma_devices[512];
 
-int dlh_job_var(spank_t sp, const char *name, char *buf, size_t len)
-{
-	char full[128];
-
-	snprintf(full, sizeof(full), "SLURM_SPANK_%s", name);
-	if (spank_getenv(sp, full, buf, len) == ESPANK_SUCCESS ||
-	    spank_getenv(sp, name, buf, len) == ESPANK_SUCCESS)
-		return 0;
-	return -1;
-}
-
 /* A --dl-hetero job: the option came with this step, or the job has it. */
 static bool is_hetero_job(spank_t sp)
 {
-	char buf[ENV_MAX];
+	char buf[HETERO_SPEC_MAX_LEN + 1];
 
 	if (dlh_opts.hetero)
 		return true;
@@ -66,35 +55,15 @@ static int set_u32(spank_t sp, const char *name, uint32_t val)
 	return spank_setenv(sp, name, buf, 1) == ESPANK_SUCCESS ? 0 : -1;
 }
 
-/* The first host of a Slurm hostlist expression such as "n[3-4],m1". */
-static int first_host(const char *list, char *buf, size_t len)
-{
-	char **hosts;
-	size_t n;
-	int rc = -1;
-
-	if (dlh_hostlist_expand(list, 100000, &hosts, &n, NULL, 0))
-		return -1;
-	if (n && strlen(hosts[0]) < len) {
-		strcpy(buf, hosts[0]);
-		rc = 0;
-	}
-	dlh_hostlist_free(hosts, n);
-	return rc;
-}
-
 /*
  * MASTER_ADDR is the first node of the step, as DIPU's own Slurm helper and
  * torchrun users expect.
  */
 static int set_master_addr(spank_t sp)
 {
-	char list[ENV_MAX], first[256];
+	char first[HETERO_MAP_NAME_LEN];
 
-	if (spank_getenv(sp, "SLURM_STEP_NODELIST", list, sizeof(list)) &&
-	    spank_getenv(sp, "SLURM_JOB_NODELIST", list, sizeof(list)))
-		return -1;
-	if (first_host(list, first, sizeof(first)))
+	if (dlh_step_host(sp, 0, first, sizeof(first)))
 		return -1;
 	return spank_setenv(sp, "MASTER_ADDR", first, 1) == ESPANK_SUCCESS ?
 		0 : -1;

@@ -4,7 +4,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <slurm/spank.h>
+
+/* Longest environment value read from a step (a node list) */
+#define DLH_ENV_MAX 65536
 
 enum dlh_opt {
 	DLH_OPT_HETERO = 1,
@@ -46,9 +50,12 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon);
 
 int dlh_allocator_post_opt(spank_t sp);
 int dlh_remote_user_init(spank_t sp);
-/* A job variable set with spank_job_control_setenv() at submission: 0 and
- * its value in buf, or -1. */
+/* spank_env.c: a job variable set with spank_job_control_setenv() at
+ * submission: 0 and its value in buf, or -1. */
 int dlh_job_var(spank_t sp, const char *name, char *buf, size_t len);
+/* spank_env.c: host k of the step's node list (the job's when the step has
+ * none) in buf: 0, or -1. */
+int dlh_step_host(spank_t sp, uint32_t k, char *buf, size_t len);
 int dlh_remote_task_init(spank_t sp);
 void dlh_remote_exit(void);
 

@@ -1,0 +1,42 @@
+/*
+ * What the remote side reads from a step's environment, for the context
+ * files (remote.c, job_plan.c) without either calling into the other.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spank_dlhetero.h"
+#include "dlh_config.h"
+#include "hetero_map.h"
+
+int dlh_job_var(spank_t sp, const char *name, char *buf, size_t len)
+{
+	char full[128];
+
+	snprintf(full, sizeof(full), "SLURM_SPANK_%s", name);
+	if (spank_getenv(sp, full, buf, len) == ESPANK_SUCCESS ||
+	    spank_getenv(sp, name, buf, len) == ESPANK_SUCCESS)
+		return 0;
+	return -1;
+}
+
+int dlh_step_host(spank_t sp, uint32_t k, char *buf, size_t len)
+{
+	char *list = malloc(DLH_ENV_MAX), **hosts = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (list &&
+	    (!spank_getenv(sp, "SLURM_STEP_NODELIST", list, DLH_ENV_MAX) ||
+	     !spank_getenv(sp, "SLURM_JOB_NODELIST", list, DLH_ENV_MAX)) &&
+	    !dlh_hostlist_expand(list, HETERO_MAP_MAX_NODES, &hosts, &n,
+				 NULL, 0) &&
+	    k < n && strlen(hosts[k]) < len) {
+		strcpy(buf, hosts[k]);
+		rc = 0;
+	}
+	dlh_hostlist_free(hosts, n);
+	free(list);
+	return rc;
+}
