@@ -15,9 +15,11 @@ clean-local:
 	rm -rf tests/plugins
 
 # Integration tests: real jobs on the one-machine test cluster
-# (tests/cluster/cluster.sh).  They share one cluster, started by the first
-# test that needs it; run them in this order, without -j: the last one
-# stops the cluster, and 14-bad-catalog leaves it with a broken catalog.
+# (tests/cluster/cluster.sh).  Each file starts the cluster it needs, or
+# reuses the running one when its configuration is the one asked for (a
+# test that asks for another restarts it), so each can run alone and in
+# any order: `make check TESTS=tests/integration/NN-name.t`.  Not with -j:
+# they share one cluster.  99-cluster-stop stops it.
 INTEGRATION_TESTS = \
 	tests/integration/01-cluster.t \
 	tests/integration/02-plugins-load.t \
@@ -32,14 +34,14 @@ INTEGRATION_TESTS = \
 	tests/integration/11-fault-recovery.t \
 	tests/integration/12-shrink.t \
 	tests/integration/13-resize.t \
+	tests/integration/14-bad-catalog.t \
+	tests/integration/15-chaos.t \
 	tests/integration/16-continue-on-failure.t \
 	tests/integration/17-requeue-other-type.t \
 	tests/integration/18-libslurm-client.t \
 	tests/integration/19-mail-env.t \
 	tests/integration/20-modify-refused.t \
 	tests/integration/21-resize-rpc-rate.t \
-	tests/integration/14-bad-catalog.t \
-	tests/integration/15-chaos.t \
 	tests/integration/99-cluster-stop.t
 # unit tests first: they need no cluster
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)

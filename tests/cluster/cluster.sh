@@ -575,18 +575,20 @@ do_start() {
 	local t0 dbport left
 	t0=$(now)
 	preflight
+	# a running cluster is reused only as it is asked for now: a test
+	# that ran before with another configuration (another SelectType, a
+	# broken catalog) never leaks into the next one
 	if [ -f "$MARKER" ] && any_alive; then
-		if all_alive && nodes_up; then
-			if config_changed; then
-				msg "cluster already running under $P with a DIFFERENT configuration;" \
-					"run '$0 stop' first to apply it"
-			else
-				msg "cluster already running under $P"
-			fi
+		if ! all_alive || ! nodes_up; then
+			msg "cluster under $P is partly running; stopping it and starting afresh"
+			do_stop >&2
+		elif config_changed; then
+			msg "cluster under $P runs another configuration; restarting it"
+			do_stop >&2
+		else
+			msg "cluster already running under $P"
 			return 0
 		fi
-		msg "cluster under $P is partly running; stopping it and starting afresh"
-		do_stop >&2
 	fi
 	check_ports
 	phase start "ports checked"
