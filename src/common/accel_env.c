@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dlh_names.h"
 #include "accel_env.h"
 #include "dlh_log.h"
 
@@ -75,9 +76,9 @@ char **accel_env_build(const struct chip_type *type, const int *indexes,
 		if (!(env[k++] = name_value(type->visible_env[i], list)))
 			goto oom;
 	device = type->dipu_device ? type->dipu_device : type->vendor;
-	if (!(env[k++] = name_value("DL_CHIP_TYPE", type->name)) ||
-	    !(env[k++] = name_value("DL_DEVICE", device)) ||
-	    !(env[k++] = name_value("DL_CCL", type->ccl)))
+	if (!(env[k++] = name_value(DLH_VAR_CHIP_TYPE, type->name)) ||
+	    !(env[k++] = name_value(DLH_VAR_DEVICE, device)) ||
+	    !(env[k++] = name_value(DLH_VAR_CCL, type->ccl)))
 		goto oom;
 	free(list);
 	return env;

@@ -25,6 +25,7 @@
 #include "src/common/xmalloc.h"
 #include "src/common/xstring.h"
 
+#include "dlh_names.h"
 #include "accel_devices.h"
 #include "slurm_log_sink.h"
 
@@ -32,7 +33,7 @@ const char plugin_name[] = "Gres accel plugin (dlhetero)";
 const char plugin_type[] = "gres/accel";
 const uint32_t plugin_version = SLURM_VERSION_NUMBER;
 
-static char *gres_name = "accel";
+static char *gres_name = DLH_GRES_NAME;
 static struct accel_devices *devices;	/* this node's devices */
 static List gres_devices;		/* the same, for Slurm's cgroups */
 

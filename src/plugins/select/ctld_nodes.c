@@ -12,13 +12,14 @@
 #include "src/common/xmalloc.h"
 #include "src/common/xstring.h"
 
+#include "dlh_names.h"
 #include "ctld_nodes.h"
 
 static int find_accel(void *x, void *key)
 {
 	gres_state_t *gs = x;
 
-	return !xstrcmp(gs->gres_name, "accel");
+	return !xstrcmp(gs->gres_name, DLH_GRES_NAME);
 }
 
 gres_node_state_t *ctld_node_accel_state(node_record_t *node_ptr)

@@ -25,6 +25,7 @@
 #include "src/common/xmalloc.h"
 #include "src/common/xstring.h"
 
+#include "dlh_names.h"
 #include "chip_catalog.h"
 #include "ctld_nodes.h"
 #include "dlh_config.h"
@@ -100,6 +101,10 @@ static bool pass_budget_left(void)
  * the discounts keep a mix that crosses domains or the top of the tree
  * behind one that stays on a leaf unless it is much faster.
  */
+#define SCORE_PER_DOMAIN_LINK	0.5	/* a cross-domain link halves it */
+#define SCORE_PER_SPAN_LEVEL	0.05	/* each switch level climbed */
+#define SCORE_PER_EXTRA_LEAF	0.02	/* each leaf switch beyond the first */
+
 static double mix_score(void *arg, const struct placement_mix *mix,
 			const struct placement_cost *cost)
 {
@@ -112,9 +117,10 @@ static double mix_score(void *arg, const struct placement_mix *mix,
 		compute += mix->count[i] * (t ? t->tflops_bf16 *
 					    t->efficiency : 1.0);
 	}
-	return compute / (1.0 + 0.5 * cost->domain_links +
-			  0.05 * cost->span_level +
-			  0.02 * (cost->leaves ? cost->leaves - 1 : 0));
+	return compute / (1.0 + SCORE_PER_DOMAIN_LINK * cost->domain_links +
+			  SCORE_PER_SPAN_LEVEL * cost->span_level +
+			  SCORE_PER_EXTRA_LEAF *
+			  (cost->leaves ? cost->leaves - 1 : 0));
 }
 
 void hetero_select_reconfigure(void)
@@ -125,7 +131,7 @@ void hetero_select_reconfigure(void)
 static const char *job_spec(job_record_t *job_ptr)
 {
 	return ctld_spank_env(job_ptr->spank_job_env,
-			      job_ptr->spank_job_env_size, "DL_HETERO");
+			      job_ptr->spank_job_env_size, DLH_VAR_HETERO);
 }
 
 bool hetero_select_is_hetero_job(job_record_t *job_ptr)
@@ -233,7 +239,7 @@ static uint64_t alloc_on_node(job_record_t *job_ptr, int node_offset)
 	it = list_iterator_create(job_ptr->gres_list_alloc);
 	while ((gs = list_next(it))) {
 		js = gs->gres_data;
-		if (xstrcmp(gs->gres_name, "accel") || !js ||
+		if (xstrcmp(gs->gres_name, DLH_GRES_NAME) || !js ||
 		    !js->gres_cnt_node_alloc ||
 		    node_offset >= (int) js->node_cnt)
 			continue;
@@ -261,7 +267,7 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 	if (map)
 		ctld_spank_env_set(&job_ptr->spank_job_env,
 				   &job_ptr->spank_job_env_size,
-				   "DL_HETERO_MAP", map);
+				   DLH_VAR_HETERO_MAP, map);
 	/*
 	 * summary: "dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])", one
 	 * pass over the map per distinct type (at most PLACEMENT_MAX_TYPES
@@ -365,7 +371,7 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 	if (!hetero_select_is_hetero_job(job_ptr) ||
 	    !(map = ctld_spank_env(job_ptr->spank_job_env,
 				   job_ptr->spank_job_env_size,
-				   "DL_HETERO_MAP")) ||
+				   DLH_VAR_HETERO_MAP)) ||
 	    hetero_map_parse(map, &hn, &n, err, sizeof(err)))
 		return;
 	for (total = 0, i = 0; i < n; i++) {
@@ -379,7 +385,8 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 		/* steps without a gres request copy the job's: keep it
 		 * within what the job still holds */
 		xfree(job_ptr->tres_per_job);
-		job_ptr->tres_per_job = xstrdup_printf("gres:accel:%u", total);
+		job_ptr->tres_per_job = xstrdup_printf("gres:" DLH_GRES_NAME ":%u",
+						       total);
 	}
 	free(hn);
 }
@@ -408,7 +415,7 @@ static void steer_gres(job_record_t *job_ptr,
 	it = list_iterator_create(job_ptr->gres_list_req);
 	while ((gs = list_next(it))) {
 		js = gs->gres_data;
-		if (xstrcmp(gs->gres_name, "accel") || !js ||
+		if (xstrcmp(gs->gres_name, DLH_GRES_NAME) || !js ||
 		    !js->gres_cnt_node_select || !js->gres_bit_select)
 			continue;
 		for (k = 0; k < res->n_picks; k++) {

@@ -18,6 +18,7 @@
 #include "src/common/xstring.h"
 #include "src/slurmctld/slurmctld.h"
 
+#include "dlh_names.h"
 #include "chip_catalog.h"
 #include "ctld_nodes.h"
 #include "dlh_paths.h"
@@ -114,7 +115,7 @@ static void set_failure_policy(job_desc_msg_t *job_desc)
 {
 	const char *mode = ctld_spank_env(job_desc->spank_job_env,
 					  job_desc->spank_job_env_size,
-					  "DL_ON_FAILURE");
+					  DLH_VAR_ON_FAILURE);
 
 	if (mode && !strcmp(mode, "continue")) {
 		job_desc->kill_on_node_fail = 0;
@@ -145,7 +146,7 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 {
 	const char *val = ctld_spank_env(job_desc->spank_job_env,
 					 job_desc->spank_job_env_size,
-					 "DL_HETERO");
+					 DLH_VAR_HETERO);
 	struct hetero_spec spec;
 	char err[256], auto_spec[32];
 	uint64_t tasks;
@@ -163,7 +164,7 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		}
 		snprintf(auto_spec, sizeof(auto_spec), "auto:%"PRIu64, tasks);
 		ctld_spank_env_set(&job_desc->spank_job_env,
-				   &job_desc->spank_job_env_size, "DL_HETERO",
+				   &job_desc->spank_job_env_size, DLH_VAR_HETERO,
 				   auto_spec);
 		val = auto_spec;
 	}
@@ -180,7 +181,8 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 	if (check_types(&spec, err_msg) || check_capacity(&spec, err_msg))
 		return ESLURM_INVALID_GRES;
 	set_failure_policy(job_desc);
-	job_desc->tres_per_job = xstrdup_printf("gres:accel:%u", spec.total);
+	job_desc->tres_per_job = xstrdup_printf("gres:" DLH_GRES_NAME ":%u",
+						spec.total);
 	debug("%s: %s becomes tres_per_job=%s", plugin_type, val,
 	      job_desc->tres_per_job);
 	return SLURM_SUCCESS;
@@ -199,7 +201,7 @@ static int check_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr)
 {
 	bool hetero = ctld_spank_env(job_ptr->spank_job_env,
 				     job_ptr->spank_job_env_size,
-				     "DL_HETERO") != NULL;
+				     DLH_VAR_HETERO) != NULL;
 	uint32_t i;
 
 	for (i = 0; job_desc->spank_job_env &&

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dlh_names.h"
 #include "spank_dlhetero.h"
 
 static int job_setenv(spank_t sp, const char *name, const char *val)
@@ -29,14 +30,14 @@ int dlh_allocator_post_opt(spank_t sp)
 		return -1;
 	if (!spec)
 		return 0;	/* not a --dl-hetero job */
-	rc = job_setenv(sp, "DL_HETERO", spec) ||
-	     job_setenv(sp, "DL_MODEL", dlh_opts.model) ||
-	     job_setenv(sp, "DL_MODE", dlh_opts.mode ? dlh_opts.mode :
+	rc = job_setenv(sp, DLH_VAR_HETERO, spec) ||
+	     job_setenv(sp, DLH_VAR_MODEL, dlh_opts.model) ||
+	     job_setenv(sp, DLH_VAR_MODE, dlh_opts.mode ? dlh_opts.mode :
 			"train") ||
-	     job_setenv(sp, "DL_GLOBAL_BATCH", dlh_opts.global_batch) ||
-	     job_setenv(sp, "DL_SEQ_LEN", dlh_opts.seq_len) ||
-	     job_setenv(sp, "DL_ON_FAILURE", dlh_opts.on_failure) ||
-	     job_setenv(sp, "DL_CHECKPOINT_DIR", dlh_opts.ckpt_dir);
+	     job_setenv(sp, DLH_VAR_GLOBAL_BATCH, dlh_opts.global_batch) ||
+	     job_setenv(sp, DLH_VAR_SEQ_LEN, dlh_opts.seq_len) ||
+	     job_setenv(sp, DLH_VAR_ON_FAILURE, dlh_opts.on_failure) ||
+	     job_setenv(sp, DLH_VAR_CHECKPOINT_DIR, dlh_opts.ckpt_dir);
 	slurm_debug("dlhetero: request %s", spec);
 	free(spec);
 	return rc ? -1 : 0;

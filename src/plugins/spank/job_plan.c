@@ -26,6 +26,7 @@
 
 #include <slurm/slurm.h>
 
+#include "dlh_names.h"
 #include "spank_dlhetero.h"
 #include "plan.h"
 #include "dlh_paths.h"
@@ -365,14 +366,14 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		goto out;
 	}
 	opts.model = dlh_opts.model;
-	if (!opts.model && !dlh_job_var(sp, "DL_MODEL", model, sizeof(model)))
+	if (!opts.model && !dlh_job_var(sp, DLH_VAR_MODEL, model, sizeof(model)))
 		opts.model = model;
 	opts.mode = dlh_opts.mode;
-	if (!opts.mode && !dlh_job_var(sp, "DL_MODE", mode, sizeof(mode)))
+	if (!opts.mode && !dlh_job_var(sp, DLH_VAR_MODE, mode, sizeof(mode)))
 		opts.mode = mode;
 	opts.global_batch = job_int(sp, dlh_opts.global_batch,
-				    "DL_GLOBAL_BATCH", PLAN_MAX_GLOBAL_BATCH);
-	opts.seq_len = job_int(sp, dlh_opts.seq_len, "DL_SEQ_LEN",
+				    DLH_VAR_GLOBAL_BATCH, PLAN_MAX_GLOBAL_BATCH);
+	opts.seq_len = job_int(sp, dlh_opts.seq_len, DLH_VAR_SEQ_LEN,
 			       PLAN_MAX_SEQ_LEN);
 	opts.inter_node_gbps = cfg ? cfg->default_inter_node_gbps : 0;
 	models = model_catalog_load(dlh_config_model_catalog(cfg));
@@ -432,13 +433,13 @@ out:
 int job_plan_setenv(spank_t sp)
 {
 	if (plan_path[0] && plan_hash[0]) {
-		spank_setenv(sp, "DL_PLAN", plan_path, 1);
-		spank_setenv(sp, "DL_PLAN_HASH", plan_hash, 1);
+		spank_setenv(sp, DLH_VAR_PLAN, plan_path, 1);
+		spank_setenv(sp, DLH_VAR_PLAN_HASH, plan_hash, 1);
 	} else {
 		/* never leave a plan inherited from the batch script */
-		spank_unsetenv(sp, "DL_PLAN");
-		spank_unsetenv(sp, "DL_PLAN_HASH");
-		spank_setenv(sp, "DL_PLAN_ERROR", plan_error, 1);
+		spank_unsetenv(sp, DLH_VAR_PLAN);
+		spank_unsetenv(sp, DLH_VAR_PLAN_HASH);
+		spank_setenv(sp, DLH_VAR_PLAN_ERROR, plan_error, 1);
 	}
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dlh_names.h"
 #include "spank_dlhetero.h"
 #include "dlh_config.h"
 #include "hetero_map.h"
@@ -79,7 +80,7 @@ int dlh_job_script_prolog(spank_t sp)
 {
 	struct dlh_config *cfg;
 	struct hetero_node *nodes;
-	const char *map = getenv("SPANK_DL_HETERO_MAP");
+	const char *map = getenv("SPANK_" DLH_VAR_HETERO_MAP);
 	char path[1024], tmp[1100], err[256];
 	unsigned long id;
 	size_t n;
@@ -131,7 +132,7 @@ int dlh_job_script_epilog(spank_t sp)
 	char path[1024];
 	unsigned long id;
 
-	if (!getenv("SPANK_DL_HETERO_MAP") || job_id(&id))
+	if (!getenv("SPANK_" DLH_VAR_HETERO_MAP) || job_id(&id))
 		return 0;
 	cfg = dlh_config_load(dlh_conf_path);
 	if (!dlh_map_path(cfg ? cfg->state_dir : NULL, id,

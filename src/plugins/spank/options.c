@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dlh_names.h"
 #include "spank_dlhetero.h"
 #include "plan.h"
 #include "chip_catalog.h"
@@ -210,7 +211,7 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 	*canon = NULL;
 	if (!o->hetero) {
 		/* srun inside a --dl-hetero job may re-plan its own step */
-		if (getenv("SLURM_SPANK_DL_HETERO"))
+		if (getenv("SLURM_SPANK_" DLH_VAR_HETERO))
 			return check_plan_opts(o);
 		if (o->model || o->mode || o->global_batch || o->seq_len ||
 		    o->on_failure || o->ckpt_dir) {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dlh_names.h"
 #include "dlh_config.h"
 #include "hetero_map.h"
 #include "hetero_spec.h"
@@ -43,7 +44,7 @@ static bool is_hetero_job(spank_t sp)
 
 	if (dlh_opts.hetero)
 		return true;
-	return spank_getenv(sp, "SLURM_SPANK_DL_HETERO", buf,
+	return spank_getenv(sp, "SLURM_SPANK_" DLH_VAR_HETERO, buf,
 			    sizeof(buf)) == ESPANK_SUCCESS;
 }
 
@@ -81,12 +82,12 @@ static int set_transport(spank_t sp)
 	const struct chip_type *chip = NULL;
 	const char *transport = rdma_devices[0] ? "rdma" : "tcp";
 
-	if (chips && !spank_getenv(sp, "DL_CHIP_TYPE", type, sizeof(type)))
+	if (chips && !spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)))
 		chip = chip_catalog_find(chips, type);
 	if (chip && chip->ccl_ifname_env)
 		spank_setenv(sp, chip->ccl_ifname_env, tcp_ifname, 0);
 	spank_setenv(sp, "GLOO_SOCKET_IFNAME", tcp_ifname, 0);
-	spank_setenv(sp, "DL_TRANSPORT", transport, 1);
+	spank_setenv(sp, DLH_VAR_TRANSPORT, transport, 1);
 	if (rdma_devices[0]) {
 		spank_setenv(sp, "SLIME_VISIBLE_DEVICES", rdma_devices, 0);
 		spank_setenv(sp, "FLAGCX_IB_HCA", rdma_devices, 0);
@@ -110,7 +111,7 @@ static void make_ckpt_dir(spank_t sp, uint32_t job_id)
 	ckpt_dir[0] = '\0';
 	if (dlh_opts.ckpt_dir)
 		snprintf(ckpt_dir, sizeof(ckpt_dir), "%s", dlh_opts.ckpt_dir);
-	else if (!dlh_job_var(sp, "DL_CHECKPOINT_DIR", base, sizeof(base)))
+	else if (!dlh_job_var(sp, DLH_VAR_CHECKPOINT_DIR, base, sizeof(base)))
 		snprintf(ckpt_dir, sizeof(ckpt_dir), "%s", base);
 	else if (!spank_getenv(sp, "SLURM_SUBMIT_DIR", base, sizeof(base)))
 		snprintf(ckpt_dir, sizeof(ckpt_dir), "%s/dlhetero-ckpt/%u",
@@ -137,9 +138,9 @@ static int set_restart_vars(spank_t sp)
 	if (spank_getenv(sp, "SLURM_RESTART_COUNT", count, sizeof(count)) ||
 	    !count[0] || strspn(count, "0123456789") != strlen(count))
 		strcpy(count, "0");
-	spank_setenv(sp, "DL_RESTART_COUNT", count, 1);
+	spank_setenv(sp, DLH_VAR_RESTART_COUNT, count, 1);
 	if (ckpt_dir[0])
-		spank_setenv(sp, "DL_CHECKPOINT_DIR", ckpt_dir, 1);
+		spank_setenv(sp, DLH_VAR_CHECKPOINT_DIR, ckpt_dir, 1);
 	return 0;
 }
 
@@ -184,7 +185,7 @@ static int bind_devices(spank_t sp, int local_rank, uint32_t local_world,
 	int devs[ACCEL_BIND_MAX], mine[ACCEL_BIND_MAX];
 	size_t n, n_mine, i, used = 0;
 
-	if (!chips || spank_getenv(sp, "DL_CHIP_TYPE", type, sizeof(type)) ||
+	if (!chips || spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)) ||
 	    !(chip = chip_catalog_find(chips, type)) || !chip->n_visible_env ||
 	    spank_getenv(sp, chip->visible_env[0], list, sizeof(list)) ||
 	    accel_bind_parse_list(list, devs, ACCEL_BIND_MAX, &n))
@@ -256,7 +257,7 @@ int dlh_remote_task_init(spank_t sp)
 	 * steps, unless the user chose otherwise.
 	 */
 	if (step_id == SLURM_BATCH_SCRIPT &&
-	    !dlh_job_var(sp, "DL_ON_FAILURE", type, sizeof(type)) &&
+	    !dlh_job_var(sp, DLH_VAR_ON_FAILURE, type, sizeof(type)) &&
 	    !strcmp(type, "continue") &&
 	    spank_getenv(sp, "SLURM_NO_KILL", type, sizeof(type)) ==
 	    ESPANK_ENV_NOEXIST)

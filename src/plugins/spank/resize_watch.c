@@ -33,6 +33,7 @@
 
 #include <slurm/slurm.h>
 
+#include "dlh_names.h"
 #include "spank_dlhetero.h"
 #include "job_plan.h"
 #include "resize_watch.h"
@@ -69,10 +70,10 @@ void resize_watch_configure(uint32_t job_id,
 void resize_watch_setenv(spank_t sp)
 {
 	if (w.job_id && w.interval > 0 && job_plan_can_replan())
-		spank_setenv(sp, "DL_RESIZE_SIGNAL", dlh_signal_name(w.signal),
+		spank_setenv(sp, DLH_VAR_RESIZE_SIGNAL, dlh_signal_name(w.signal),
 			     1);
 	else
-		spank_unsetenv(sp, "DL_RESIZE_SIGNAL");
+		spank_unsetenv(sp, DLH_VAR_RESIZE_SIGNAL);
 }
 
 static size_t signal_tasks(void)

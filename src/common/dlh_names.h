@@ -1,0 +1,34 @@
+/*
+ * Names the plugins, the CLIs and the node side share, spelled once: the
+ * gres, the job variables the SPANK plugin sets at submission (slurmctld
+ * reads them in the job's spank environment; on the nodes they are
+ * SLURM_SPANK_<name>), and the variables every task of a --dl-hetero job
+ * gets (doc/dlhetero.8).
+ */
+#ifndef DLH_NAMES_H
+#define DLH_NAMES_H
+
+#define DLH_GRES_NAME		"accel"
+
+/* job variables */
+#define DLH_VAR_HETERO		"DL_HETERO"
+#define DLH_VAR_HETERO_MAP	"DL_HETERO_MAP"
+#define DLH_VAR_MODEL		"DL_MODEL"
+#define DLH_VAR_MODE		"DL_MODE"
+#define DLH_VAR_GLOBAL_BATCH	"DL_GLOBAL_BATCH"
+#define DLH_VAR_SEQ_LEN		"DL_SEQ_LEN"
+#define DLH_VAR_ON_FAILURE	"DL_ON_FAILURE"
+#define DLH_VAR_CHECKPOINT_DIR	"DL_CHECKPOINT_DIR"
+
+/* task variables */
+#define DLH_VAR_CHIP_TYPE	"DL_CHIP_TYPE"
+#define DLH_VAR_DEVICE		"DL_DEVICE"
+#define DLH_VAR_CCL		"DL_CCL"
+#define DLH_VAR_TRANSPORT	"DL_TRANSPORT"
+#define DLH_VAR_PLAN		"DL_PLAN"
+#define DLH_VAR_PLAN_HASH	"DL_PLAN_HASH"
+#define DLH_VAR_PLAN_ERROR	"DL_PLAN_ERROR"
+#define DLH_VAR_RESIZE_SIGNAL	"DL_RESIZE_SIGNAL"
+#define DLH_VAR_RESTART_COUNT	"DL_RESTART_COUNT"
+
+#endif
