@@ -61,11 +61,11 @@ static void added_entry_keeps_null_end(void **state)
 
 	for (start = 0; start < 8; start++) {
 		env = job_env(start, &size);
-		ctld_spank_env_set(&env, &size, "DL_HETERO_MAP", "n1:a100:8");
+		ctld_env_set(&env, &size, "DL_HETERO_MAP", "n1:a100:8");
 		assert_int_equal(size, start + 1);
 		assert_null(env[size]);
 		assert_int_equal(walk(env), size);
-		assert_string_equal(ctld_spank_env(env, size, "DL_HETERO_MAP"),
+		assert_string_equal(ctld_env_get(env, size, "DL_HETERO_MAP"),
 				    "n1:a100:8");
 		/* slurmctld's own walk, as for MailProg */
 		env_array_merge(&merged, (const char **) env);
@@ -82,8 +82,8 @@ static void empty_env_grows(void **state)
 	char **env = NULL;
 	uint32_t size = 0;
 
-	ctld_spank_env_set(&env, &size, "DL_HETERO", "auto:8");
-	ctld_spank_env_set(&env, &size, "DL_HETERO_MAP", "n1:a100:8");
+	ctld_env_set(&env, &size, "DL_HETERO", "auto:8");
+	ctld_env_set(&env, &size, "DL_HETERO_MAP", "n1:a100:8");
 	assert_int_equal(size, 2);
 	assert_null(env[2]);
 	assert_string_equal(env[0], "DL_HETERO=auto:8");
@@ -96,18 +96,18 @@ static void replaced_entry_keeps_size(void **state)
 	uint32_t size;
 	char **env = job_env(3, &size);
 
-	ctld_spank_env_set(&env, &size, "DL_HETERO_MAP", "n1:a100:8");
-	ctld_spank_env_set(&env, &size, "DL_HETERO_MAP", "n2:mlu590:4");
+	ctld_env_set(&env, &size, "DL_HETERO_MAP", "n1:a100:8");
+	ctld_env_set(&env, &size, "DL_HETERO_MAP", "n2:mlu590:4");
 	assert_int_equal(size, 4);
 	assert_null(env[size]);
-	assert_string_equal(ctld_spank_env(env, size, "DL_HETERO_MAP"),
+	assert_string_equal(ctld_env_get(env, size, "DL_HETERO_MAP"),
 			    "n2:mlu590:4");
 	/* a longer name that starts the same is another variable */
-	ctld_spank_env_set(&env, &size, "DL_HETERO", "auto:4");
+	ctld_env_set(&env, &size, "DL_HETERO", "auto:4");
 	assert_int_equal(size, 5);
 	assert_null(env[size]);
-	assert_string_equal(ctld_spank_env(env, size, "DL_HETERO"), "auto:4");
-	assert_null(ctld_spank_env(env, size, "DL_HETER"));
+	assert_string_equal(ctld_env_get(env, size, "DL_HETERO"), "auto:4");
+	assert_null(ctld_env_get(env, size, "DL_HETER"));
 	free_env(env, size);
 }
 
@@ -118,7 +118,7 @@ static void many_entries(void **state)
 
 	for (i = 0; i < 200; i++) {
 		snprintf(name, sizeof(name), "DL_X%u", i);
-		ctld_spank_env_set(&env, &size, name, "v");
+		ctld_env_set(&env, &size, name, "v");
 		assert_null(env[size]);
 	}
 	assert_int_equal(size, 200);

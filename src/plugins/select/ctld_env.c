@@ -1,5 +1,5 @@
 /*
- * A job's spank environment inside slurmctld: see ctld_env.h.  Uses only
+ * A job's environment arrays inside slurmctld: see ctld_env.h.  Uses only
  * Slurm's xmalloc and xstring (the array is freed by slurmctld with xfree),
  * so the unit test links it with the public libslurm.
  */
@@ -18,7 +18,7 @@ static int env_match(const char *entry, const char *name, size_t len)
 	return entry && !strncmp(entry, name, len) && entry[len] == '=';
 }
 
-const char *ctld_spank_env(char **env, uint32_t size, const char *name)
+const char *ctld_env_get(char **env, uint32_t size, const char *name)
 {
 	size_t len = strlen(name);
 	uint32_t i;
@@ -29,7 +29,7 @@ const char *ctld_spank_env(char **env, uint32_t size, const char *name)
 	return NULL;
 }
 
-void ctld_spank_env_set(char ***env, uint32_t *size, const char *name,
+void ctld_env_set(char ***env, uint32_t *size, const char *name,
 			const char *value)
 {
 	size_t len = strlen(name);

@@ -1,6 +1,7 @@
 /*
- * A job's spank environment as slurmctld keeps it: an xmalloc'd array of
- * "NAME=VALUE" strings with its length beside it.  slurmctld also walks the
+ * A job's environment arrays as slurmctld keeps them (spank_job_env, and
+ * the batch script's environment): an xmalloc'd array of "NAME=VALUE"
+ * strings with its length beside it.  slurmctld also walks the
  * array up to a NULL entry (job_common_env_vars() -> env_array_merge() for
  * MailProg, PrologSlurmctld and EpilogSlurmctld), so it must always end
  * with one NULL slot past its length.
@@ -10,14 +11,14 @@
 
 #include <stdint.h>
 
-/* Value of NAME in a job's spank environment, or NULL. */
-const char *ctld_spank_env(char **env, uint32_t size, const char *name);
+/* Value of NAME in the array, or NULL. */
+const char *ctld_env_get(char **env, uint32_t size, const char *name);
 
 /*
- * Set NAME=VALUE in a job's spank environment, replacing any old value;
- * the array stays NULL-terminated.
+ * Set NAME=VALUE in the array, replacing any old value; the array stays
+ * NULL-terminated.
  */
-void ctld_spank_env_set(char ***env, uint32_t *size, const char *name,
+void ctld_env_set(char ***env, uint32_t *size, const char *name,
 			const char *value);
 
 #endif

@@ -130,7 +130,7 @@ void hetero_select_reconfigure(void)
 
 static const char *job_spec(job_record_t *job_ptr)
 {
-	return ctld_spank_env(job_ptr->spank_job_env,
+	return ctld_env_get(job_ptr->spank_job_env,
 			      job_ptr->spank_job_env_size, DLH_VAR_HETERO);
 }
 
@@ -265,7 +265,7 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 
 	map = hetero_map_format(hn, n);
 	if (map)
-		ctld_spank_env_set(&job_ptr->spank_job_env,
+		ctld_env_set(&job_ptr->spank_job_env,
 				   &job_ptr->spank_job_env_size,
 				   DLH_VAR_HETERO_MAP, map);
 	/*
@@ -369,7 +369,7 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 	char err[128];
 
 	if (!hetero_select_is_hetero_job(job_ptr) ||
-	    !(map = ctld_spank_env(job_ptr->spank_job_env,
+	    !(map = ctld_env_get(job_ptr->spank_job_env,
 				   job_ptr->spank_job_env_size,
 				   DLH_VAR_HETERO_MAP)) ||
 	    hetero_map_parse(map, &hn, &n, err, sizeof(err)))

@@ -113,7 +113,7 @@ static int check_types(const struct hetero_spec *spec, char **err_msg)
  */
 static void set_failure_policy(job_desc_msg_t *job_desc)
 {
-	const char *mode = ctld_spank_env(job_desc->spank_job_env,
+	const char *mode = ctld_env_get(job_desc->spank_job_env,
 					  job_desc->spank_job_env_size,
 					  DLH_VAR_ON_FAILURE);
 
@@ -141,10 +141,40 @@ static uint64_t task_count(const job_desc_msg_t *job_desc)
 	return 0;
 }
 
+/*
+ * One rank per accelerator the usual way: --ntasks-per-node=8 without -n
+ * or -N, since placement decides the node count.  sbatch then asks for
+ * ntasks-per-node x 1 node tasks; make it one task per accelerator of the
+ * request, spread ntasks-per-node to a node as the user asked.  An
+ * explicit -n or -N is the user's and stays.  sbatch also wrote its count
+ * into the batch script's environment, where srun reads it.
+ */
+static void tasks_per_accelerator(job_desc_msg_t *job_desc, uint32_t total)
+{
+	static const char *vars[] = { "SLURM_NTASKS", "SLURM_NPROCS" };
+	char val[16];
+	size_t i;
+
+	if (job_desc->ntasks_per_node == NO_VAL16 ||
+	    !job_desc->ntasks_per_node || job_desc->min_nodes != NO_VAL ||
+	    job_desc->num_tasks != job_desc->ntasks_per_node ||
+	    total <= job_desc->num_tasks)
+		return;
+	debug("%s: --ntasks-per-node=%u without -n/-N: %u tasks, one per accelerator",
+	      plugin_type, job_desc->ntasks_per_node, total);
+	job_desc->num_tasks = total;
+	snprintf(val, sizeof(val), "%u", total);
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (ctld_env_get(job_desc->environment, job_desc->env_size,
+				   vars[i]))
+			ctld_env_set(&job_desc->environment,
+					   &job_desc->env_size, vars[i], val);
+}
+
 extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		      char **err_msg)
 {
-	const char *val = ctld_spank_env(job_desc->spank_job_env,
+	const char *val = ctld_env_get(job_desc->spank_job_env,
 					 job_desc->spank_job_env_size,
 					 DLH_VAR_HETERO);
 	struct hetero_spec spec;
@@ -163,7 +193,7 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 			return ESLURM_INVALID_GRES;
 		}
 		snprintf(auto_spec, sizeof(auto_spec), "auto:%"PRIu64, tasks);
-		ctld_spank_env_set(&job_desc->spank_job_env,
+		ctld_env_set(&job_desc->spank_job_env,
 				   &job_desc->spank_job_env_size, DLH_VAR_HETERO,
 				   auto_spec);
 		val = auto_spec;
@@ -181,6 +211,7 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 	if (check_types(&spec, err_msg) || check_capacity(&spec, err_msg))
 		return ESLURM_INVALID_GRES;
 	set_failure_policy(job_desc);
+	tasks_per_accelerator(job_desc, spec.total);
 	job_desc->tres_per_job = xstrdup_printf("gres:" DLH_GRES_NAME ":%u",
 						spec.total);
 	debug("%s: %s becomes tres_per_job=%s", plugin_type, val,
@@ -199,7 +230,7 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
  */
 static int check_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr)
 {
-	bool hetero = ctld_spank_env(job_ptr->spank_job_env,
+	bool hetero = ctld_env_get(job_ptr->spank_job_env,
 				     job_ptr->spank_job_env_size,
 				     DLH_VAR_HETERO) != NULL;
 	uint32_t i;
