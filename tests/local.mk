@@ -49,16 +49,12 @@ TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 # the plugins must be in tests/plugins before any integration test runs
 $(INTEGRATION_TESTS:.t=.log): tests/plugins/.stamp
 
+EXTRA_DIST += tests/unit/dlh_test.h tests/unit/placement_oracle.c \
+	tests/unit/placement_oracle.h
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 	tests/integration/task-env.sh tests/integration/epilog-env.sh \
 	tests/integration/resize-task.sh tests/integration/chaos-lib.sh \
 	tests/cluster
-
-# Benchmarks on the test cluster (doc/benchmarks.md)
-dist_noinst_SCRIPTS += bench/jobs-per-second.sh bench/recovery.sh \
-	bench/resize.sh bench/chaos.sh bench/layer-time.py \
-	bench/pending-queue.sh
-EXTRA_DIST += bench/bench-env.sh
 
 # A Slurm client linked with the public libslurm only (test 18).
 check_PROGRAMS += tests/integration/submit-client

@@ -8,7 +8,7 @@ src_plugins_spank_dlhetero_la_SOURCES = \
 	src/plugins/spank/job_plan.h src/plugins/spank/job_script.c \
 	src/plugins/spank/resize_watch.c src/plugins/spank/resize_watch.h
 src_plugins_spank_dlhetero_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
-src_plugins_spank_dlhetero_la_LIBADD = src/common/libdlhetero_core.la \
-	-lpthread
+src_plugins_spank_dlhetero_la_LIBADD = $(DLH_PLANNER) $(DLH_ACCEL) \
+	$(DLH_CONFIG) $(DLH_CATALOG) $(DLH_UTIL) -lpthread
 src_plugins_spank_dlhetero_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 dist_man_MANS += doc/dlhetero.8
