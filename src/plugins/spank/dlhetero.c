@@ -22,8 +22,6 @@
 
 SPANK_PLUGIN(dlhetero, 1);
 
-struct dlh_opts dlh_opts;
-
 static int opt_cb(int val, const char *optarg, int remote)
 {
 	return dlh_opts_set(&dlh_opts, val, optarg, remote);

@@ -37,24 +37,27 @@
 #include "private_dir.h"
 
 
-static char plan_path[512];
-static char plan_hash[17];
-static char plan_error[2048];
-
 /*
- * What the step's plan was made from, kept so that the resize watch can
- * plan again for the nodes left after a shrink (job_plan_replan()).
+ * The remote context's plan state, one per step (slurmstepd): the plan
+ * file, its hash or why there is none, and what the plan was made from,
+ * kept so that the resize watch can plan again for the nodes left after a
+ * shrink (job_plan_replan()).
  */
 static struct {
-	struct hetero_node *nodes;	/* the step's part of the map */
-	size_t n;
-	struct hetero_plan_opts opts;
-	char model[128], mode[16], node[HETERO_MAP_NAME_LEN], dir[128];
-	char name[64];
-	char *model_catalog;
-	uid_t uid;
-	gid_t gid;
-} kept;
+	char path[512];
+	char hash[17];
+	char error[2048];
+	struct {
+		struct hetero_node *nodes;	/* the step's part of the map */
+		size_t n;
+		struct hetero_plan_opts opts;
+		char model[128], mode[16], node[HETERO_MAP_NAME_LEN];
+		char dir[128], name[64];
+		char *model_catalog;
+		uid_t uid;
+		gid_t gid;
+	} kept;
+} jp;
 
 static int job_int(spank_t sp, const char *opt, const char *name, int max)
 {
@@ -98,14 +101,14 @@ static int read_map(spank_t sp, const struct dlh_config *cfg,
 	if (node_name(sp, node, sizeof(node)) ||
 	    dlh_map_path(cfg ? cfg->state_dir : NULL, job_id, node, path,
 			 sizeof(path))) {
-		snprintf(plan_error, sizeof(plan_error),
+		snprintf(jp.error, sizeof(jp.error),
 			 "cannot tell this node's name from the step's "
 			 "node list");
 		return -1;
 	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(plan_error, sizeof(plan_error), "no map %s (%s): "
+		snprintf(jp.error, sizeof(jp.error), "no map %s (%s): "
 			 "is the dlhetero SPANK plugin in the prolog's "
 			 "plugstack.conf, and PrologFlags=Alloc set?  (slurmd "
 			 "also skips the prolog of a job started twice within "
@@ -114,7 +117,7 @@ static int read_map(spank_t sp, const struct dlh_config *cfg,
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
 	    (size_t) st.st_size >= len) {
-		snprintf(plan_error, sizeof(plan_error),
+		snprintf(jp.error, sizeof(jp.error),
 			 "%s is not a root-owned map", path);
 		close(fd);
 		return -1;
@@ -181,7 +184,7 @@ static int plan_dir(uid_t uid, char *dir, size_t len)
 	char why[1024];
 
 	if (private_dir_make("/tmp", uid, dir, len, why, sizeof(why))) {
-		snprintf(plan_error, sizeof(plan_error), "%s", why);
+		snprintf(jp.error, sizeof(jp.error), "%s", why);
 		return -1;
 	}
 	if (why[0])
@@ -198,7 +201,7 @@ static int write_file(const char *dir, const char *name, const char *text)
 	int fd;
 
 	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld", dir, name, (long) getpid());
-	snprintf(plan_path, sizeof(plan_path), "%s/%s", dir, name);
+	snprintf(jp.path, sizeof(jp.path), "%s/%s", dir, name);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
 	if (fd < 0)
@@ -211,7 +214,7 @@ static int write_file(const char *dir, const char *name, const char *text)
 			break;
 		off += w;
 	}
-	if (close(fd) || off < len || rename(tmp, plan_path)) {
+	if (close(fd) || off < len || rename(tmp, jp.path)) {
 		unlink(tmp);
 		return -1;
 	}
@@ -243,10 +246,10 @@ static int write_as_user(const char *text)
 	if (!pid) {
 		close(fds[0]);
 		if (!setgroups(0, NULL) &&
-		    !setresgid(kept.gid, kept.gid, kept.gid) &&
-		    !setresuid(kept.uid, kept.uid, kept.uid) &&
-		    !private_dir_check(kept.dir, kept.uid) &&
-		    !write_file(kept.dir, kept.name, text))
+		    !setresgid(jp.kept.gid, jp.kept.gid, jp.kept.gid) &&
+		    !setresuid(jp.kept.uid, jp.kept.uid, jp.kept.uid) &&
+		    !private_dir_check(jp.kept.dir, jp.kept.uid) &&
+		    !write_file(jp.kept.dir, jp.kept.name, text))
 			ok = 1;
 		if (write(fds[1], &ok, 1) != 1)
 			_exit(1);
@@ -271,37 +274,37 @@ int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
 	size_t n, i;
 	int rc = -1;
 
-	if (!kept.nodes)
+	if (!jp.kept.nodes)
 		return 0;
-	if (hetero_map_keep(kept.nodes, kept.n, job_nodes, &nodes, &n, msg,
+	if (hetero_map_keep(jp.kept.nodes, jp.kept.n, job_nodes, &nodes, &n, msg,
 			    len))
 		return -1;
-	for (i = 0; i < n && strcmp(nodes[i].name, kept.node); i++)
+	for (i = 0; i < n && strcmp(nodes[i].name, jp.kept.node); i++)
 		;
-	if (n == kept.n || i == n) {
+	if (n == jp.kept.n || i == n) {
 		/* unchanged, or this node left the job: its tasks go */
 		free(nodes);
 		return 0;
 	}
-	kept.opts.generation++;
-	models = model_catalog_load(kept.model_catalog);
-	json = models ? hetero_plan_json(nodes, n, chips, models, &kept.opts,
+	jp.kept.opts.generation++;
+	models = model_catalog_load(jp.kept.model_catalog);
+	json = models ? hetero_plan_json(nodes, n, chips, models, &jp.kept.opts,
 					 &err) : NULL;
 	if (!json)
 		snprintf(msg, len, "%s", err ? err :
 			 "cannot read the model catalog");
 	else if (write_as_user(json))
-		snprintf(msg, len, "cannot write %s/%s as uid %u", kept.dir,
-			 kept.name, (unsigned) kept.uid);
+		snprintf(msg, len, "cannot write %s/%s as uid %u", jp.kept.dir,
+			 jp.kept.name, (unsigned) jp.kept.uid);
 	else
 		rc = 1;
 	if (rc == 1) {
-		free(kept.nodes);
-		kept.nodes = nodes;
-		kept.n = n;
+		free(jp.kept.nodes);
+		jp.kept.nodes = nodes;
+		jp.kept.n = n;
 		for (*n_ranks = 0, i = 0; i < n; i++)
 			*n_ranks += nodes[i].count;
-		snprintf(msg, len, "%s/%s", kept.dir, kept.name);
+		snprintf(msg, len, "%s/%s", jp.kept.dir, jp.kept.name);
 	} else {
 		free(nodes);
 	}
@@ -313,29 +316,29 @@ int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
 
 bool job_plan_can_replan(void)
 {
-	return kept.nodes != NULL;
+	return jp.kept.nodes != NULL;
 }
 
 const char *job_plan_node(void)
 {
-	return kept.node;
+	return jp.kept.node;
 }
 
 const char *job_plan_path(void)
 {
-	return plan_path;
+	return jp.path;
 }
 
 unsigned job_plan_generation(void)
 {
-	return kept.opts.generation;
+	return jp.kept.opts.generation;
 }
 
 void job_plan_clear(void)
 {
-	free(kept.nodes);
-	free(kept.model_catalog);
-	memset(&kept, 0, sizeof(kept));
+	free(jp.kept.nodes);
+	free(jp.kept.model_catalog);
+	memset(&jp.kept, 0, sizeof(jp.kept));
 }
 
 int job_plan_write(spank_t sp, const struct chip_catalog *chips,
@@ -351,7 +354,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	gid_t gid;
 	size_t n;
 
-	plan_path[0] = plan_hash[0] = plan_error[0] = '\0';
+	jp.path[0] = jp.hash[0] = jp.error[0] = '\0';
 	job_plan_clear();
 	if (spank_get_item(sp, S_JOB_UID, &uid) ||
 	    spank_get_item(sp, S_JOB_GID, &gid) ||
@@ -362,7 +365,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err)) ||
 	    (step_id != SLURM_BATCH_SCRIPT && for_step(sp, &nodes, &n, err,
 						      sizeof(err)))) {
-		snprintf(plan_error, sizeof(plan_error), "%s", err);
+		snprintf(jp.error, sizeof(jp.error), "%s", err);
 		goto out;
 	}
 	opts.model = dlh_opts.model;
@@ -378,13 +381,13 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	opts.inter_node_gbps = cfg ? cfg->default_inter_node_gbps : 0;
 	models = model_catalog_load(dlh_config_model_catalog(cfg));
 	if (!chips || !models) {
-		snprintf(plan_error, sizeof(plan_error),
+		snprintf(jp.error, sizeof(jp.error),
 			 "cannot read the chip or model catalog");
 		goto out;
 	}
 	json = hetero_plan_json(nodes, n, chips, models, &opts, &msg);
 	if (!json) {
-		snprintf(plan_error, sizeof(plan_error), "%s",
+		snprintf(jp.error, sizeof(jp.error), "%s",
 			 msg ? msg : "planning failed");
 		goto out;
 	}
@@ -393,35 +396,35 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	snprintf(name, sizeof(name), "plan-%u.%s.json", job_id,
 		 step_name(step_id, step, sizeof(step)));
 	if (write_file(dir, name, json)) {
-		snprintf(plan_error, sizeof(plan_error),
+		snprintf(jp.error, sizeof(jp.error),
 			 "cannot write %s/%s: %s", dir, name,
 			 strerror(errno));
-		plan_path[0] = '\0';
+		jp.path[0] = '\0';
 		goto out;
 	}
-	plan_json_hash_hex(json, plan_hash);
+	plan_json_hash_hex(json, jp.hash);
 	/* keep the inputs for job_plan_replan() */
-	snprintf(kept.model, sizeof(kept.model), "%s",
+	snprintf(jp.kept.model, sizeof(jp.kept.model), "%s",
 		 opts.model ? opts.model : "");
-	snprintf(kept.mode, sizeof(kept.mode), "%s", opts.mode ? opts.mode : "");
-	kept.opts = opts;
-	kept.opts.model = opts.model ? kept.model : NULL;
-	kept.opts.mode = opts.mode ? kept.mode : NULL;
-	snprintf(kept.dir, sizeof(kept.dir), "%s", dir);
-	snprintf(kept.name, sizeof(kept.name), "%s", name);
-	kept.uid = uid;
-	kept.gid = gid;
-	if (!node_name(sp, kept.node, sizeof(kept.node)) &&
-	    (kept.model_catalog = strdup(dlh_config_model_catalog(cfg)))) {
-		kept.nodes = nodes;
-		kept.n = n;
+	snprintf(jp.kept.mode, sizeof(jp.kept.mode), "%s", opts.mode ? opts.mode : "");
+	jp.kept.opts = opts;
+	jp.kept.opts.model = opts.model ? jp.kept.model : NULL;
+	jp.kept.opts.mode = opts.mode ? jp.kept.mode : NULL;
+	snprintf(jp.kept.dir, sizeof(jp.kept.dir), "%s", dir);
+	snprintf(jp.kept.name, sizeof(jp.kept.name), "%s", name);
+	jp.kept.uid = uid;
+	jp.kept.gid = gid;
+	if (!node_name(sp, jp.kept.node, sizeof(jp.kept.node)) &&
+	    (jp.kept.model_catalog = strdup(dlh_config_model_catalog(cfg)))) {
+		jp.kept.nodes = nodes;
+		jp.kept.n = n;
 		nodes = NULL;
 	}
 out:
-	if (!plan_hash[0] && !plan_error[0])
-		snprintf(plan_error, sizeof(plan_error), "planning failed");
-	if (plan_error[0])
-		slurm_error("dlhetero: no plan: %s", plan_error);
+	if (!jp.hash[0] && !jp.error[0])
+		snprintf(jp.error, sizeof(jp.error), "planning failed");
+	if (jp.error[0])
+		slurm_error("dlhetero: no plan: %s", jp.error);
 	free(msg);
 	free(json);
 	free(nodes);
@@ -432,14 +435,14 @@ out:
 
 int job_plan_setenv(spank_t sp)
 {
-	if (plan_path[0] && plan_hash[0]) {
-		spank_setenv(sp, DLH_VAR_PLAN, plan_path, 1);
-		spank_setenv(sp, DLH_VAR_PLAN_HASH, plan_hash, 1);
+	if (jp.path[0] && jp.hash[0]) {
+		spank_setenv(sp, DLH_VAR_PLAN, jp.path, 1);
+		spank_setenv(sp, DLH_VAR_PLAN_HASH, jp.hash, 1);
 	} else {
 		/* never leave a plan inherited from the batch script */
 		spank_unsetenv(sp, DLH_VAR_PLAN);
 		spank_unsetenv(sp, DLH_VAR_PLAN_HASH);
-		spank_setenv(sp, DLH_VAR_PLAN_ERROR, plan_error, 1);
+		spank_setenv(sp, DLH_VAR_PLAN_ERROR, jp.error, 1);
 	}
 	return 0;
 }

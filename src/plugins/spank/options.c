@@ -18,6 +18,11 @@
 #include "hetero_spec.h"
 #include "model_catalog.h"
 
+/*
+ * The options state every context reads: what the user typed (set by
+ * Slurm's option callbacks) and the plugin's conf= argument.
+ */
+struct dlh_opts dlh_opts;
 char *dlh_conf_path;
 
 /* Option values are bounded: they travel in environments and file names. */

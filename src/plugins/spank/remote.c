@@ -30,12 +30,17 @@
 #include "rendezvous.h"
 
 /*
- * Read once per step in user_init (before slurmstepd forks the tasks, so
- * every task inherits them): the chip catalog and this node's network.
+ * The remote context's state, one per step (slurmstepd), read once in
+ * user_init (before slurmstepd forks the tasks, so every task inherits
+ * it): the chip catalog, this node's network and the job's checkpoint
+ * folder.
  */
-static struct chip_catalog *chips;
-static char tcp_ifname[64];
-static char rdma_devices[512];
+static struct {
+	struct chip_catalog *chips;
+	char tcp_ifname[64];
+	char rdma_devices[512];
+	char ckpt_dir[1024];
+} remote;
 
 /* A --dl-hetero job: the option came with this step, or the job has it. */
 static bool is_hetero_job(spank_t sp)
@@ -80,19 +85,19 @@ static int set_transport(spank_t sp)
 {
 	char type[64];
 	const struct chip_type *chip = NULL;
-	const char *transport = rdma_devices[0] ? "rdma" : "tcp";
+	const char *transport = remote.rdma_devices[0] ? "rdma" : "tcp";
 
-	if (chips && !spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)))
-		chip = chip_catalog_find(chips, type);
+	if (remote.chips && !spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)))
+		chip = chip_catalog_find(remote.chips, type);
 	if (chip && chip->ccl_ifname_env)
-		spank_setenv(sp, chip->ccl_ifname_env, tcp_ifname, 0);
-	spank_setenv(sp, "GLOO_SOCKET_IFNAME", tcp_ifname, 0);
+		spank_setenv(sp, chip->ccl_ifname_env, remote.tcp_ifname, 0);
+	spank_setenv(sp, "GLOO_SOCKET_IFNAME", remote.tcp_ifname, 0);
 	spank_setenv(sp, DLH_VAR_TRANSPORT, transport, 1);
-	if (rdma_devices[0]) {
-		spank_setenv(sp, "SLIME_VISIBLE_DEVICES", rdma_devices, 0);
-		spank_setenv(sp, "FLAGCX_IB_HCA", rdma_devices, 0);
+	if (remote.rdma_devices[0]) {
+		spank_setenv(sp, "SLIME_VISIBLE_DEVICES", remote.rdma_devices, 0);
+		spank_setenv(sp, "FLAGCX_IB_HCA", remote.rdma_devices, 0);
 	} else {
-		spank_setenv(sp, "FLAGCX_SOCKET_IFNAME", tcp_ifname, 0);
+		spank_setenv(sp, "FLAGCX_SOCKET_IFNAME", remote.tcp_ifname, 0);
 	}
 	return 0;
 }
@@ -102,32 +107,30 @@ static int set_transport(spank_t sp)
  * --dl-checkpoint-dir, else <submit dir>/dlhetero-ckpt/<job id>.  Made
  * here, as the job's user, so it exists before the first task starts.
  */
-static char ckpt_dir[1024];
-
 static void make_ckpt_dir(spank_t sp, uint32_t job_id)
 {
 	char base[900], *p;
 
-	ckpt_dir[0] = '\0';
+	remote.ckpt_dir[0] = '\0';
 	if (dlh_opts.ckpt_dir)
-		snprintf(ckpt_dir, sizeof(ckpt_dir), "%s", dlh_opts.ckpt_dir);
+		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir), "%s", dlh_opts.ckpt_dir);
 	else if (!dlh_job_var(sp, DLH_VAR_CHECKPOINT_DIR, base, sizeof(base)))
-		snprintf(ckpt_dir, sizeof(ckpt_dir), "%s", base);
+		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir), "%s", base);
 	else if (!spank_getenv(sp, "SLURM_SUBMIT_DIR", base, sizeof(base)))
-		snprintf(ckpt_dir, sizeof(ckpt_dir), "%s/dlhetero-ckpt/%u",
+		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir), "%s/dlhetero-ckpt/%u",
 			 base, job_id);
-	if (ckpt_dir[0] != '/') {
-		ckpt_dir[0] = '\0';
+	if (remote.ckpt_dir[0] != '/') {
+		remote.ckpt_dir[0] = '\0';
 		return;
 	}
-	for (p = ckpt_dir + 1; *p; p++) {
+	for (p = remote.ckpt_dir + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		mkdir(ckpt_dir, 0700);
+		mkdir(remote.ckpt_dir, 0700);
 		*p = '/';
 	}
-	mkdir(ckpt_dir, 0700);
+	mkdir(remote.ckpt_dir, 0700);
 }
 
 /* DL_RESTART_COUNT: how often Slurm has requeued the job (0 at first). */
@@ -139,15 +142,15 @@ static int set_restart_vars(spank_t sp)
 	    !count[0] || strspn(count, "0123456789") != strlen(count))
 		strcpy(count, "0");
 	spank_setenv(sp, DLH_VAR_RESTART_COUNT, count, 1);
-	if (ckpt_dir[0])
-		spank_setenv(sp, DLH_VAR_CHECKPOINT_DIR, ckpt_dir, 1);
+	if (remote.ckpt_dir[0])
+		spank_setenv(sp, DLH_VAR_CHECKPOINT_DIR, remote.ckpt_dir, 1);
 	return 0;
 }
 
 void dlh_remote_exit(void)
 {
-	chip_catalog_free(chips);
-	chips = NULL;
+	chip_catalog_free(remote.chips);
+	remote.chips = NULL;
 }
 
 int dlh_remote_user_init(spank_t sp)
@@ -158,13 +161,13 @@ int dlh_remote_user_init(spank_t sp)
 	if (!is_hetero_job(sp))
 		return 0;
 	cfg = dlh_config_load(dlh_conf_path);
-	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
-	dlh_tcp_ifname(tcp_ifname, sizeof(tcp_ifname));
-	if (dlh_rdma_devices(NULL, rdma_devices, sizeof(rdma_devices)))
-		rdma_devices[0] = '\0';
-	job_plan_write(sp, chips, cfg);
+	remote.chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	dlh_tcp_ifname(remote.tcp_ifname, sizeof(remote.tcp_ifname));
+	if (dlh_rdma_devices(NULL, remote.rdma_devices, sizeof(remote.rdma_devices)))
+		remote.rdma_devices[0] = '\0';
+	job_plan_write(sp, remote.chips, cfg);
 	if (!spank_get_item(sp, S_JOB_ID, &job_id)) {
-		resize_watch_configure(job_id, chips, cfg);
+		resize_watch_configure(job_id, remote.chips, cfg);
 		make_ckpt_dir(sp, job_id);
 	}
 	dlh_config_free(cfg);
@@ -185,8 +188,8 @@ static int bind_devices(spank_t sp, int local_rank, uint32_t local_world,
 	int devs[ACCEL_BIND_MAX], mine[ACCEL_BIND_MAX];
 	size_t n, n_mine, i, used = 0;
 
-	if (!chips || spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)) ||
-	    !(chip = chip_catalog_find(chips, type)) || !chip->n_visible_env ||
+	if (!remote.chips || spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)) ||
+	    !(chip = chip_catalog_find(remote.chips, type)) || !chip->n_visible_env ||
 	    spank_getenv(sp, chip->visible_env[0], list, sizeof(list)) ||
 	    accel_bind_parse_list(list, devs, ACCEL_BIND_MAX, &n))
 		return 0;	/* no accelerator, or several types here */
@@ -219,8 +222,8 @@ int dlh_remote_task_init(spank_t sp)
 		    spank_get_item(sp, S_TASK_ID, &local_rank) ||
 		    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_world))
 			return 0;
-		if (!chips)
-			chips = dlh_load_chip_catalog(dlh_conf_path);
+		if (!remote.chips)
+			remote.chips = dlh_load_chip_catalog(dlh_conf_path);
 		return bind_devices(sp, local_rank, local_world, false);
 	}
 	if (spank_get_item(sp, S_JOB_ID, &job_id) ||

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,19 +39,26 @@
 #include "job_plan.h"
 #include "resize_watch.h"
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static pthread_t thread;
-static bool running, stopping;
-
+/*
+ * The watch of this step (one per slurmstepd): its thread and what it
+ * watches.  resize_watch_stop() resets what it watches (job_id on).
+ */
 static struct {
+	pthread_mutex_t lock;	/* pids, stopping */
+	pthread_cond_t wake;	/* stopping was set */
+	pthread_t thread;
+	bool running, stopping;
+
 	uint32_t job_id;
 	int interval, signal;
 	const struct chip_catalog *chips;
 	pid_t *pids;		/* by local task id; 0 once exited */
 	uint32_t n_pids, n_forked;
 	char shared[1024];	/* <StateDir>/job-<id>.<node>.nodes, or "" */
-} w;
+} w = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.wake = PTHREAD_COND_INITIALIZER,
+};
 
 void resize_watch_configure(uint32_t job_id,
 			    const struct chip_catalog *chips,
@@ -81,11 +89,11 @@ static size_t signal_tasks(void)
 	size_t n = 0;
 	uint32_t i;
 
-	pthread_mutex_lock(&lock);
+	pthread_mutex_lock(&w.lock);
 	for (i = 0; i < w.n_pids; i++)
 		if (w.pids[i] > 0 && !kill(w.pids[i], w.signal))
 			n++;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&w.lock);
 	return n;
 }
 
@@ -188,20 +196,20 @@ static void *watch(void *arg)
 	struct timespec until;
 	char *last = NULL;
 
-	pthread_mutex_lock(&lock);
-	while (!stopping) {
+	pthread_mutex_lock(&w.lock);
+	while (!w.stopping) {
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += w.interval;
-		while (!stopping &&
-		       pthread_cond_timedwait(&wake, &lock, &until) != ETIMEDOUT)
+		while (!w.stopping &&
+		       pthread_cond_timedwait(&w.wake, &w.lock, &until) != ETIMEDOUT)
 			;
-		if (stopping)
+		if (w.stopping)
 			break;
-		pthread_mutex_unlock(&lock);
+		pthread_mutex_unlock(&w.lock);
 		check(&last);
-		pthread_mutex_lock(&lock);
+		pthread_mutex_lock(&w.lock);
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&w.lock);
 	free(last);
 	return NULL;
 }
@@ -218,21 +226,21 @@ void resize_watch_task_forked(spank_t sp)
 	    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &n_local) ||
 	    id < 0 || (uint32_t) id >= n_local)
 		return;
-	pthread_mutex_lock(&lock);
+	pthread_mutex_lock(&w.lock);
 	if (!w.pids && (w.pids = calloc(n_local, sizeof(*w.pids))))
 		w.n_pids = n_local;
 	if (w.pids && (uint32_t) id < w.n_pids) {
 		w.pids[id] = pid;
 		w.n_forked++;
 	}
-	pthread_mutex_unlock(&lock);
-	if (w.n_forked != w.n_pids || running)
+	pthread_mutex_unlock(&w.lock);
+	if (w.n_forked != w.n_pids || w.running)
 		return;
-	if (pthread_create(&thread, NULL, watch, NULL))
+	if (pthread_create(&w.thread, NULL, watch, NULL))
 		slurm_error("dlhetero: %s: no resize watch: %m",
 			    job_plan_path());
 	else
-		running = true;
+		w.running = true;
 }
 
 void resize_watch_task_exited(spank_t sp)
@@ -241,23 +249,23 @@ void resize_watch_task_exited(spank_t sp)
 
 	if (spank_get_item(sp, S_TASK_ID, &id))
 		return;
-	pthread_mutex_lock(&lock);
+	pthread_mutex_lock(&w.lock);
 	if (w.pids && id >= 0 && (uint32_t) id < w.n_pids)
 		w.pids[id] = 0;	/* never signal a reused pid */
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&w.lock);
 }
 
 void resize_watch_stop(void)
 {
-	if (running) {
-		pthread_mutex_lock(&lock);
-		stopping = true;
-		pthread_cond_signal(&wake);
-		pthread_mutex_unlock(&lock);
-		pthread_join(thread, NULL);
-		running = false;
+	if (w.running) {
+		pthread_mutex_lock(&w.lock);
+		w.stopping = true;
+		pthread_cond_signal(&w.wake);
+		pthread_mutex_unlock(&w.lock);
+		pthread_join(w.thread, NULL);
+		w.running = false;
 	}
 	free(w.pids);
-	memset(&w, 0, sizeof(w));
-	stopping = false;
+	memset(&w.job_id, 0, sizeof(w) - offsetof(typeof(w), job_id));
+	w.stopping = false;
 }
