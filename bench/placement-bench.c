@@ -41,12 +41,12 @@
 #include "placement.h"
 #include "placement_oracle.h"
 
-#define NODES_PER_LEAF	16
-#define LEAVES_PER_MID	8
-#define MIDS_PER_TOP	4
+#define NODES_PER_LEAF 16
+#define LEAVES_PER_MID 8
+#define MIDS_PER_TOP   4
 
-static const char *types6[] = { "a100", "h100", "mlu590", "ascend910b",
-				 "k100", "mi300x" };
+static const char *types6[] = { "a100",	      "h100", "mlu590",
+				"ascend910b", "k100", "mi300x" };
 
 struct cluster {
 	struct placement_node *nodes;
@@ -56,7 +56,7 @@ struct cluster {
 
 static int rnd(uint64_t *s, int lo, int hi)
 {
-	return lo + (int)(oracle_rand(s) % (uint32_t)(hi - lo + 1));
+	return lo + (int) (oracle_rand(s) % (uint32_t) (hi - lo + 1));
 }
 
 /*
@@ -81,7 +81,7 @@ static void make_nodes(struct cluster *c, size_t n, const char *const *types,
 	}
 	for (i = 0; i < n; i++) {
 		struct placement_node *p = &c->nodes[i];
-		int leaf = (int)(i / NODES_PER_LEAF);
+		int leaf = (int) (i / NODES_PER_LEAF);
 		int mid = leaf / LEAVES_PER_MID, top = mid / MIDS_PER_TOP;
 		int r = rnd(st, 0, 3);
 
@@ -90,14 +90,16 @@ static void make_nodes(struct cluster *c, size_t n, const char *const *types,
 			mixed = rnd(st, 0, 9) == 0;
 		}
 		snprintf(c->names[i], sizeof(c->names[i]), "n%05u",
-			 (unsigned)i);
+			 (unsigned) i);
 		p->name = c->names[i];
-		p->index = (int)i;
-		p->chip_type = types[mixed ? rnd(st, 0, n_types - 1) :
-				     leaf_type];
+		p->index = (int) i;
+		p->chip_type =
+			types[mixed ? rnd(st, 0, n_types - 1) : leaf_type];
 		p->total_accel = 8;
-		p->free_accel = !busy ? 8 : r < 2 ? 8 : r == 2 ? 0 :
-				(uint32_t)rnd(st, 1, 7);
+		p->free_accel = !busy	 ? 8
+				: r < 2	 ? 8
+				: r == 2 ? 0
+					 : (uint32_t) rnd(st, 1, 7);
 		p->free_cores = 64;
 		if (flat) {
 			p->leaf_switch = -1;
@@ -135,17 +137,17 @@ static void random_request(uint64_t *st, struct placement_request *req)
 	int k = rnd(st, 2, 3), i, j;
 
 	memset(req, 0, sizeof(*req));
-	while ((int)req->n_types < k) {
+	while ((int) req->n_types < k) {
 		const char *t = types6[rnd(st, 0, 5)];
 
-		for (j = 0; j < (int)req->n_types; j++)
+		for (j = 0; j < (int) req->n_types; j++)
 			if (!strcmp(req->type[j], t))
 				break;
-		if (j < (int)req->n_types)
+		if (j < (int) req->n_types)
 			continue;
-		i = (int)req->n_types++;
+		i = (int) req->n_types++;
 		req->type[i] = t;
-		req->count[i] = (uint32_t)rnd(st, 1, max_count);
+		req->count[i] = (uint32_t) rnd(st, 1, max_count);
 		req->total += req->count[i];
 	}
 }
@@ -160,7 +162,7 @@ static double now_us(void)
 
 static int cmp_double(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double x = *(const double *) a, y = *(const double *) b;
 
 	return x < y ? -1 : x > y;
 }
@@ -213,9 +215,9 @@ static int time_cluster(size_t n, int requests, uint64_t seed)
 	qsort(us, requests, sizeof(*us), cmp_double);
 	printf("| %6zu nodes | %5d | %8.3f | %8.3f | %8.3f | %5.1f%% | %5.2f | %7.0f |\n",
 	       n, requests, us[requests / 2] / 1000.0,
-	       us[(int)(requests * 0.99)] / 1000.0,
-	       us[requests - 1] / 1000.0, 100.0 * exact / requests,
-	       sum_leaves / requests, sum_work / requests);
+	       us[(int) (requests * 0.99)] / 1000.0, us[requests - 1] / 1000.0,
+	       100.0 * exact / requests, sum_leaves / requests,
+	       sum_work / requests);
 	free(us);
 	free(c.nodes);
 	free(c.names);
@@ -275,9 +277,9 @@ static int quality(int instances, uint64_t seed)
 /* ------------------------------------------------------------------ */
 
 static const char *types16[] = {
-	"a100", "h100", "mlu590", "ascend910b", "k100", "mi300x", "l40s",
-	"h20", "mi250x", "gaudi2", "v100", "a800", "h800", "mlu370",
-	"ascend310p", "bi150",
+	"a100", "h100",	  "mlu590",	"ascend910b", "k100", "mi300x",
+	"l40s", "h20",	  "mi250x",	"gaudi2",     "v100", "a800",
+	"h800", "mlu370", "ascend310p", "bi150",
 };
 
 enum topo { FAT_TREE, FLAT };
@@ -285,9 +287,9 @@ enum topo { FAT_TREE, FLAT };
 struct hcase {
 	const char *name;
 	size_t nodes;
-	int types;		/* chip types in the cluster */
-	int doms;		/* domains (leaf-aligned blocks) */
-	bool busy;		/* else every accelerator free */
+	int types; /* chip types in the cluster */
+	int doms;  /* domains (leaf-aligned blocks) */
+	bool busy; /* else every accelerator free */
 	enum topo topo;
 	/* request: auto:total over auto_types types (0: any), or explicit
 	 * per_type on each of n_explicit types */
@@ -297,16 +299,16 @@ struct hcase {
 	bool scored;
 	int n_explicit;
 	uint32_t per_type;
-	const uint32_t *counts;	/* explicit counts, else per_type each */
+	const uint32_t *counts; /* explicit counts, else per_type each */
 };
 
 static const uint32_t mixed2048[] = { 1024, 512, 512 };
 
-#define AUTO(n, ty, d, b, N) \
-	.nodes = (n), .types = (ty), .doms = (d), .busy = (b), \
+#define AUTO(n, ty, d, b, N)                                                   \
+	.nodes = (n), .types = (ty), .doms = (d), .busy = (b),                 \
 	.is_auto = true, .total = (N)
-#define EXPL(n, ty, d, b, k, c) \
-	.nodes = (n), .types = (ty), .doms = (d), .busy = (b), \
+#define EXPL(n, ty, d, b, k, c)                                                \
+	.nodes = (n), .types = (ty), .doms = (d), .busy = (b),                 \
 	.n_explicit = (k), .per_type = (c)
 
 static const struct hcase hcases[] = {
@@ -349,10 +351,10 @@ static void make_hostile(struct cluster *c, const struct hcase *hc,
 	for (i = 0; i < n; i++) {
 		size_t leaf = i / NODES_PER_LEAF;
 
-		if (hc->doms >= (int)n)
-			c->nodes[i].domain = (int)i;
+		if (hc->doms >= (int) n)
+			c->nodes[i].domain = (int) i;
 		else
-			c->nodes[i].domain = (int)(leaf * hc->doms / n_leaves);
+			c->nodes[i].domain = (int) (leaf * hc->doms / n_leaves);
 	}
 }
 
@@ -363,15 +365,15 @@ static double bench_score(void *arg, const struct placement_mix *mix,
 	double compute = 0.0;
 	size_t i, t;
 
-	(void)arg;
+	(void) arg;
 	for (i = 0; i < mix->n; i++) {
 		for (t = 0; t < 16 && strcmp(types16[t], mix->type[i]); t++)
 			;
-		compute += mix->count[i] * (1.0 + 0.25 * (double)(t % 5));
+		compute += mix->count[i] * (1.0 + 0.25 * (double) (t % 5));
 	}
-	return compute / (1.0 + 0.5 * cost->domain_links +
-			  0.05 * cost->span_level +
-			  0.02 * (cost->leaves ? cost->leaves - 1 : 0));
+	return compute /
+	       (1.0 + 0.5 * cost->domain_links + 0.05 * cost->span_level +
+		0.02 * (cost->leaves ? cost->leaves - 1 : 0));
 }
 
 static void hostile_request(const struct hcase *hc,
@@ -385,7 +387,7 @@ static void hostile_request(const struct hcase *hc,
 		req->total = hc->total;
 		for (i = 0; i < hc->auto_types; i++)
 			req->type[i] = types16[i];
-		req->n_types = (size_t)hc->auto_types;
+		req->n_types = (size_t) hc->auto_types;
 		if (hc->scored)
 			req->score = bench_score;
 		return;
@@ -395,7 +397,7 @@ static void hostile_request(const struct hcase *hc,
 		req->count[i] = hc->counts ? hc->counts[i] : hc->per_type;
 		req->total += req->count[i];
 	}
-	req->n_types = (size_t)hc->n_explicit;
+	req->n_types = (size_t) hc->n_explicit;
 }
 
 /* Valid: per-type counts (auto: the total) exact, no node twice, no node
@@ -455,7 +457,7 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 	if (!ms || !keep)
 		return 1;
 	printf("Hostile requests, work limit %llu units, %d rounds of %d calls per case.\n",
-	       (unsigned long long)limit, rounds, calls);
+	       (unsigned long long) limit, rounds, calls);
 	printf("Cost: domain links/span level/leaves/fragments.\n\n");
 	printf("| # | request | nodes | types | domains | state | round | p99 ms | max ms | work | exact | (1)-(3) proven | budget hit | cost |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -497,10 +499,12 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 				bad++;
 			}
 			if (res.work > placement_work_bound(c.n, work_limit)) {
-				fprintf(stderr, "case %zu: work %llu over the bound %llu\n",
-					i + 1, (unsigned long long)res.work,
+				fprintf(stderr,
+					"case %zu: work %llu over the bound %llu\n",
+					i + 1, (unsigned long long) res.work,
 					(unsigned long long)
-					placement_work_bound(c.n, work_limit));
+						placement_work_bound(
+							c.n, work_limit));
 				bad++;
 			}
 			qsort(ms, calls, sizeof(*ms), cmp_double);
@@ -508,8 +512,8 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 			printf("| %zu | %s | %zu | %d | %d | %s | %d | %.2f | %.2f | %llu | %s | %s | %s | %s |\n",
 			       i + 1, hc->name, hc->nodes, hc->types, hc->doms,
 			       hc->busy ? "busy" : "free", r + 1,
-			       ms[(calls * 99 + 99) / 100 - 1],
-			       ms[calls - 1], (unsigned long long)res.work,
+			       ms[(calls * 99 + 99) / 100 - 1], ms[calls - 1],
+			       (unsigned long long) res.work,
 			       res.exact ? "yes" : "no",
 			       res.shape_exact ? "yes" : "no",
 			       res.budget_hit ? "yes" : "no", cs);
@@ -524,9 +528,10 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 				over = res.work - limit;
 			/* time per unit: the median call, of big calls */
 			if (res.work >= 1000000 &&
-			    ms[calls / 2] * 1e6 / (double)res.work > worst_ns) {
-				worst_ns = ms[calls / 2] * 1e6 /
-					   (double)res.work;
+			    ms[calls / 2] * 1e6 / (double) res.work >
+				    worst_ns) {
+				worst_ns =
+					ms[calls / 2] * 1e6 / (double) res.work;
 				ns_case = i + 1;
 			}
 			placement_result_free(&keep[i]);
@@ -537,16 +542,16 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 	}
 	bound10k = placement_work_bound(10000, work_limit);
 	printf("\nWorst call: %.2f ms (case %zu).  Most work: %llu units, at most %llu past the limit; placement_work_bound() at 10,000 nodes: %llu.\n",
-	       worst, worst_case, (unsigned long long)worst_work,
-	       (unsigned long long)over, (unsigned long long)bound10k);
+	       worst, worst_case, (unsigned long long) worst_work,
+	       (unsigned long long) over, (unsigned long long) bound10k);
 	if (worst_ns > 0)
 		printf("Slowest unit (median call / work, calls of 1,000,000 units or more): %.2f ns (case %zu); times the bound: %.1f ms.\n",
-		       worst_ns, ns_case, worst_ns * (double)bound10k / 1e6);
+		       worst_ns, ns_case, worst_ns * (double) bound10k / 1e6);
 	if (!factor)
 		goto out;
 
 	printf("\nAgainst a run with %llu x the budget (unbounded where that run did not hit its budget).\n\n",
-	       (unsigned long long)factor);
+	       (unsigned long long) factor);
 	printf("| # | request | nodes | budgeted cost | (1)-(3) proven | larger budget: cost | work | ms | budget hit | same (1)-(3) |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < nc; i++) {
@@ -580,7 +585,7 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 		printf("| %zu | %s | %zu | %s | %s | %s | %llu | %.1f | %s | %s |\n",
 		       i + 1, hc->name, hc->nodes, a,
 		       keep[i].shape_exact ? "yes" : "no", b,
-		       (unsigned long long)res.work, t,
+		       (unsigned long long) res.work, t,
 		       res.budget_hit ? "yes" : "no (unbounded)",
 		       same ? "yes" : "no");
 		fflush(stdout);
@@ -637,7 +642,8 @@ int main(int argc, char **argv)
 			only = strtoul(optarg, NULL, 0);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-r REQUESTS] [-q INSTANCES] [-s SEED] [-m MAXCOUNT] [-w WORK]\n"
+			fprintf(stderr,
+				"usage: %s [-r REQUESTS] [-q INSTANCES] [-s SEED] [-m MAXCOUNT] [-w WORK]\n"
 				"       %s -H [-R ROUNDS] [-c CALLS] [-U FACTOR] [-C CASE] [-s SEED] [-w WORK]\n",
 				argv[0], argv[0]);
 			return 2;
@@ -648,11 +654,9 @@ int main(int argc, char **argv)
 			return 2;
 		return hostile(rounds, calls, factor, seed, only) ? 1 : 0;
 	}
-	if (requests < 1 || instances < 1 || max_count < 1 ||
-	    max_count > 65536)
+	if (requests < 1 || instances < 1 || max_count < 1 || max_count > 65536)
 		return 2;
-	printf("Requests: 2-3 types, 1-%d accelerators each.\n\n",
-	       max_count);
+	printf("Requests: 2-3 types, 1-%d accelerators each.\n\n", max_count);
 	printf("| cluster | requests | p50 ms | p99 ms | max ms | exact | mean leaves | mean work |\n");
 	printf("|---|---|---|---|---|---|---|---|\n");
 	bad += time_cluster(1000, requests, seed);

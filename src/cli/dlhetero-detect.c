@@ -26,18 +26,18 @@ static int verbose;
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: dlhetero-detect [--catalog FILE] [--xml FILE] [--gres-conf|--table]\n"
-"                       [--verbose]\n"
-"List the AI accelerators of this node from their PCI ids.\n"
-"\n"
-"  -c, --catalog FILE  chip catalog (default: $DLH_CHIP_CATALOG, else\n"
-"                      %s)\n"
-"  -x, --xml FILE      read an hwloc XML topology instead of this machine\n"
-"  -g, --gres-conf     print gres.conf lines\n"
-"  -t, --table         print a table (default)\n"
-"  -v, --verbose       also say which PCI devices were skipped and why\n"
-"  -h, --help          show this help\n"
-"  -V, --version       show the version\n",
+		"Usage: dlhetero-detect [--catalog FILE] [--xml FILE] [--gres-conf|--table]\n"
+		"                       [--verbose]\n"
+		"List the AI accelerators of this node from their PCI ids.\n"
+		"\n"
+		"  -c, --catalog FILE  chip catalog (default: $DLH_CHIP_CATALOG, else\n"
+		"                      %s)\n"
+		"  -x, --xml FILE      read an hwloc XML topology instead of this machine\n"
+		"  -g, --gres-conf     print gres.conf lines\n"
+		"  -t, --table         print a table (default)\n"
+		"  -v, --verbose       also say which PCI devices were skipped and why\n"
+		"  -h, --help          show this help\n"
+		"  -V, --version       show the version\n",
 		chip_catalog_default_path());
 }
 
@@ -54,9 +54,8 @@ static void print_table(const struct accel_device *devs, size_t n)
 {
 	size_t i;
 
-	printf("%-11s %-10s %5s %-12s %-22s %4s %-15s %s\n", "TYPE",
-	       "VENDOR", "INDEX", "PCI", "DEVICE_FILE", "NUMA", "CORES",
-	       "VISIBLE_VAR");
+	printf("%-11s %-10s %5s %-12s %-22s %4s %-15s %s\n", "TYPE", "VENDOR",
+	       "INDEX", "PCI", "DEVICE_FILE", "NUMA", "CORES", "VISIBLE_VAR");
 	for (i = 0; i < n; i++) {
 		const struct accel_device *d = &devs[i];
 		char numa[16];
@@ -91,8 +90,8 @@ int main(int argc, char **argv)
 	size_t n;
 	int opt, rc = 0;
 
-	while ((opt = getopt_long(argc, argv, "c:x:gtvhV", options,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:x:gtvhV", options, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'c':
 			catalog_path = optarg;
@@ -132,8 +131,10 @@ int main(int argc, char **argv)
 
 	cat = chip_catalog_load(catalog_path);
 	if (!cat) {
-		fprintf(stderr, "dlhetero-detect: cannot use chip catalog "
-			"%s (see above)\n", catalog_path);
+		fprintf(stderr,
+			"dlhetero-detect: cannot use chip catalog "
+			"%s (see above)\n",
+			catalog_path);
 		return 1;
 	}
 	if (accel_detect(cat, xml_path, &devs, &n)) {
@@ -142,7 +143,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!n)
-		fprintf(stderr, "dlhetero-detect: no accelerator of the "
+		fprintf(stderr,
+			"dlhetero-detect: no accelerator of the "
 			"catalog found%s\n",
 			verbose ? "" : " (--verbose says what was skipped)");
 	if (output == OUTPUT_GRES_CONF) {

@@ -42,7 +42,8 @@ static void usage(FILE *f)
 	      "         [--catalog FILE] [--models FILE] [--json] [--svg FILE]\n"
 	      "       dlhetero-plan --list-models | --list-chips [--catalog FILE]\n"
 	      "TYPE:N is N accelerators of a chip type; TYPE:N@D puts them in\n"
-	      "network domain D (default 0).\n", f);
+	      "network domain D (default 0).\n",
+	      f);
 }
 
 /* Whole-string decimal integer in [lo, hi]. */
@@ -57,7 +58,7 @@ static int parse_int(const char *s, long lo, long hi, int *out)
 	v = strtol(s, &end, 10);
 	if (errno || *end || v < lo || v > hi)
 		return -1;
-	*out = (int)v;
+	*out = (int) v;
 	return 0;
 }
 
@@ -107,7 +108,8 @@ static int parse_chips(const char *spec, const struct chip_catalog *cat,
 		int count, domain = 0, a;
 
 		if (!colon) {
-			fprintf(stderr, "dlhetero-plan: --chips item '%s' is not TYPE:N\n",
+			fprintf(stderr,
+				"dlhetero-plan: --chips item '%s' is not TYPE:N\n",
 				item);
 			goto fail;
 		}
@@ -116,7 +118,8 @@ static int parse_chips(const char *spec, const struct chip_catalog *cat,
 		if (at) {
 			*at = '\0';
 			if (parse_int(at + 1, 0, 1000, &domain)) {
-				fprintf(stderr, "dlhetero-plan: --chips item '%s': domain '%s' is not 0..1000\n",
+				fprintf(stderr,
+					"dlhetero-plan: --chips item '%s': domain '%s' is not 0..1000\n",
 					item, at + 1);
 				goto fail;
 			}
@@ -125,32 +128,37 @@ static int parse_chips(const char *spec, const struct chip_catalog *cat,
 		if (!t) {
 			char *names = chip_catalog_names(cat);
 
-			fprintf(stderr, "dlhetero-plan: unknown chip type '%s'; valid types: %s\n",
+			fprintf(stderr,
+				"dlhetero-plan: unknown chip type '%s'; valid types: %s\n",
 				item, names ? names : "?");
 			free(names);
 			goto fail;
 		}
 		if (parse_int(colon + 1, 1, MAX_COUNT, &count)) {
-			fprintf(stderr, "dlhetero-plan: --chips %s: count '%s' is not an integer 1..%d\n",
+			fprintf(stderr,
+				"dlhetero-plan: --chips %s: count '%s' is not an integer 1..%d\n",
 				item, colon + 1, MAX_COUNT);
 			goto fail;
 		}
 		for (i = 0; i < n; i++) {
 			if (out[i].chip == t && out[i].domain == domain) {
-				fprintf(stderr, "dlhetero-plan: --chips lists %s twice in domain %d\n",
+				fprintf(stderr,
+					"dlhetero-plan: --chips lists %s twice in domain %d\n",
 					t->name, domain);
 				goto fail;
 			}
 		}
 		if (n == max) {
-			fprintf(stderr, "dlhetero-plan: --chips: at most %d groups\n",
+			fprintf(stderr,
+				"dlhetero-plan: --chips: at most %d groups\n",
 				max);
 			goto fail;
 		}
 		/* A group smaller than a node is one partial node. */
 		a = count < apn ? count : apn;
 		if (count % a) {
-			fprintf(stderr, "dlhetero-plan: --chips %s:%d is not a multiple of %d accelerators per node\n",
+			fprintf(stderr,
+				"dlhetero-plan: --chips %s:%d is not a multiple of %d accelerators per node\n",
 				t->name, count, apn);
 			goto fail;
 		}
@@ -172,11 +180,11 @@ static void print_mem(const struct plan_mem *m, int train)
 {
 	if (train)
 		printf("%5.1f+%5.1f+%5.1f+%5.1f/%5.1f", m->weights / 1e9,
-		       m->grads / 1e9, m->optimizer / 1e9,
-		       m->activations / 1e9, m->capacity / 1e9);
+		       m->grads / 1e9, m->optimizer / 1e9, m->activations / 1e9,
+		       m->capacity / 1e9);
 	else
-		printf("%6.1f+%6.1f/%6.1f", m->weights / 1e9,
-		       m->kv_cache / 1e9, m->capacity / 1e9);
+		printf("%6.1f+%6.1f/%6.1f", m->weights / 1e9, m->kv_cache / 1e9,
+		       m->capacity / 1e9);
 }
 
 static void print_table(const struct plan *p, const char *hash)
@@ -224,8 +232,8 @@ static void print_table(const struct plan *p, const char *hash)
 			       g->standalone_memory_relaxed ? "*" : "");
 		} else {
 			printf("%-12s %6d %5d %3d %3d %8d %6d %10.0f  ",
-			       g->chip, g->accelerators, g->nodes, g->tp,
-			       g->pp, g->replicas, g->batch_per_replica,
+			       g->chip, g->accelerators, g->nodes, g->tp, g->pp,
+			       g->replicas, g->batch_per_replica,
 			       g->kv_tokens_per_replica);
 			print_mem(&g->mem, 0);
 			printf(" %10.0f\n", g->tokens_per_s);
@@ -255,9 +263,9 @@ static int list_models(const struct model_catalog *mc)
 {
 	size_t i;
 
-	printf("%-16s %6s %6s %6s %5s %4s %7s %8s %8s  %s\n", "model",
-	       "layers", "hidden", "ffn", "heads", "kv", "vocab", "params",
-	       "active", "moe");
+	printf("%-16s %6s %6s %6s %5s %4s %7s %8s %8s  %s\n", "model", "layers",
+	       "hidden", "ffn", "heads", "kv", "vocab", "params", "active",
+	       "moe");
 	for (i = 0; i < mc->n_models; i++) {
 		const struct model_spec *m = &mc->models[i];
 		char moe[64] = "-";
@@ -293,9 +301,24 @@ static int list_chips(const struct chip_catalog *cc)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_MODEL = 256, O_MODE, O_CHIPS, O_GB, O_SEQ, O_APN, O_INTER,
-	       O_DOMAIN, O_CAT, O_MODELS, O_JSON, O_SVG, O_LM, O_LC, O_STRAT,
-	       O_HELP };
+	enum {
+		O_MODEL = 256,
+		O_MODE,
+		O_CHIPS,
+		O_GB,
+		O_SEQ,
+		O_APN,
+		O_INTER,
+		O_DOMAIN,
+		O_CAT,
+		O_MODELS,
+		O_JSON,
+		O_SVG,
+		O_LM,
+		O_LC,
+		O_STRAT,
+		O_HELP
+	};
 	static const struct option lo[] = {
 		{ "model", required_argument, NULL, O_MODEL },
 		{ "mode", required_argument, NULL, O_MODE },
@@ -337,13 +360,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case O_GB:
 			if (parse_int(optarg, 1, PLAN_MAX_GLOBAL_BATCH,
 				      &o->global_batch))
-				bad = "--global-batch must be an integer 1.."
-				      DLH_STR(PLAN_MAX_GLOBAL_BATCH);
+				bad = "--global-batch must be an integer 1.." DLH_STR(
+					PLAN_MAX_GLOBAL_BATCH);
 			break;
 		case O_SEQ:
 			if (parse_int(optarg, 1, PLAN_MAX_SEQ_LEN, &o->seq_len))
-				bad = "--seq-len must be an integer 1.."
-				      DLH_STR(PLAN_MAX_SEQ_LEN);
+				bad = "--seq-len must be an integer 1.." DLH_STR(
+					PLAN_MAX_SEQ_LEN);
 			break;
 		case O_APN:
 			if (parse_int(optarg, 1, 1024, &o->apn))
@@ -389,7 +412,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			exit(0);
 		default:
-			fprintf(stderr, "dlhetero-plan: unknown or incomplete option '%s'\n",
+			fprintf(stderr,
+				"dlhetero-plan: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
 			usage(stderr);
 			return -1;
@@ -406,7 +430,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return -1;
 	}
 	if (!o->list_models && !o->list_chips && (!o->model || !o->chips)) {
-		fprintf(stderr, "dlhetero-plan: --model and --chips are required\n");
+		fprintf(stderr,
+			"dlhetero-plan: --model and --chips are required\n");
 		usage(stderr);
 		return -1;
 	}
@@ -427,14 +452,14 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o))
 		return 2;
 	if (o.list_chips || o.chips) {
-		cc = chip_catalog_load(o.catalog ? o.catalog :
-				       chip_catalog_default_path());
+		cc = chip_catalog_load(o.catalog ? o.catalog
+						 : chip_catalog_default_path());
 		if (!cc)
 			goto out;
 	}
 	if (o.list_models || o.model) {
-		mc = model_catalog_load(o.models ? o.models :
-					model_catalog_default_path());
+		mc = model_catalog_load(
+			o.models ? o.models : model_catalog_default_path());
 		if (!mc)
 			goto out;
 	}
@@ -451,7 +476,8 @@ int main(int argc, char **argv)
 	if (!req.model) {
 		char *names = model_catalog_names(mc);
 
-		fprintf(stderr, "dlhetero-plan: unknown model '%s'; known models: %s\n",
+		fprintf(stderr,
+			"dlhetero-plan: unknown model '%s'; known models: %s\n",
 			o.model, names ? names : "?");
 		free(names);
 		rc = 2;

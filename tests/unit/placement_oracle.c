@@ -18,19 +18,20 @@ uint32_t oracle_rand(uint64_t *s)
 	x ^= x >> 7;
 	x ^= x << 17;
 	*s = x;
-	return (uint32_t)(x >> 32);
+	return (uint32_t) (x >> 32);
 }
 
 static int rnd(uint64_t *s, int lo, int hi)
 {
-	return lo + (int)(oracle_rand(s) % (uint32_t)(hi - lo + 1));
+	return lo + (int) (oracle_rand(s) % (uint32_t) (hi - lo + 1));
 }
 
 /* Switch id at level l per the definition in placement.h. */
 static int sw_at(const struct placement_node *nd, int l)
 {
-	int leaf = (nd->n_levels > 0 && nd->switch_path[0] >= 0) ?
-		   nd->switch_path[0] : nd->leaf_switch;
+	int leaf = (nd->n_levels > 0 && nd->switch_path[0] >= 0)
+			   ? nd->switch_path[0]
+			   : nd->leaf_switch;
 
 	if (leaf < 0)
 		return -1;
@@ -43,8 +44,8 @@ static int sw_at(const struct placement_node *nd, int l)
 
 static uint32_t usable(const struct placement_node *nd, uint32_t cpa)
 {
-	uint32_t f = nd->free_accel < nd->total_accel ? nd->free_accel :
-		     nd->total_accel;
+	uint32_t f = nd->free_accel < nd->total_accel ? nd->free_accel
+						      : nd->total_accel;
 
 	if (cpa && nd->free_cores / cpa < f)
 		f = nd->free_cores / cpa;
@@ -53,8 +54,8 @@ static uint32_t usable(const struct placement_node *nd, uint32_t cpa)
 
 static uint32_t free_of(const struct placement_node *nd)
 {
-	return nd->free_accel < nd->total_accel ? nd->free_accel :
-	       nd->total_accel;
+	return nd->free_accel < nd->total_accel ? nd->free_accel
+						: nd->total_accel;
 }
 
 static int type_of(const struct placement_request *req, const char *ct)
@@ -63,7 +64,7 @@ static int type_of(const struct placement_request *req, const char *ct)
 
 	for (t = 0; ct && t < req->n_types; t++)
 		if (!strcmp(req->type[t], ct))
-			return (int)t;
+			return (int) t;
 	return -1;
 }
 
@@ -96,7 +97,7 @@ static void topo_cost(const struct placement_node *nodes, const size_t *set,
 		}
 		c->weight += p->weight;
 	}
-	c->domain_links = nd ? (unsigned)nd - 1 : 0;
+	c->domain_links = nd ? (unsigned) nd - 1 : 0;
 	c->span_level = 0;
 	if (k > 1) {
 		for (l = 0; l < PLACEMENT_LEVELS; l++) {
@@ -108,19 +109,19 @@ static void topo_cost(const struct placement_node *nodes, const size_t *set,
 			if (same)
 				break;
 		}
-		c->span_level = (unsigned)l;
+		c->span_level = (unsigned) l;
 	}
-	c->n_nodes = (unsigned)k;
+	c->n_nodes = (unsigned) k;
 }
 
 static int cost_cmp5(const struct placement_cost *a,
 		     const struct placement_cost *b, int upto)
 {
 	uint64_t ka[5] = { a->domain_links, a->span_level, a->leaves,
-			   (uint64_t)((int64_t)a->frag_delta + (1 << 20)),
+			   (uint64_t) ((int64_t) a->frag_delta + (1 << 20)),
 			   a->weight };
 	uint64_t kb[5] = { b->domain_links, b->span_level, b->leaves,
-			   (uint64_t)((int64_t)b->frag_delta + (1 << 20)),
+			   (uint64_t) ((int64_t) b->frag_delta + (1 << 20)),
 			   b->weight };
 	int i;
 
@@ -202,7 +203,7 @@ int oracle_best(const struct placement_node *nodes, size_t n,
 		for (i = 0; i < nr; i++) {
 			if (!(mask & (1u << i)))
 				continue;
-			t = (size_t)type_of(req, nodes[rel[i]].chip_type);
+			t = (size_t) type_of(req, nodes[rel[i]].chip_type);
 			cap[t] += usable(&nodes[rel[i]], cpa);
 			cnt[t]++;
 			set[k++] = rel[i];
@@ -219,8 +220,8 @@ int oracle_best(const struct placement_node *nodes, size_t n,
 			int f;
 
 			for (i = 0; i < k; i++)
-				if ((size_t)type_of(req, nodes[set[i]].chip_type)
-				    == t)
+				if ((size_t) type_of(
+					    req, nodes[set[i]].chip_type) == t)
 					tset[kt++] = set[i];
 			f = min_frag(nodes, tset, kt, req->count[t], cpa);
 			if (f == INT32_MAX)
@@ -295,7 +296,7 @@ int oracle_check(const struct placement_node *nodes, size_t n,
 	for (t = 0; t < req->n_types; t++) {
 		if (got[t] != req->count[t]) {
 			snprintf(why, whylen, "type %s: got %llu, want %u",
-				 req->type[t], (unsigned long long)got[t],
+				 req->type[t], (unsigned long long) got[t],
 				 req->count[t]);
 			return -1;
 		}
@@ -305,8 +306,8 @@ int oracle_check(const struct placement_node *nodes, size_t n,
 		const struct placement_node *p = &nodes[res->picks[i].node];
 		uint32_t fr = free_of(p);
 
-		cost->frag_delta += (res->picks[i].count < fr) -
-				    (fr < p->total_accel);
+		cost->frag_delta +=
+			(res->picks[i].count < fr) - (fr < p->total_accel);
 	}
 	return 0;
 }
@@ -317,12 +318,13 @@ void oracle_random_instance(uint64_t *st, size_t max_n,
 	uint64_t cap[3] = { 0 };
 	int leaf_type[16], n_tops = rnd(st, 1, 2), order[3] = { 0, 1, 2 };
 	size_t i;
-	int t, k, two_dom = rnd(st, 0, 2) == 0, per_node_dom = rnd(st, 0, 3) == 0;
+	int t, k, two_dom = rnd(st, 0, 2) == 0,
+		  per_node_dom = rnd(st, 0, 3) == 0;
 
 	if (max_n > ORACLE_MAX_NODES)
 		max_n = ORACLE_MAX_NODES;
 	memset(in, 0, sizeof(*in));
-	in->n = (size_t)rnd(st, 2, (int)max_n);
+	in->n = (size_t) rnd(st, 2, (int) max_n);
 	for (i = 0; i < 16; i++)
 		leaf_type[i] = rnd(st, 0, 2);
 	for (i = 0; i < in->n; i++) {
@@ -333,23 +335,23 @@ void oracle_random_instance(uint64_t *st, size_t max_n,
 
 		snprintf(in->names[i], sizeof(in->names[i]), "n%zu", i);
 		p->name = in->names[i];
-		p->index = (int)i;
+		p->index = (int) i;
 		/* leaves 0-7; mids: two leaves each; tops: two mids each
 		 * (one top when n_tops == 1) */
 		mid = 100 + leaf / 2;
 		top = n_tops == 1 ? 200 : 200 + leaf / 4;
 		t = rnd(st, 0, 9) < 7 ? leaf_type[leaf] : rnd(st, 0, 2);
 		p->chip_type = chip_names[t];
-		p->total_accel = (uint32_t)totals[rnd(st, 0, 3)];
+		p->total_accel = (uint32_t) totals[rnd(st, 0, 3)];
 		if (state < 4)
 			p->free_accel = p->total_accel;
 		else if (state < 7)
-			p->free_accel = (uint32_t)rnd(st, 1,
-					(int)p->total_accel);
+			p->free_accel =
+				(uint32_t) rnd(st, 1, (int) p->total_accel);
 		else
 			p->free_accel = 0;
 		p->free_cores = 64;
-		p->weight = (uint32_t)rnd(st, 1, 3);
+		p->weight = (uint32_t) rnd(st, 1, 3);
 		if (rnd(st, 0, 9) == 0) {
 			p->leaf_switch = -1;
 			p->n_levels = 0;
@@ -363,8 +365,9 @@ void oracle_random_instance(uint64_t *st, size_t max_n,
 			p->switch_path[3] = -1;
 			p->n_levels = 3;
 		}
-		p->domain = !two_dom ? 0 : per_node_dom ? rnd(st, 0, 1) :
-			    (top & 1);
+		p->domain = !two_dom	   ? 0
+			    : per_node_dom ? rnd(st, 0, 1)
+					   : (top & 1);
 		cap[t] += p->free_accel;
 	}
 	/* 1-3 types that have free accelerators, random order. */
@@ -375,13 +378,13 @@ void oracle_random_instance(uint64_t *st, size_t max_n,
 		order[j] = tmp;
 	}
 	k = rnd(st, 1, 3);
-	for (i = 0; i < 3 && (int)in->req.n_types < k; i++) {
+	for (i = 0; i < 3 && (int) in->req.n_types < k; i++) {
 		t = order[i];
 		if (!cap[t])
 			continue;
 		in->req.type[in->req.n_types] = chip_names[t];
-		in->req.count[in->req.n_types] = (uint32_t)rnd(st, 1,
-			(int)(cap[t] < 12 ? cap[t] : 12));
+		in->req.count[in->req.n_types] = (uint32_t) rnd(
+			st, 1, (int) (cap[t] < 12 ? cap[t] : 12));
 		in->req.total += in->req.count[in->req.n_types];
 		in->req.n_types++;
 	}

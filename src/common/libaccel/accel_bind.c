@@ -42,8 +42,8 @@ static void per_task(const int *devs, size_t n, long k, int local_rank,
 
 /* --gpu-bind=map_gpu:L: task i gets device L[i % len]; an id the step
  * does not hold binds to the first device, as Slurm does for GPUs. */
-static int map_gpu(const int *devs, size_t n, const char *list,
-		   int local_rank, int *out, size_t *n_out)
+static int map_gpu(const int *devs, size_t n, const char *list, int local_rank,
+		   int *out, size_t *n_out)
 {
 	int ids[ACCEL_BIND_MAX];
 	size_t len, i;
@@ -61,8 +61,8 @@ static int map_gpu(const int *devs, size_t n, const char *list,
 }
 
 int accel_bind_select(const int *devs, size_t n, const char *tres_bind,
-		      int local_rank, int local_world, bool per_rank,
-		      int *out, size_t *n_out)
+		      int local_rank, int local_world, bool per_rank, int *out,
+		      size_t *n_out)
 {
 	const char *req = tres_bind ? strstr(tres_bind, "gpu:") : NULL;
 	char *end;
@@ -84,11 +84,14 @@ int accel_bind_select(const int *devs, size_t n, const char *tres_bind,
 			return 1;
 		}
 		if (!strncmp(req, "map_gpu:", 8))
-			return map_gpu(devs, n, req + 8, local_rank, out,
-				       n_out) ? -1 : 1;
+			return map_gpu(devs, n, req + 8, local_rank, out, n_out)
+				       ? -1
+				       : 1;
 	}
 	if (!per_rank)
 		return 0;
 	return accel_env_task_share(devs, n, local_rank, local_world, out,
-				    n_out) ? -1 : 1;
+				    n_out)
+		       ? -1
+		       : 1;
 }

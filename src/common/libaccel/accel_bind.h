@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ACCEL_BIND_MAX 256	/* devices per node considered */
+#define ACCEL_BIND_MAX 256 /* devices per node considered */
 
 /*
  * devs[0..n) are the vendor indexes the step holds on the node, in order.
@@ -22,8 +22,8 @@
  * all of them, -1 on bad input.
  */
 int accel_bind_select(const int *devs, size_t n, const char *tres_bind,
-		      int local_rank, int local_world, bool per_rank,
-		      int *out, size_t *n_out);
+		      int local_rank, int local_world, bool per_rank, int *out,
+		      size_t *n_out);
 
 /* "0,3,5" -> {0,3,5}; at most max entries of 0..65535.  -1 if malformed. */
 int accel_bind_parse_list(const char *s, int *out, size_t max, size_t *n);

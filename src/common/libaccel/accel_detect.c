@@ -17,12 +17,11 @@
  * processing accelerators (Ascend, Cambricon, MI300). */
 static bool is_accel_class(unsigned class_id)
 {
-	return class_id == 0x0300 || class_id == 0x0302 ||
-	       class_id == 0x0380 || class_id == 0x1200;
+	return class_id == 0x0300 || class_id == 0x0302 || class_id == 0x0380 ||
+	       class_id == 0x1200;
 }
 
-static bool catalog_has_vendor(const struct chip_catalog *cat,
-			       unsigned vendor)
+static bool catalog_has_vendor(const struct chip_catalog *cat, unsigned vendor)
 {
 	size_t i;
 
@@ -35,7 +34,7 @@ static bool catalog_has_vendor(const struct chip_catalog *cat,
 /* One accelerator-looking PCI function, known type or not. */
 struct candidate {
 	hwloc_obj_t obj;
-	const struct chip_type *type;	/* NULL: not in the catalog */
+	const struct chip_type *type; /* NULL: not in the catalog */
 	unsigned vendor;
 	unsigned domain, bus, dev, func;
 };
@@ -64,12 +63,12 @@ static bool append_range(char *buf, size_t len, int first, int last)
 	int n;
 
 	if (first == last)
-		n = snprintf(buf + used, len - used, "%s%d",
-			     used ? "," : "", first);
+		n = snprintf(buf + used, len - used, "%s%d", used ? "," : "",
+			     first);
 	else
-		n = snprintf(buf + used, len - used, "%s%d-%d",
-			     used ? "," : "", first, last);
-	return n >= 0 && (size_t)n < len - used;
+		n = snprintf(buf + used, len - used, "%s%d-%d", used ? "," : "",
+			     first, last);
+	return n >= 0 && (size_t) n < len - used;
 }
 
 /*
@@ -91,7 +90,7 @@ static void format_cores(hwloc_topology_t topo, hwloc_const_cpuset_t cpuset,
 		type = HWLOC_OBJ_PU;
 	while ((obj = hwloc_get_next_obj_inside_cpuset_by_type(topo, cpuset,
 							       type, obj))) {
-		int idx = (int)obj->logical_index;
+		int idx = (int) obj->logical_index;
 
 		if (first >= 0 && idx == last + 1) {
 			last = idx;
@@ -118,8 +117,8 @@ overflow:
  * from device_index_base, since other DRM devices (a BMC's VGA) also take
  * numbers.
  */
-static bool osdev_file(const struct chip_type *type, hwloc_obj_t pci,
-		       char *buf, size_t len)
+static bool osdev_file(const struct chip_type *type, hwloc_obj_t pci, char *buf,
+		       size_t len)
 {
 	const char *pattern = type->device_file;
 	const char *base = strrchr(pattern, '/');
@@ -150,9 +149,9 @@ static bool osdev_file(const struct chip_type *type, hwloc_obj_t pci,
 				break;
 		if (p != name + name_len - suffix_len)
 			continue;
-		n = snprintf(buf, len, "%.*s%s", (int)(base - pattern),
+		n = snprintf(buf, len, "%.*s%s", (int) (base - pattern),
 			     pattern, name);
-		if (n > 0 && (size_t)n < len)
+		if (n > 0 && (size_t) n < len)
 			return true;
 	}
 	return false;
@@ -259,10 +258,14 @@ int accel_detect(const struct chip_catalog *cat, const char *xml_path,
 			cands = grown;
 			cap = new_cap;
 		}
-		cands[n_cands++] = (struct candidate) {
-			.obj = obj, .type = type, .vendor = pci->vendor_id,
-			.domain = pci->domain, .bus = pci->bus,
-			.dev = pci->dev, .func = pci->func,
+		cands[n_cands++] = (struct candidate){
+			.obj = obj,
+			.type = type,
+			.vendor = pci->vendor_id,
+			.domain = pci->domain,
+			.bus = pci->bus,
+			.dev = pci->dev,
+			.func = pci->func,
 		};
 	}
 	if (!n_cands)
@@ -287,9 +290,8 @@ int accel_detect(const struct chip_catalog *cat, const char *xml_path,
 			dlh_debug("PCI %04x:%02x:%02x.%x [%04x:%04x] looks "
 				  "like an accelerator but is not in the "
 				  "catalog; skipped (it keeps index %d)",
-				  c->domain, c->bus, c->dev, c->func,
-				  c->vendor, c->obj->attr->pcidev.device_id,
-				  index);
+				  c->domain, c->bus, c->dev, c->func, c->vendor,
+				  c->obj->attr->pcidev.device_id, index);
 			index++;
 			continue;
 		}
@@ -339,7 +341,7 @@ char *accel_gres_conf(const struct accel_device *devs, size_t n)
 		len = snprintf(p, line_max, "Name=%s Type=%s File=%s%s%s\n",
 			       ACCEL_GRES_NAME, d->type->name, d->dev_file,
 			       d->cores[0] ? " Cores=" : "", d->cores);
-		if (len < 0 || (size_t)len >= line_max) {
+		if (len < 0 || (size_t) len >= line_max) {
 			free(buf);
 			return NULL;
 		}

@@ -14,14 +14,14 @@
 #include "chip_catalog.h"
 
 struct accel_device {
-	const struct chip_type *type;	/* points into the catalog */
-	char busid[16];		/* PCI bus id: "0000:00:06.0" */
-	int index;		/* vendor runtime numbering: rank by PCI bus
+	const struct chip_type *type; /* points into the catalog */
+	char busid[16];		      /* PCI bus id: "0000:00:06.0" */
+	int index;	   /* vendor runtime numbering: rank by PCI bus
 				 * id among this vendor's accelerators */
-	char dev_file[64];	/* per-device node: "/dev/nvidia0" */
-	char cores[64];		/* logical cores near the device, Slurm range
+	char dev_file[64]; /* per-device node: "/dev/nvidia0" */
+	char cores[64];	   /* logical cores near the device, Slurm range
 				 * list "0-15"; "" when hwloc does not know */
-	int numa;		/* OS index of the local NUMA node, -1 when
+	int numa;	   /* OS index of the local NUMA node, -1 when
 				 * the device is local to several or none */
 };
 

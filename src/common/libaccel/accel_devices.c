@@ -32,7 +32,8 @@ struct accel_devices *accel_devices_new(const char *catalog_path)
 	d->chips = chip_catalog_load(catalog_path);
 	if (!d->chips)
 		dlh_error("no chip catalog (%s): devices are counted but "
-			  "tasks get no accelerator variables", catalog_path);
+			  "tasks get no accelerator variables",
+			  catalog_path);
 	dlh_config_free(cfg);
 	return d;
 }
@@ -106,8 +107,8 @@ size_t accel_devices_count(const struct accel_devices *d)
 	return d ? d->n : 0;
 }
 
-const struct accel_device_entry *accel_devices_get(
-	const struct accel_devices *d, size_t i)
+const struct accel_device_entry *
+accel_devices_get(const struct accel_devices *d, size_t i)
 {
 	return d && i < d->n ? &d->dev[i] : NULL;
 }
@@ -148,7 +149,8 @@ void accel_devices_check_detected(struct accel_devices *d)
 	}
 	if (n_found != d->n)
 		dlh_info("AutoDetect=hwloc: gres.conf has %zu devices, hwloc "
-			 "finds %zu", d->n, n_found);
+			 "finds %zu",
+			 d->n, n_found);
 	accel_detect_free(found);
 }
 
@@ -224,8 +226,7 @@ struct accel_env_list *accel_devices_env(const struct accel_devices *d,
 		for (j = 0; j < i; j++)
 			if (idx[j] >= 0 && (size_t) idx[j] < d->n &&
 			    d->dev[idx[j]].type &&
-			    !strcmp(d->dev[idx[j]].type,
-				    d->dev[idx[i]].type))
+			    !strcmp(d->dev[idx[j]].type, d->dev[idx[i]].type))
 				break;
 		if (j < i)
 			continue;
@@ -252,8 +253,7 @@ struct accel_env_list *accel_devices_env(const struct accel_devices *d,
 	}
 	foreign = accel_env_foreign_vars(d->chips, first);
 	for (i = 0; foreign && foreign[i]; i++) {
-		l->unset = realloc(l->unset, (l->n_unset + 1) *
-				   sizeof(char *));
+		l->unset = realloc(l->unset, (l->n_unset + 1) * sizeof(char *));
 		if (!l->unset)
 			break;
 		l->unset[l->n_unset++] = strdup(foreign[i]);

@@ -12,9 +12,9 @@
 #include "dlh_log.h"
 
 struct accel_device_entry {
-	char *type;		/* gres Type (chip name) or NULL */
-	char *path;		/* device file, NULL for a count-only line */
-	int dev_num;		/* vendor runtime index: the file's number */
+	char *type;  /* gres Type (chip name) or NULL */
+	char *path;  /* device file, NULL for a count-only line */
+	int dev_num; /* vendor runtime index: the file's number */
 };
 
 struct accel_devices;
@@ -29,8 +29,8 @@ void accel_devices_add(struct accel_devices *d, const char *type,
 void accel_devices_add_count(struct accel_devices *d, const char *type,
 			     unsigned long count);
 size_t accel_devices_count(const struct accel_devices *d);
-const struct accel_device_entry *accel_devices_get(
-	const struct accel_devices *d, size_t i);
+const struct accel_device_entry *
+accel_devices_get(const struct accel_devices *d, size_t i);
 const char *accel_devices_catalog_path(const struct accel_devices *d);
 
 /*
@@ -41,9 +41,9 @@ void accel_devices_check_detected(struct accel_devices *d);
 
 struct accel_env_list {
 	size_t n_set;
-	char **name, **value;	/* variables to set */
+	char **name, **value; /* variables to set */
 	size_t n_unset;
-	char **unset;		/* other vendors' variables to remove */
+	char **unset; /* other vendors' variables to remove */
 };
 
 /* Variables for the devices at gres indexes idx[0..n-1]; NULL when there is

@@ -120,9 +120,9 @@ const char **accel_env_foreign_vars(const struct chip_catalog *cat,
 		for (j = 0; j < t->n_visible_env; j++) {
 			const char *var = t->visible_env[j];
 
-			if (type && has_name((const char *const *)
-					     type->visible_env,
-					     type->n_visible_env, var))
+			if (type &&
+			    has_name((const char *const *) type->visible_env,
+				     type->n_visible_env, var))
 				continue;
 			if (!has_name(names, n, var))
 				names[n++] = var;

@@ -10,8 +10,8 @@
 
 /* The MASTER_PORT range: above torchrun's 29500 default and below Linux's
  * default ephemeral range (32768-60999), so no client socket sits on it. */
-#define DLH_PORT_BASE	29600
-#define DLH_PORT_SPAN	3000
+#define DLH_PORT_BASE 29600
+#define DLH_PORT_SPAN 3000
 
 /*
  * MASTER_PORT of a step: the same on every node (computed from the ids, no

@@ -29,16 +29,16 @@
 #define DLH_DATADIR "/usr/share/dlhetero"
 #endif
 
-#define CATALOG_FILE_MAX	(4 * 1024 * 1024)
-#define CATALOG_DEPTH_MAX	16	/* the schema needs 4 */
-#define CATALOG_TYPES_MAX	1024
-#define PCI_DEVICES_MAX		64
-#define CTL_FILES_MAX		16
-#define VISIBLE_ENV_MAX		8
-#define DEVICE_INDEX_BASE_MAX	65536
+#define CATALOG_FILE_MAX      (4 * 1024 * 1024)
+#define CATALOG_DEPTH_MAX     16 /* the schema needs 4 */
+#define CATALOG_TYPES_MAX     1024
+#define PCI_DEVICES_MAX	      64
+#define CTL_FILES_MAX	      16
+#define VISIBLE_ENV_MAX	      8
+#define DEVICE_INDEX_BASE_MAX 65536
 /* Upper bound for every figure: far above any real chip, low enough that
  * sums and products in cost models cannot overflow to infinity. */
-#define FIGURE_MAX		1e7
+#define FIGURE_MAX	      1e7
 
 const char *chip_catalog_default_path(void)
 {
@@ -53,7 +53,7 @@ const char *chip_catalog_default_path(void)
 struct entry_ctx {
 	const char *path;
 	size_t index;
-	const char *name;	/* NULL until the name has been validated */
+	const char *name; /* NULL until the name has been validated */
 };
 
 static void entry_error(const struct entry_ctx *ctx, const char *field,
@@ -73,8 +73,8 @@ static void entry_error(const struct entry_ctx *ctx, const char *field,
 		dlh_error("%s: chips[%zu] (\"%s\"): field \"%s\": %s",
 			  ctx->path, ctx->index, ctx->name, field, why);
 	else
-		dlh_error("%s: chips[%zu]: field \"%s\": %s",
-			  ctx->path, ctx->index, field, why);
+		dlh_error("%s: chips[%zu]: field \"%s\": %s", ctx->path,
+			  ctx->index, field, why);
 }
 
 /* Character classes by hand: <ctype.h> follows the locale, and a daemon's
@@ -194,7 +194,7 @@ static int parse_hex16(const char *s, uint16_t *out)
 		else
 			return -1;
 	}
-	*out = (uint16_t)v;
+	*out = (uint16_t) v;
 	return 0;
 }
 
@@ -204,8 +204,7 @@ static int parse_hex16(const char *s, uint16_t *out)
  */
 static int get_string(const struct entry_ctx *ctx, json_object *entry,
 		      const char *field, bool opt, size_t max,
-		      bool (*check)(const char *), const char *what,
-		      char **out)
+		      bool (*check)(const char *), const char *what, char **out)
 {
 	json_object *val;
 	const char *s;
@@ -225,11 +224,11 @@ static int get_string(const struct entry_ctx *ctx, json_object *entry,
 	}
 	s = json_object_get_string(val);
 	len = json_object_get_string_len(val);
-	if (len < 0 || (size_t)len != strlen(s)) {
+	if (len < 0 || (size_t) len != strlen(s)) {
 		entry_error(ctx, field, "contains a NUL character");
 		return -1;
 	}
-	if (len == 0 || (size_t)len > max) {
+	if (len == 0 || (size_t) len > max) {
 		entry_error(ctx, field, "length %d outside 1..%zu", len, max);
 		return -1;
 	}
@@ -250,9 +249,9 @@ static int get_string(const struct entry_ctx *ctx, json_object *entry,
 	return 0;
 }
 
-static json_object *get_array(const struct entry_ctx *ctx,
-			      json_object *entry, const char *field,
-			      size_t min, size_t max, size_t *n)
+static json_object *get_array(const struct entry_ctx *ctx, json_object *entry,
+			      const char *field, size_t min, size_t max,
+			      size_t *n)
 {
 	json_object *val;
 	size_t len;
@@ -267,8 +266,8 @@ static json_object *get_array(const struct entry_ctx *ctx,
 	}
 	len = json_object_array_length(val);
 	if (len < min || len > max) {
-		entry_error(ctx, field, "has %zu elements, want %zu..%zu",
-			    len, min, max);
+		entry_error(ctx, field, "has %zu elements, want %zu..%zu", len,
+			    min, max);
 		return NULL;
 	}
 	*n = len;
@@ -308,10 +307,12 @@ static int get_string_array(const struct entry_ctx *ctx, json_object *entry,
 		}
 		s = json_object_get_string(el);
 		len = json_object_get_string_len(el);
-		if (len < 1 || (size_t)len > max_len ||
-		    (size_t)len != strlen(s) || !is_printable(s)) {
-			entry_error(ctx, field, "element %zu is empty, longer "
-				    "than %zu or not printable", i, max_len);
+		if (len < 1 || (size_t) len > max_len ||
+		    (size_t) len != strlen(s) || !is_printable(s)) {
+			entry_error(ctx, field,
+				    "element %zu is empty, longer "
+				    "than %zu or not printable",
+				    i, max_len);
 			return -1;
 		}
 		if (!check(s)) {
@@ -379,27 +380,32 @@ static void chip_type_clear(struct chip_type *t)
 }
 
 static const char *const known_fields[] = {
-	"name", "vendor", "pci_vendor", "pci_devices", "device_file",
-	"device_index_base", "ctl_files", "visible_env", "dipu_device", "ccl",
-	"ccl_ifname_env", "link", "mem_gb", "tflops_bf16", "mem_tbps",
-	"link_gbps", "efficiency", "source", NULL
+	"name",	       "vendor",	 "pci_vendor",
+	"pci_devices", "device_file",	 "device_index_base",
+	"ctl_files",   "visible_env",	 "dipu_device",
+	"ccl",	       "ccl_ifname_env", "link",
+	"mem_gb",      "tflops_bf16",	 "mem_tbps",
+	"link_gbps",   "efficiency",	 "source",
+	NULL
 };
 
 /* Unknown keys are errors (they are usually typos of a figure an admin
  * meant to override); keys starting with '_' are comments. */
 static int check_keys(const struct entry_ctx *ctx, json_object *entry)
 {
-	json_object_object_foreach(entry, key, val) {
+	json_object_object_foreach(entry, key, val)
+	{
 		size_t i;
 
-		(void)val;
+		(void) val;
 		if (key[0] == '_')
 			continue;
 		for (i = 0; known_fields[i]; i++)
 			if (!strcmp(key, known_fields[i]))
 				break;
 		if (!known_fields[i]) {
-			entry_error(ctx, key, "unknown field (comments must "
+			entry_error(ctx, key,
+				    "unknown field (comments must "
 				    "start with '_')");
 			return -1;
 		}
@@ -436,7 +442,8 @@ static int parse_pci(const struct entry_ctx *ctx, json_object *entry,
 				&t->pci_devices[i])) {
 			entry_error(ctx, "pci_devices",
 				    "element %zu must be 4 hex digits as a "
-				    "string", i);
+				    "string",
+				    i);
 			return -1;
 		}
 		for (j = 0; j < i; j++)
@@ -487,7 +494,7 @@ static int parse_entry(struct entry_ctx *ctx, json_object *entry,
 		if (get_number(ctx, entry, "device_index_base", 0,
 			       DEVICE_INDEX_BASE_MAX, false, &base))
 			return -1;
-		t->device_index_base = (int)base;
+		t->device_index_base = (int) base;
 	}
 
 	if (get_string_array(ctx, entry, "ctl_files", 0, CTL_FILES_MAX,
@@ -496,8 +503,8 @@ static int parse_entry(struct entry_ctx *ctx, json_object *entry,
 			     &t->ctl_files, &t->n_ctl_files) ||
 	    get_string_array(ctx, entry, "visible_env", 1, VISIBLE_ENV_MAX,
 			     CHIP_ENV_NAME_MAX, is_env_name,
-			     "a variable name of [A-Z0-9_]",
-			     &t->visible_env, &t->n_visible_env) ||
+			     "a variable name of [A-Z0-9_]", &t->visible_env,
+			     &t->n_visible_env) ||
 	    get_string(ctx, entry, "dipu_device", true, CHIP_NAME_MAX, is_name,
 		       "a name of [a-z0-9_-]", &t->dipu_device) ||
 	    get_string(ctx, entry, "ccl", false, CHIP_NAME_MAX, is_name,
@@ -507,16 +514,14 @@ static int parse_entry(struct entry_ctx *ctx, json_object *entry,
 		       &t->ccl_ifname_env) ||
 	    get_string(ctx, entry, "link", false, CHIP_NAME_MAX, is_name,
 		       "a name of [a-z0-9_-]", &t->link) ||
-	    get_number(ctx, entry, "mem_gb", 0, FIGURE_MAX, true,
-		       &t->mem_gb) ||
+	    get_number(ctx, entry, "mem_gb", 0, FIGURE_MAX, true, &t->mem_gb) ||
 	    get_number(ctx, entry, "tflops_bf16", 0, FIGURE_MAX, true,
 		       &t->tflops_bf16) ||
 	    get_number(ctx, entry, "mem_tbps", 0, FIGURE_MAX, true,
 		       &t->mem_tbps) ||
 	    get_number(ctx, entry, "link_gbps", 0, FIGURE_MAX, false,
 		       &t->link_gbps) ||
-	    get_number(ctx, entry, "efficiency", 0, 1, true,
-		       &t->efficiency) ||
+	    get_number(ctx, entry, "efficiency", 0, 1, true, &t->efficiency) ||
 	    get_string(ctx, entry, "source", false, CHIP_STRING_MAX, NULL,
 		       "printable text", &t->source))
 		return -1;
@@ -537,8 +542,8 @@ static int check_unique(const struct chip_catalog *cat)
 
 			if (!strcasecmp(t->name, u->name)) {
 				dlh_error("%s: chips[%zu] (\"%s\"): name used "
-					  "by chips[%zu] already", cat->path,
-					  i, t->name, j);
+					  "by chips[%zu] already",
+					  cat->path, i, t->name, j);
 				return -1;
 			}
 			if (t->pci_vendor != u->pci_vendor)
@@ -551,8 +556,7 @@ static int check_unique(const struct chip_catalog *cat)
 							  "(\"%s\"): PCI id "
 							  "%04x:%04x claimed "
 							  "by \"%s\" already",
-							  cat->path, i,
-							  t->name,
+							  cat->path, i, t->name,
 							  t->pci_vendor,
 							  t->pci_devices[a],
 							  u->name);
@@ -563,8 +567,7 @@ static int check_unique(const struct chip_catalog *cat)
 	return 0;
 }
 
-static struct chip_catalog *build_catalog(const char *path,
-					  json_object *root)
+static struct chip_catalog *build_catalog(const char *path, json_object *root)
 {
 	struct chip_catalog *cat;
 	json_object *val, *chips;
@@ -572,11 +575,13 @@ static struct chip_catalog *build_catalog(const char *path,
 
 	if (!json_object_is_type(root, json_type_object)) {
 		dlh_error("%s: top level must be an object "
-			  "{\"version\":1,\"chips\":[...]}", path);
+			  "{\"version\":1,\"chips\":[...]}",
+			  path);
 		return NULL;
 	}
-	json_object_object_foreach(root, key, v) {
-		(void)v;
+	json_object_object_foreach(root, key, v)
+	{
+		(void) v;
 		if (key[0] != '_' && strcmp(key, "version") &&
 		    strcmp(key, "chips")) {
 			dlh_error("%s: unknown top-level field \"%s\"", path,
@@ -700,8 +705,7 @@ const struct chip_type *chip_catalog_find(const struct chip_catalog *cat,
 }
 
 const struct chip_type *chip_catalog_match_pci(const struct chip_catalog *cat,
-					       uint16_t vendor,
-					       uint16_t device)
+					       uint16_t vendor, uint16_t device)
 {
 	size_t i, j;
 
@@ -723,8 +727,7 @@ char *chip_catalog_names(const struct chip_catalog *cat)
 {
 	if (!cat)
 		return strdup("");
-	return dlh_catalog_names(cat->types, cat->n_types,
-				 sizeof(*cat->types),
+	return dlh_catalog_names(cat->types, cat->n_types, sizeof(*cat->types),
 				 offsetof(struct chip_type, name));
 }
 
@@ -739,17 +742,18 @@ int chip_catalog_check_spec(const struct chip_catalog *cat,
 		if (chip_catalog_find(cat, spec->item[i].type))
 			continue;
 		names = chip_catalog_names(cat);
-		dlh_set_err(err, errlen, "unknown chip type \"%s\"; valid "
-			    "types: %s", spec->item[i].type,
-			    names ? names : "");
+		dlh_set_err(err, errlen,
+			    "unknown chip type \"%s\"; valid "
+			    "types: %s",
+			    spec->item[i].type, names ? names : "");
 		free(names);
 		return -1;
 	}
 	return 0;
 }
 
-int chip_type_device_path(const struct chip_type *type, int index,
-			  char *buf, size_t len)
+int chip_type_device_path(const struct chip_type *type, int index, char *buf,
+			  size_t len)
 {
 	const char *pct;
 	long number;
@@ -757,7 +761,7 @@ int chip_type_device_path(const struct chip_type *type, int index,
 
 	if (!type || !type->device_file || index < 0 || !buf || !len)
 		return -1;
-	number = (long)type->device_index_base + index;
+	number = (long) type->device_index_base + index;
 	if (number > 0x7fffffffL)
 		return -1;
 	/* Substitute by hand rather than pass a catalog string to printf:
@@ -766,9 +770,9 @@ int chip_type_device_path(const struct chip_type *type, int index,
 	if (!pct || strchr(pct + 2, '%') ||
 	    memchr(type->device_file, '%', pct - type->device_file))
 		return -1;
-	n = snprintf(buf, len, "%.*s%ld%s", (int)(pct - type->device_file),
+	n = snprintf(buf, len, "%.*s%ld%s", (int) (pct - type->device_file),
 		     type->device_file, number, pct + 2);
-	if (n < 0 || (size_t)n >= len)
+	if (n < 0 || (size_t) n >= len)
 		return -1;
 	return 0;
 }

@@ -13,36 +13,36 @@
 #include <stddef.h>
 
 struct chip_type {
-	char *name;		/* gres Type, lowercase: "ascend910b" */
-	char *vendor;		/* "huawei", "nvidia", ... */
-	uint16_t pci_vendor;	/* 0x19e5 */
-	uint16_t *pci_devices;	/* device ids that are this chip */
+	char *name;	       /* gres Type, lowercase: "ascend910b" */
+	char *vendor;	       /* "huawei", "nvidia", ... */
+	uint16_t pci_vendor;   /* 0x19e5 */
+	uint16_t *pci_devices; /* device ids that are this chip */
 	size_t n_pci_devices;
-	char *device_file;	/* per-device node, printf pattern with one %d:
+	char *device_file;     /* per-device node, printf pattern with one %d:
 				 * "/dev/davinci%d" */
-	int device_index_base;	/* added to the runtime index to number the
+	int device_index_base; /* added to the runtime index to number the
 				 * device file: 128 for /dev/dri/renderD%d */
-	char **ctl_files;	/* shared control nodes: "/dev/davinci_manager" */
+	char **ctl_files; /* shared control nodes: "/dev/davinci_manager" */
 	size_t n_ctl_files;
-	char **visible_env;	/* visible-devices variables, first is the
+	char **visible_env; /* visible-devices variables, first is the
 				 * process one: "ASCEND_RT_VISIBLE_DEVICES" */
 	size_t n_visible_env;
-	char *dipu_device;	/* DIPU build name ("ascend"), NULL if none */
-	char *ccl;		/* collective library: "hccl" */
-	char *ccl_ifname_env;	/* "HCCL_SOCKET_IFNAME" */
-	char *link;		/* intra-node link: "hccs" */
-	double mem_gb;		/* memory per device, GB */
-	double tflops_bf16;	/* dense BF16 peak, TFLOPS */
-	double mem_tbps;	/* memory bandwidth, TB/s */
-	double link_gbps;	/* intra-node link bandwidth, GB/s */
-	double efficiency;	/* achieved/peak matmul share (0..1] */
-	char *source;		/* where the figures come from */
+	char *dipu_device;    /* DIPU build name ("ascend"), NULL if none */
+	char *ccl;	      /* collective library: "hccl" */
+	char *ccl_ifname_env; /* "HCCL_SOCKET_IFNAME" */
+	char *link;	      /* intra-node link: "hccs" */
+	double mem_gb;	      /* memory per device, GB */
+	double tflops_bf16;   /* dense BF16 peak, TFLOPS */
+	double mem_tbps;      /* memory bandwidth, TB/s */
+	double link_gbps;     /* intra-node link bandwidth, GB/s */
+	double efficiency;    /* achieved/peak matmul share (0..1] */
+	char *source;	      /* where the figures come from */
 };
 
 struct chip_catalog {
 	struct chip_type *types;
 	size_t n_types;
-	char *path;		/* file it was read from */
+	char *path; /* file it was read from */
 };
 
 /* Default location: $DLH_CHIP_CATALOG if set, else DLH_DATADIR/chips.json */
@@ -88,13 +88,13 @@ int chip_catalog_check_spec(const struct chip_catalog *cat,
  * device_file with (device_index_base + index) for its %d.  Returns 0, or -1
  * when the index is negative or the result does not fit.
  */
-int chip_type_device_path(const struct chip_type *type, int index,
-			  char *buf, size_t len);
+int chip_type_device_path(const struct chip_type *type, int index, char *buf,
+			  size_t len);
 
 /* Limits the loader enforces; callers may size buffers with them. */
-#define CHIP_NAME_MAX		31	/* names and vendors: [a-z0-9_-] */
-#define CHIP_PATH_MAX		63	/* device and control file paths */
-#define CHIP_ENV_NAME_MAX	63	/* variable names: [A-Z_][A-Z0-9_]* */
-#define CHIP_STRING_MAX		1023	/* free text: source */
+#define CHIP_NAME_MAX	  31   /* names and vendors: [a-z0-9_-] */
+#define CHIP_PATH_MAX	  63   /* device and control file paths */
+#define CHIP_ENV_NAME_MAX 63   /* variable names: [A-Z_][A-Z0-9_]* */
+#define CHIP_STRING_MAX	  1023 /* free text: source */
 
 #endif

@@ -11,7 +11,7 @@
 #include "dlh_log.h"
 #include "hetero_spec.h"
 
-#define QUOTE_MAX 40		/* user text shown in a message */
+#define QUOTE_MAX 40 /* user text shown in a message */
 
 /* Printable, bounded copy of user text for error messages. */
 static void quote(const char *s, size_t len, char *dst, size_t dstlen)
@@ -35,8 +35,8 @@ static void quote(const char *s, size_t len, char *dst, size_t dstlen)
 
 static bool type_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '-';
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-';
 }
 
 /* Checks one TYPE slice; on error writes why into err. */
@@ -51,25 +51,28 @@ static int check_type(const char *s, size_t len, char *err, size_t errlen)
 		return -1;
 	}
 	if (len >= HETERO_SPEC_TYPE_LEN) {
-		dlh_set_err(err, errlen, "chip type \"%s\" is longer than %d characters",
-			q, HETERO_SPEC_TYPE_LEN - 1);
+		dlh_set_err(err, errlen,
+			    "chip type \"%s\" is longer than %d characters", q,
+			    HETERO_SPEC_TYPE_LEN - 1);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
 		if (s[i] >= 'A' && s[i] <= 'Z') {
 			dlh_set_err(err, errlen,
-				"chip type \"%s\" must be lowercase", q);
+				    "chip type \"%s\" must be lowercase", q);
 			return -1;
 		}
 		if (!type_char(s[i])) {
-			dlh_set_err(err, errlen,
+			dlh_set_err(
+				err, errlen,
 				"bad character in chip type \"%s\" (want [a-z0-9_-])",
 				q);
 			return -1;
 		}
 	}
 	if (len == 4 && !memcmp(s, "auto", 4)) {
-		dlh_set_err(err, errlen,
+		dlh_set_err(
+			err, errlen,
 			"\"auto\" is not a chip type; use auto:N or auto:N:TYPE+TYPE alone");
 		return -1;
 	}
@@ -77,8 +80,7 @@ static int check_type(const char *s, size_t len, char *err, size_t errlen)
 }
 
 /* Decimal without sign or leading zero, within 1..max. */
-static int parse_count(const char *s, size_t len, uint32_t max,
-		       uint32_t *out)
+static int parse_count(const char *s, size_t len, uint32_t max, uint32_t *out)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -88,16 +90,15 @@ static int parse_count(const char *s, size_t len, uint32_t max,
 	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
+		v = v * 10 + (uint64_t) (s[i] - '0');
 	}
 	if (v < 1 || v > max)
 		return -1;
-	*out = (uint32_t)v;
+	*out = (uint32_t) v;
 	return 0;
 }
 
-static bool seen_type(const struct hetero_spec *spec, const char *s,
-		      size_t len)
+static bool seen_type(const struct hetero_spec *spec, const char *s, size_t len)
 {
 	size_t i;
 
@@ -123,7 +124,7 @@ static int add_type(struct hetero_spec *spec, const char *s, size_t len,
 	}
 	if (spec->n == HETERO_SPEC_MAX_TYPES) {
 		dlh_set_err(err, errlen, "more than %d chip types",
-			HETERO_SPEC_MAX_TYPES);
+			    HETERO_SPEC_MAX_TYPES);
 		return -1;
 	}
 	memcpy(spec->item[spec->n].type, s, len);
@@ -139,29 +140,32 @@ static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
 {
 	char q[QUOTE_MAX * 4 + 8];
 	const char *colon = memchr(s, ':', len);
-	size_t nlen = colon ? (size_t)(colon - s) : len;
+	size_t nlen = colon ? (size_t) (colon - s) : len;
 	const char *p, *end = s + len;
 
 	quote(s, nlen, q, sizeof(q));
 	if (parse_count(s, nlen, HETERO_SPEC_MAX_TOTAL, &spec->total)) {
-		dlh_set_err(err, errlen, "bad total \"%s\" for auto (want 1..%d)",
-			q, HETERO_SPEC_MAX_TOTAL);
+		dlh_set_err(err, errlen,
+			    "bad total \"%s\" for auto (want 1..%d)", q,
+			    HETERO_SPEC_MAX_TOTAL);
 		return -1;
 	}
 	if (!colon)
 		return 0;
 	if (colon + 1 == end) {
-		dlh_set_err(err, errlen,
+		dlh_set_err(
+			err, errlen,
 			"empty type list after auto:%u: (want TYPE+TYPE...)",
 			spec->total);
 		return -1;
 	}
 	for (p = colon + 1; p <= end;) {
 		const char *plus = memchr(p, '+', end - p);
-		size_t tlen = plus ? (size_t)(plus - p) : (size_t)(end - p);
+		size_t tlen = plus ? (size_t) (plus - p) : (size_t) (end - p);
 
 		if (tlen == 0) {
-			dlh_set_err(err, errlen,
+			dlh_set_err(
+				err, errlen,
 				"empty chip type in auto type list (stray '+')");
 			return -1;
 		}
@@ -171,7 +175,8 @@ static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
 			break;
 		p = plus + 1;
 		if (p == end) {
-			dlh_set_err(err, errlen,
+			dlh_set_err(
+				err, errlen,
 				"empty chip type in auto type list (stray '+')");
 			return -1;
 		}
@@ -179,8 +184,8 @@ static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
 	return 0;
 }
 
-static int parse_explicit(const char *s, size_t len,
-			  struct hetero_spec *spec, char *err, size_t errlen)
+static int parse_explicit(const char *s, size_t len, struct hetero_spec *spec,
+			  char *err, size_t errlen)
 {
 	char q[QUOTE_MAX * 4 + 8], qt[QUOTE_MAX * 4 + 8];
 	const char *p = s, *end = s + len;
@@ -198,13 +203,15 @@ static int parse_explicit(const char *s, size_t len,
 			return -1;
 		}
 		if (!colon && iend - p == 4 && !memcmp(p, "auto", 4)) {
-			dlh_set_err(err, errlen,
+			dlh_set_err(
+				err, errlen,
 				"auto needs a total: auto:N or auto:N:TYPE+TYPE");
 			return -1;
 		}
 		if (!colon) {
 			dlh_set_err(err, errlen,
-				"item \"%s\" has no count (want TYPE:N)", q);
+				    "item \"%s\" has no count (want TYPE:N)",
+				    q);
 			return -1;
 		}
 		if (check_type(p, colon - p, err, errlen))
@@ -213,15 +220,15 @@ static int parse_explicit(const char *s, size_t len,
 		quote(colon + 1, iend - colon - 1, q, sizeof(q));
 		if (memchr(colon + 1, ':', iend - colon - 1)) {
 			dlh_set_err(err, errlen,
-				"bad count \"%s\" for type %s (want 1..%d)",
-				q, qt, HETERO_SPEC_MAX_COUNT);
+				    "bad count \"%s\" for type %s (want 1..%d)",
+				    q, qt, HETERO_SPEC_MAX_COUNT);
 			return -1;
 		}
 		if (parse_count(colon + 1, iend - colon - 1,
 				HETERO_SPEC_MAX_COUNT, &count)) {
 			dlh_set_err(err, errlen,
-				"bad count \"%s\" for type %s (want 1..%d)",
-				q, qt, HETERO_SPEC_MAX_COUNT);
+				    "bad count \"%s\" for type %s (want 1..%d)",
+				    q, qt, HETERO_SPEC_MAX_COUNT);
 			return -1;
 		}
 		if (add_type(spec, p, colon - p, count, err, errlen))
@@ -236,17 +243,18 @@ static int parse_explicit(const char *s, size_t len,
 		}
 	}
 	if (total > HETERO_SPEC_MAX_TOTAL) {
-		dlh_set_err(err, errlen,
+		dlh_set_err(
+			err, errlen,
 			"total of %llu accelerators is over the limit of %d",
-			(unsigned long long)total, HETERO_SPEC_MAX_TOTAL);
+			(unsigned long long) total, HETERO_SPEC_MAX_TOTAL);
 		return -1;
 	}
-	spec->total = (uint32_t)total;
+	spec->total = (uint32_t) total;
 	return 0;
 }
 
-int hetero_spec_parse(const char *s, struct hetero_spec *out,
-		      char *err, size_t errlen)
+int hetero_spec_parse(const char *s, struct hetero_spec *out, char *err,
+		      size_t errlen)
 {
 	struct hetero_spec spec;
 	size_t len, i;
@@ -262,13 +270,14 @@ int hetero_spec_parse(const char *s, struct hetero_spec *out,
 	}
 	len = strnlen(s, HETERO_SPEC_MAX_LEN + 1);
 	if (len == 0) {
-		dlh_set_err(err, errlen,
+		dlh_set_err(
+			err, errlen,
 			"empty SPEC (want TYPE:N[,TYPE:N...] or auto:N[:TYPE+TYPE...])");
 		return -1;
 	}
 	if (len > HETERO_SPEC_MAX_LEN) {
 		dlh_set_err(err, errlen, "SPEC longer than %d characters",
-			HETERO_SPEC_MAX_LEN);
+			    HETERO_SPEC_MAX_LEN);
 		return -1;
 	}
 	/* Reject control and other odd bytes up front, with their place. */
@@ -280,19 +289,20 @@ int hetero_spec_parse(const char *s, struct hetero_spec *out,
 			continue;
 		if (c >= 0x20 && c < 0x7f)
 			dlh_set_err(err, errlen,
-				"unexpected character '%c' at position %zu",
-				c, i + 1);
+				    "unexpected character '%c' at position %zu",
+				    c, i + 1);
 		else
 			dlh_set_err(err, errlen,
-				"unexpected byte 0x%02x at position %zu",
-				c, i + 1);
+				    "unexpected byte 0x%02x at position %zu", c,
+				    i + 1);
 		return -1;
 	}
 	memset(&spec, 0, sizeof(spec));
 	if (len >= 5 && !memcmp(s, "auto:", 5)) {
 		spec.is_auto = true;
 		if (memchr(s, ',', len)) {
-			dlh_set_err(err, errlen,
+			dlh_set_err(
+				err, errlen,
 				"auto cannot be combined with TYPE:N items (use auto:N:TYPE+TYPE)");
 			return -1;
 		}
@@ -300,7 +310,7 @@ int hetero_spec_parse(const char *s, struct hetero_spec *out,
 	} else {
 		if (memchr(s, '+', len)) {
 			dlh_set_err(err, errlen,
-				"'+' is only allowed in auto:N:TYPE+TYPE");
+				    "'+' is only allowed in auto:N:TYPE+TYPE");
 			return -1;
 		}
 		rc = parse_explicit(s, len, &spec, err, errlen);
@@ -364,7 +374,7 @@ int hetero_spec_format(const struct hetero_spec *spec, char *buf, size_t len)
 	}
 	if (buf && len)
 		snprintf(buf, len, "%s", tmp);
-	return (int)o;
+	return (int) o;
 }
 
 int hetero_spec_find(const struct hetero_spec *spec, const char *type)
@@ -375,6 +385,6 @@ int hetero_spec_find(const struct hetero_spec *spec, const char *type)
 		return -1;
 	for (i = 0; i < spec->n && i < HETERO_SPEC_MAX_TYPES; i++)
 		if (!strcmp(spec->item[i].type, type))
-			return (int)i;
+			return (int) i;
 	return -1;
 }

@@ -23,11 +23,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HETERO_SPEC_MAX_TYPES	16
-#define HETERO_SPEC_TYPE_LEN	32	/* with the NUL: names <= 31 chars */
-#define HETERO_SPEC_MAX_COUNT	65536	/* per type */
-#define HETERO_SPEC_MAX_TOTAL	1000000
-#define HETERO_SPEC_MAX_LEN	1024	/* longest SPEC string accepted */
+#define HETERO_SPEC_MAX_TYPES 16
+#define HETERO_SPEC_TYPE_LEN  32    /* with the NUL: names <= 31 chars */
+#define HETERO_SPEC_MAX_COUNT 65536 /* per type */
+#define HETERO_SPEC_MAX_TOTAL 1000000
+#define HETERO_SPEC_MAX_LEN   1024 /* longest SPEC string accepted */
 
 struct hetero_spec {
 	bool is_auto;
@@ -38,7 +38,7 @@ struct hetero_spec {
 		char type[HETERO_SPEC_TYPE_LEN];
 		uint32_t count;
 	} item[HETERO_SPEC_MAX_TYPES];
-	uint32_t total;		/* sum of counts, or N of auto */
+	uint32_t total; /* sum of counts, or N of auto */
 };
 
 /*
@@ -47,8 +47,8 @@ struct hetero_spec {
  *   bad count "x" for type a100 (want 1..65536)
  * User text quoted in messages is truncated and made printable.
  */
-int hetero_spec_parse(const char *s, struct hetero_spec *out,
-		      char *err, size_t errlen);
+int hetero_spec_parse(const char *s, struct hetero_spec *out, char *err,
+		      size_t errlen);
 
 /*
  * Write the canonical form of spec ("a100:8,mlu590:16", "auto:16",

@@ -26,8 +26,8 @@
 
 /* Far above any real catalog; keeps a hostile file from eating memory. */
 #define MODEL_CATALOG_MAX_BYTES (4 << 20)
-#define MODEL_CATALOG_MAX_DEPTH 16	/* the schema needs 4 */
-#define MODEL_NAME_MAX 63
+#define MODEL_CATALOG_MAX_DEPTH 16 /* the schema needs 4 */
+#define MODEL_NAME_MAX		63
 
 const char *model_catalog_default_path(void)
 {
@@ -42,18 +42,19 @@ const char *model_catalog_default_path(void)
 struct ctx {
 	const char *path;
 	size_t index;
-	const char *name;	/* NULL until the entry's name is known */
+	const char *name; /* NULL until the entry's name is known */
 };
 
 static void entry_error(const struct ctx *c, const char *field,
 			const char *what)
 {
 	if (c->name)
-		dlh_error("model catalog %s: model '%s' (entry %zu): field '%s' %s",
-			  c->path, c->name, c->index, field, what);
+		dlh_error(
+			"model catalog %s: model '%s' (entry %zu): field '%s' %s",
+			c->path, c->name, c->index, field, what);
 	else
-		dlh_error("model catalog %s: entry %zu: field '%s' %s",
-			  c->path, c->index, field, what);
+		dlh_error("model catalog %s: entry %zu: field '%s' %s", c->path,
+			  c->index, field, what);
 }
 
 /*
@@ -62,8 +63,8 @@ static void entry_error(const struct ctx *c, const char *field,
  * and out-of-range values are errors.
  */
 static int get_int(const struct ctx *c, struct json_object *obj,
-		   const char *field, int optional, int dflt, long lo,
-		   long hi, int *out)
+		   const char *field, int optional, int dflt, long lo, long hi,
+		   int *out)
 {
 	struct json_object *v;
 	char what[96];
@@ -88,17 +89,18 @@ static int get_int(const struct ctx *c, struct json_object *obj,
 		entry_error(c, field, what);
 		return -1;
 	}
-	*out = (int)x;
+	*out = (int) x;
 	return 0;
 }
 
 static int check_keys(const struct ctx *c, struct json_object *obj,
 		      const char *const *allowed, const char *where)
 {
-	json_object_object_foreach(obj, key, val) {
+	json_object_object_foreach(obj, key, val)
+	{
 		const char *const *a;
 
-		(void)val;
+		(void) val;
 		for (a = allowed; *a; a++)
 			if (!strcmp(*a, key))
 				break;
@@ -121,27 +123,25 @@ static int valid_name(const char *s)
 	if (n == 0 || n > MODEL_NAME_MAX)
 		return 0;
 	for (; *s; s++)
-		if (!islower((unsigned char)*s) &&
-		    !isdigit((unsigned char)*s) && !strchr("._-", *s))
+		if (!islower((unsigned char) *s) &&
+		    !isdigit((unsigned char) *s) && !strchr("._-", *s))
 			return 0;
 	return 1;
 }
 
-static const char *const top_keys[] = {
-	"name", "source", "layers", "hidden", "ffn", "heads", "kv_heads",
-	"head_dim", "vocab", "moe", "mla", "comment", NULL
-};
-static const char *const moe_keys[] = {
-	"experts", "top_k", "expert_ffn", "shared_experts", "dense_layers",
-	NULL
-};
-static const char *const mla_keys[] = {
-	"q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim",
-	"v_head_dim", NULL
-};
+static const char *const top_keys[] = { "name",	    "source",	"layers",
+					"hidden",   "ffn",	"heads",
+					"kv_heads", "head_dim", "vocab",
+					"moe",	    "mla",	"comment",
+					NULL };
+static const char *const moe_keys[] = { "experts",	"top_k",
+					"expert_ffn",	"shared_experts",
+					"dense_layers", NULL };
+static const char *const mla_keys[] = { "q_lora_rank",	    "kv_lora_rank",
+					"qk_nope_head_dim", "qk_rope_head_dim",
+					"v_head_dim",	    NULL };
 
-static int parse_moe(struct ctx *c, struct json_object *o,
-		     struct model_spec *m)
+static int parse_moe(struct ctx *c, struct json_object *o, struct model_spec *m)
 {
 	if (!json_object_is_type(o, json_type_object)) {
 		entry_error(c, "moe", "must be an object");
@@ -151,16 +151,14 @@ static int parse_moe(struct ctx *c, struct json_object *o,
 	    get_int(c, o, "experts", 0, 0, 1, 4096, &m->experts) ||
 	    get_int(c, o, "top_k", 0, 0, 1, m->experts, &m->top_k) ||
 	    get_int(c, o, "expert_ffn", 0, 0, 1, 1 << 20, &m->expert_ffn) ||
-	    get_int(c, o, "shared_experts", 1, 0, 0, 64,
-		    &m->shared_experts) ||
+	    get_int(c, o, "shared_experts", 1, 0, 0, 64, &m->shared_experts) ||
 	    get_int(c, o, "dense_layers", 1, 0, 0, m->layers - 1,
 		    &m->dense_layers))
 		return -1;
 	return 0;
 }
 
-static int parse_mla(struct ctx *c, struct json_object *o,
-		     struct model_spec *m)
+static int parse_mla(struct ctx *c, struct json_object *o, struct model_spec *m)
 {
 	if (!json_object_is_type(o, json_type_object)) {
 		entry_error(c, "mla", "must be an object");
@@ -168,8 +166,7 @@ static int parse_mla(struct ctx *c, struct json_object *o,
 	}
 	if (check_keys(c, o, mla_keys, "'mla'") ||
 	    get_int(c, o, "q_lora_rank", 1, 0, 0, 1 << 16, &m->q_lora_rank) ||
-	    get_int(c, o, "kv_lora_rank", 0, 0, 1, 1 << 16,
-		    &m->kv_lora_rank) ||
+	    get_int(c, o, "kv_lora_rank", 0, 0, 1, 1 << 16, &m->kv_lora_rank) ||
 	    get_int(c, o, "qk_nope_head_dim", 0, 0, 1, 1024,
 		    &m->qk_nope_head_dim) ||
 	    get_int(c, o, "qk_rope_head_dim", 0, 0, 1, 1024,
@@ -230,8 +227,9 @@ static int parse_model(struct ctx *c, struct json_object *o,
 	}
 	if (!m->head_dim) {
 		if (m->hidden % m->heads) {
-			entry_error(c, "heads",
-				    "must divide hidden unless head_dim is given");
+			entry_error(
+				c, "heads",
+				"must divide hidden unless head_dim is given");
 			return -1;
 		}
 		m->head_dim = m->hidden / m->heads;
@@ -276,8 +274,9 @@ struct model_catalog *model_catalog_load(const char *path)
 	if (!json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "models", &arr) ||
 	    !json_object_is_type(arr, json_type_array)) {
-		dlh_error("model catalog %s: top level must be an object with a 'models' array",
-			  path);
+		dlh_error(
+			"model catalog %s: top level must be an object with a 'models' array",
+			path);
 		goto out;
 	}
 	if (json_object_object_get_ex(root, "version", &v) &&

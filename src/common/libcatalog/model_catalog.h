@@ -12,23 +12,23 @@
 #include <stddef.h>
 
 struct model_spec {
-	char *name;		/* lowercase: "llama2-70b" */
-	char *source;		/* where the shape comes from */
-	int layers;		/* decoder layers, L */
-	int hidden;		/* h */
-	int ffn;		/* SwiGLU width of dense layers */
-	int heads;		/* query heads */
-	int kv_heads;		/* key/value heads (GQA groups) */
-	int head_dim;		/* per-head width; hidden/heads unless given */
-	int vocab;		/* V */
+	char *name;   /* lowercase: "llama2-70b" */
+	char *source; /* where the shape comes from */
+	int layers;   /* decoder layers, L */
+	int hidden;   /* h */
+	int ffn;      /* SwiGLU width of dense layers */
+	int heads;    /* query heads */
+	int kv_heads; /* key/value heads (GQA groups) */
+	int head_dim; /* per-head width; hidden/heads unless given */
+	int vocab;    /* V */
 	/* Mixture of experts; experts == 0 means a dense model. */
-	int experts;		/* routed experts per MoE layer */
-	int top_k;		/* routed experts active per token */
-	int expert_ffn;		/* SwiGLU width of one expert */
-	int shared_experts;	/* always-active experts of width expert_ffn */
-	int dense_layers;	/* the first dense_layers layers are dense */
+	int experts;	    /* routed experts per MoE layer */
+	int top_k;	    /* routed experts active per token */
+	int expert_ffn;	    /* SwiGLU width of one expert */
+	int shared_experts; /* always-active experts of width expert_ffn */
+	int dense_layers;   /* the first dense_layers layers are dense */
 	/* Multi-head latent attention; kv_lora_rank == 0 means none. */
-	int q_lora_rank;	/* 0: queries projected directly */
+	int q_lora_rank; /* 0: queries projected directly */
 	int kv_lora_rank;
 	int qk_nope_head_dim;
 	int qk_rope_head_dim;
@@ -38,7 +38,7 @@ struct model_spec {
 struct model_catalog {
 	struct model_spec *models;
 	size_t n_models;
-	char *path;		/* file it was read from */
+	char *path; /* file it was read from */
 };
 
 /* Default location: $DLH_MODEL_CATALOG if set, else DLH_DATADIR/models.json */

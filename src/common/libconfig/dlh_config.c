@@ -20,12 +20,11 @@
 #include "dlh_config.h"
 #include "dlh_log.h"
 
-#define HOST_NAME_MAX_LEN	255
-#define HOSTLIST_MAX_GROUPS	8	/* [..] groups in one name */
-#define DOMAIN_NAME_MAX_LEN	63
-#define GBPS_MAX		1000000.0
-#define DUP_REPORT_MAX		10	/* duplicate-node messages per file */
-
+#define HOST_NAME_MAX_LEN   255
+#define HOSTLIST_MAX_GROUPS 8 /* [..] groups in one name */
+#define DOMAIN_NAME_MAX_LEN 63
+#define GBPS_MAX	    1000000.0
+#define DUP_REPORT_MAX	    10 /* duplicate-node messages per file */
 
 /*
  * The signals a resize may be announced with: ones whose default action
@@ -36,8 +35,8 @@ static const struct {
 	const char *name;
 	int sig;
 } resize_signals[] = {
-	{ "WINCH", SIGWINCH }, { "URG", SIGURG }, { "CONT", SIGCONT },
-	{ "HUP", SIGHUP }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+	{ "WINCH", SIGWINCH }, { "URG", SIGURG },   { "CONT", SIGCONT },
+	{ "HUP", SIGHUP },     { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
 };
 
 int dlh_signal_parse(const char *name)
@@ -46,8 +45,7 @@ int dlh_signal_parse(const char *name)
 
 	if (!strncasecmp(name, "SIG", 3))
 		name += 3;
-	for (i = 0; i < sizeof(resize_signals) / sizeof(resize_signals[0]);
-	     i++)
+	for (i = 0; i < sizeof(resize_signals) / sizeof(resize_signals[0]); i++)
 		if (!strcasecmp(name, resize_signals[i].name))
 			return resize_signals[i].sig;
 	return -1;
@@ -57,8 +55,7 @@ const char *dlh_signal_name(int sig)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(resize_signals) / sizeof(resize_signals[0]);
-	     i++)
+	for (i = 0; i < sizeof(resize_signals) / sizeof(resize_signals[0]); i++)
 		if (resize_signals[i].sig == sig)
 			return resize_signals[i].name;
 	return "WINCH";
@@ -76,7 +73,7 @@ struct host_vec {
 
 static bool host_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
+	return isalnum((unsigned char) c) || c == '.' || c == '_' || c == '-';
 }
 
 static int push_host(struct host_vec *hv, const char *name, size_t len)
@@ -84,8 +81,8 @@ static int push_host(struct host_vec *hv, const char *name, size_t len)
 	char *copy;
 
 	if (hv->n == hv->max) {
-		dlh_set_err(hv->err, hv->errlen, "hostlist names more than %zu hosts",
-			hv->max);
+		dlh_set_err(hv->err, hv->errlen,
+			    "hostlist names more than %zu hosts", hv->max);
 		return -1;
 	}
 	if (hv->n == hv->cap) {
@@ -115,8 +112,8 @@ static size_t parse_uint(const char *s, size_t len, unsigned long *v)
 	size_t i;
 
 	*v = 0;
-	for (i = 0; i < len && i < 10 && isdigit((unsigned char)s[i]); i++)
-		*v = *v * 10 + (unsigned long)(s[i] - '0');
+	for (i = 0; i < len && i < 10 && isdigit((unsigned char) s[i]); i++)
+		*v = *v * 10 + (unsigned long) (s[i] - '0');
 	return i > 9 ? 0 : i;
 }
 
@@ -128,19 +125,19 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 		       const char *term, size_t len, int depth)
 {
 	const char *open = memchr(term, '[', len), *close, *p;
-	size_t i, lit = open ? (size_t)(open - term) : len;
+	size_t i, lit = open ? (size_t) (open - term) : len;
 
 	for (i = 0; i < lit; i++) {
 		if (!host_char(term[i])) {
 			dlh_set_err(hv->err, hv->errlen,
-				"bad character 0x%02x in host name",
-				(unsigned char)term[i]);
+				    "bad character 0x%02x in host name",
+				    (unsigned char) term[i]);
 			return -1;
 		}
 	}
 	if (plen + lit > HOST_NAME_MAX_LEN) {
 		dlh_set_err(hv->err, hv->errlen, "host name longer than %d",
-			HOST_NAME_MAX_LEN);
+			    HOST_NAME_MAX_LEN);
 		return -1;
 	}
 	memcpy(buf + plen, term, lit);
@@ -153,8 +150,9 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 		return push_host(hv, buf, plen);
 	}
 	if (++depth > HOSTLIST_MAX_GROUPS) {
-		dlh_set_err(hv->err, hv->errlen, "more than %d [..] groups in a name",
-			HOSTLIST_MAX_GROUPS);
+		dlh_set_err(hv->err, hv->errlen,
+			    "more than %d [..] groups in a name",
+			    HOSTLIST_MAX_GROUPS);
 		return -1;
 	}
 	close = memchr(open, ']', term + len - open);
@@ -180,33 +178,36 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 				nlo = 0;
 		}
 		if (!nlo || p + nlo + (nhi ? nhi + 1 : 0) != rend) {
-			dlh_set_err(hv->err, hv->errlen,
+			dlh_set_err(
+				hv->err, hv->errlen,
 				"bad range \"%.*s\" in hostlist (want N or N-M)",
-				(int)(rend - p < 20 ? rend - p : 20), p);
+				(int) (rend - p < 20 ? rend - p : 20), p);
 			return -1;
 		}
 		if (hi < lo) {
-			dlh_set_err(hv->err, hv->errlen,
+			dlh_set_err(
+				hv->err, hv->errlen,
 				"bad range %lu-%lu in hostlist (end before start)",
 				lo, hi);
 			return -1;
 		}
 		if (hi - lo >= hv->max) {
 			dlh_set_err(hv->err, hv->errlen,
-				"hostlist names more than %zu hosts", hv->max);
+				    "hostlist names more than %zu hosts",
+				    hv->max);
 			return -1;
 		}
 		/* Slurm keeps the width of a zero-padded start: n[01-10]. */
 		width = (nlo > 1 && p[0] == '0') ? nlo : 0;
 		for (v = lo; v <= hi; v++) {
 			size_t room = HOST_NAME_MAX_LEN + 1 - plen;
-			int w = snprintf(buf + plen, room, "%0*lu",
-					 (int)width, v);
+			int w = snprintf(buf + plen, room, "%0*lu", (int) width,
+					 v);
 
 			if (w < 0 || plen + w > HOST_NAME_MAX_LEN) {
 				dlh_set_err(hv->err, hv->errlen,
-					"host name longer than %d",
-					HOST_NAME_MAX_LEN);
+					    "host name longer than %d",
+					    HOST_NAME_MAX_LEN);
 				return -1;
 			}
 			if (expand_term(hv, buf, plen + w, close + 1,
@@ -215,7 +216,8 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 		}
 		p = comma ? comma + 1 : close;
 		if (comma && p == close) {
-			dlh_set_err(hv->err, hv->errlen, "empty range in hostlist");
+			dlh_set_err(hv->err, hv->errlen,
+				    "empty range in hostlist");
 			return -1;
 		}
 	}
@@ -238,7 +240,8 @@ int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 {
 	struct host_vec hv = {
 		.max = max_hosts ? max_hosts : DLH_HOSTLIST_MAX_HOSTS,
-		.err = err, .errlen = errlen,
+		.err = err,
+		.errlen = errlen,
 	};
 	char buf[HOST_NAME_MAX_LEN + 1];
 	const char *p, *end;
@@ -256,7 +259,8 @@ int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 	}
 	len = strnlen(expr, DLH_CONFIG_MAX_LINE + 1);
 	if (len == 0 || len > DLH_CONFIG_MAX_LINE) {
-		dlh_set_err(err, errlen, len ? "hostlist too long" : "empty hostlist");
+		dlh_set_err(err, errlen,
+			    len ? "hostlist too long" : "empty hostlist");
 		return -1;
 	}
 	end = expr + len;
@@ -277,7 +281,8 @@ int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 			}
 		}
 		if (q < end && *q != ',') {
-			dlh_set_err(err, errlen, "unbalanced brackets in hostlist");
+			dlh_set_err(err, errlen,
+				    "unbalanced brackets in hostlist");
 			goto fail;
 		}
 		if (in_bracket) {
@@ -321,19 +326,19 @@ int dlh_config_default_path(char *buf, size_t len)
 	if (!slash)
 		n = snprintf(buf, len, "%s", DLH_CONFIG_FILE);
 	else {
-		dirlen = slash == conf ? 1 : (size_t)(slash - conf);
+		dirlen = slash == conf ? 1 : (size_t) (slash - conf);
 		if (dirlen > INT_MAX)
 			return -1;
-		n = snprintf(buf, len, "%.*s%s%s", (int)dirlen, conf,
+		n = snprintf(buf, len, "%.*s%s%s", (int) dirlen, conf,
 			     dirlen == 1 && *conf == '/' ? "" : "/",
 			     DLH_CONFIG_FILE);
 	}
-	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+	return (n < 0 || (size_t) n >= len) ? -1 : 0;
 }
 
 struct loader {
 	struct dlh_config *cfg;
-	const char *file;	/* basename, for messages */
+	const char *file; /* basename, for messages */
 	unsigned long line;
 	bool oom;
 	/* node map being built: name, domain, line */
@@ -341,7 +346,7 @@ struct loader {
 		char *name;
 		size_t domain;
 		unsigned long line;
-	} *nodes;
+	} * nodes;
 	size_t n_nodes, cap_nodes;
 };
 
@@ -370,7 +375,7 @@ static const char *shown(const char *s, char *buf, size_t len)
 			snprintf(buf + o, len - o, "...");
 			return buf;
 		}
-		buf[o++] = isprint((unsigned char)s[i]) ? s[i] : '?';
+		buf[o++] = isprint((unsigned char) s[i]) ? s[i] : '?';
 	}
 	buf[o] = '\0';
 	return buf;
@@ -386,7 +391,7 @@ static int parse_gbps(const char *s, double *out)
 	for (i = 0; s[i]; i++) {
 		if (s[i] == '.')
 			dots++;
-		else if (isdigit((unsigned char)s[i]))
+		else if (isdigit((unsigned char) s[i]))
 			digits++;
 		else
 			return -1;
@@ -417,9 +422,8 @@ static int set_path(struct loader *ld, char **slot, const char *key,
 		return -1;
 	}
 	for (i = 0; val[i]; i++) {
-		if (!isprint((unsigned char)val[i])) {
-			line_error(ld, "%s has a non-printable character",
-				   key);
+		if (!isprint((unsigned char) val[i])) {
+			line_error(ld, "%s has a non-printable character", key);
 			return -1;
 		}
 	}
@@ -457,25 +461,32 @@ static void parse_domain(struct loader *ld, char **key, char **val,
 		} else if (!strcasecmp(key[i], "InterDomainGBps") &&
 			   gbps == 0.0) {
 			if (parse_gbps(val[i], &gbps)) {
-				line_error(ld, "bad InterDomainGBps \"%s\" (want a number in (0, %g])",
-					   shown(val[i], sbuf, sizeof(sbuf)),
-					   GBPS_MAX);
+				line_error(
+					ld,
+					"bad InterDomainGBps \"%s\" (want a number in (0, %g])",
+					shown(val[i], sbuf, sizeof(sbuf)),
+					GBPS_MAX);
 				return;
 			}
 		} else {
-			line_error(ld, "unexpected or repeated key \"%s\" on a Domain line",
-				   shown(key[i], sbuf, sizeof(sbuf)));
+			line_error(
+				ld,
+				"unexpected or repeated key \"%s\" on a Domain line",
+				shown(key[i], sbuf, sizeof(sbuf)));
 			return;
 		}
 	}
 	if (!domain_name_ok(name)) {
-		line_error(ld, "bad domain name \"%s\" (want [A-Za-z0-9._-]{1,%d})",
+		line_error(ld,
+			   "bad domain name \"%s\" (want [A-Za-z0-9._-]{1,%d})",
 			   shown(name, sbuf, sizeof(sbuf)),
 			   DOMAIN_NAME_MAX_LEN);
 		return;
 	}
 	if (!strcasecmp(name, "default")) {
-		line_error(ld, "domain name \"default\" is reserved for nodes no Domain line names");
+		line_error(
+			ld,
+			"domain name \"default\" is reserved for nodes no Domain line names");
 		return;
 	}
 	for (i = 0; i < cfg->n_domains; i++) {
@@ -492,10 +503,9 @@ static void parse_domain(struct loader *ld, char **key, char **val,
 		line_error(ld, "more than %d domains", DLH_CONFIG_MAX_DOMAINS);
 		return;
 	}
-	if (dlh_hostlist_expand(nodes, 0, &hosts, &n_hosts, err,
-				sizeof(err))) {
-		line_error(ld, "Nodes=%s: %s",
-			   shown(nodes, sbuf, sizeof(sbuf)), err);
+	if (dlh_hostlist_expand(nodes, 0, &hosts, &n_hosts, err, sizeof(err))) {
+		line_error(ld, "Nodes=%s: %s", shown(nodes, sbuf, sizeof(sbuf)),
+			   err);
 		return;
 	}
 	if (ld->n_nodes + n_hosts > DLH_CONFIG_MAX_NODES) {
@@ -555,7 +565,7 @@ static void parse_line(struct loader *ld, char *s)
 	for (;;) {
 		char *eq;
 
-		while (isspace((unsigned char)*s))
+		while (isspace((unsigned char) *s))
 			s++;
 		if (!*s)
 			break;
@@ -565,7 +575,7 @@ static void parse_line(struct loader *ld, char *s)
 			return;
 		}
 		key[n] = s;
-		while (*s && !isspace((unsigned char)*s))
+		while (*s && !isspace((unsigned char) *s))
 			s++;
 		if (*s)
 			*s++ = '\0';
@@ -599,9 +609,10 @@ static void parse_line(struct loader *ld, char *s)
 		double v;
 
 		if (parse_gbps(val[0], &v))
-			line_error(ld, "bad DefaultInterNodeGBps \"%s\" (want a number in (0, %g])",
-				   shown(val[0], sbuf, sizeof(sbuf)),
-				   GBPS_MAX);
+			line_error(
+				ld,
+				"bad DefaultInterNodeGBps \"%s\" (want a number in (0, %g])",
+				shown(val[0], sbuf, sizeof(sbuf)), GBPS_MAX);
 		else
 			cfg->default_inter_node_gbps = v;
 	} else if (!strcasecmp(key[0], "AutoDetect")) {
@@ -612,7 +623,8 @@ static void parse_line(struct loader *ld, char *s)
 			 !strcasecmp(val[0], "none"))
 			cfg->autodetect_hwloc = false;
 		else
-			line_error(ld, "bad AutoDetect \"%s\" (want hwloc or off)",
+			line_error(ld,
+				   "bad AutoDetect \"%s\" (want hwloc or off)",
 				   shown(val[0], sbuf, sizeof(sbuf)));
 	} else if (!strcasecmp(key[0], "ResizeCheckInterval")) {
 		char *end;
@@ -622,17 +634,21 @@ static void parse_line(struct loader *ld, char *s)
 		v = strtol(val[0], &end, 10);
 		if (errno || end == val[0] || *end || v < 0 ||
 		    v > DLH_RESIZE_CHECK_MAX)
-			line_error(ld, "bad ResizeCheckInterval \"%s\" (want seconds, 0 to %d)",
-				   shown(val[0], sbuf, sizeof(sbuf)),
-				   DLH_RESIZE_CHECK_MAX);
+			line_error(
+				ld,
+				"bad ResizeCheckInterval \"%s\" (want seconds, 0 to %d)",
+				shown(val[0], sbuf, sizeof(sbuf)),
+				DLH_RESIZE_CHECK_MAX);
 		else
 			cfg->resize_check_interval = (int) v;
 	} else if (!strcasecmp(key[0], "ResizeSignal")) {
 		int sig = dlh_signal_parse(val[0]);
 
 		if (sig < 0)
-			line_error(ld, "bad ResizeSignal \"%s\" (want WINCH, URG, CONT, HUP, USR1 or USR2)",
-				   shown(val[0], sbuf, sizeof(sbuf)));
+			line_error(
+				ld,
+				"bad ResizeSignal \"%s\" (want WINCH, URG, CONT, HUP, USR1 or USR2)",
+				shown(val[0], sbuf, sizeof(sbuf)));
 		else
 			cfg->resize_signal = sig;
 	} else {
@@ -661,7 +677,7 @@ static int read_line(FILE *f, char *buf)
 		else if (n == DLH_CONFIG_MAX_LINE && rc == 1)
 			rc = 2;
 		else if (n < DLH_CONFIG_MAX_LINE)
-			buf[n++] = (char)c;
+			buf[n++] = (char) c;
 	}
 	if (!any)
 		return 0;
@@ -687,11 +703,9 @@ static void build_node_map(struct loader *ld)
 	struct dlh_config *cfg = ld->cfg;
 	size_t i, dups = 0;
 
-	if (ld->n_nodes)	/* qsort(NULL, 0, ...) is undefined */
-		qsort(ld->nodes, ld->n_nodes, sizeof(*ld->nodes),
-		      cmp_pending);
-	cfg->nodes = calloc(ld->n_nodes ? ld->n_nodes : 1,
-			    sizeof(*cfg->nodes));
+	if (ld->n_nodes) /* qsort(NULL, 0, ...) is undefined */
+		qsort(ld->nodes, ld->n_nodes, sizeof(*ld->nodes), cmp_pending);
+	cfg->nodes = calloc(ld->n_nodes ? ld->n_nodes : 1, sizeof(*cfg->nodes));
 	if (!cfg->nodes) {
 		ld->oom = true;
 		return;
@@ -704,9 +718,10 @@ static void build_node_map(struct loader *ld)
 			size_t first = cfg->nodes[cfg->n_nodes - 1].domain;
 
 			if (dups++ < DUP_REPORT_MAX)
-				dlh_error("%s:%lu: node %s is already in domain %s; keeping it there",
-					  ld->file, p->line, p->name,
-					  cfg->domains[first].name);
+				dlh_error(
+					"%s:%lu: node %s is already in domain %s; keeping it there",
+					ld->file, p->line, p->name,
+					cfg->domains[first].name);
 			free(p->name);
 			continue;
 		}
@@ -715,8 +730,8 @@ static void build_node_map(struct loader *ld)
 		cfg->n_nodes++;
 	}
 	if (dups > DUP_REPORT_MAX)
-		dlh_error("%s: %zu more nodes named in two domains",
-			  ld->file, dups - DUP_REPORT_MAX);
+		dlh_error("%s: %zu more nodes named in two domains", ld->file,
+			  dups - DUP_REPORT_MAX);
 	if (dups)
 		cfg->n_errors++;
 	free(ld->nodes);
@@ -736,7 +751,8 @@ struct dlh_config *dlh_config_load(const char *path)
 
 	if (!path) {
 		if (dlh_config_default_path(defpath, sizeof(defpath))) {
-			dlh_error("dlhetero.conf: $SLURM_CONF is too long; using defaults");
+			dlh_error(
+				"dlhetero.conf: $SLURM_CONF is too long; using defaults");
 			defpath[0] = '\0';
 		}
 		path = defpath;
@@ -809,8 +825,7 @@ static int cmp_node_key(const void *key, const void *elem)
 	return strcmp(key, nd->name);
 }
 
-size_t dlh_config_domain_of(const struct dlh_config *cfg,
-			    const char *nodename)
+size_t dlh_config_domain_of(const struct dlh_config *cfg, const char *nodename)
 {
 	const struct dlh_node_domain *nd;
 

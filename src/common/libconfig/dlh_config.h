@@ -24,17 +24,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DLH_CONFIG_FILE			"dlhetero.conf"
-#define DLH_CONFIG_MAX_LINE		4096	/* longer lines are ignored */
-#define DLH_HOSTLIST_MAX_HOSTS		100000	/* per hostlist expression */
-#define DLH_CONFIG_MAX_DOMAINS		256
-#define DLH_CONFIG_MAX_NODES		1000000	/* over all Domain lines */
+#define DLH_CONFIG_FILE			   "dlhetero.conf"
+#define DLH_CONFIG_MAX_LINE		   4096	  /* longer lines are ignored */
+#define DLH_HOSTLIST_MAX_HOSTS		   100000 /* per hostlist expression */
+#define DLH_CONFIG_MAX_DOMAINS		   256
+#define DLH_CONFIG_MAX_NODES		   1000000 /* over all Domain lines */
 #define DLH_CONFIG_DEFAULT_INTER_NODE_GBPS 25.0
 /* How often a running step asks slurmctld whether its job was resized. */
-#define DLH_RESIZE_CHECK_DEFAULT	2	/* seconds; 0: never */
-#define DLH_RESIZE_CHECK_MAX		3600
+#define DLH_RESIZE_CHECK_DEFAULT	   2 /* seconds; 0: never */
+#define DLH_RESIZE_CHECK_MAX		   3600
 /* Root-owned run-time files (each job's node -> chip map). */
-#define DLH_DEFAULT_STATE_DIR		"/run/dlhetero"
+#define DLH_DEFAULT_STATE_DIR		   "/run/dlhetero"
 
 /*
  * Domain 0 is the implicit "default" domain: every node that no Domain line
@@ -42,29 +42,29 @@
  */
 struct dlh_domain {
 	char *name;
-	double inter_domain_gbps;	/* 0: not given */
-	size_t n_nodes;			/* nodes the line named */
+	double inter_domain_gbps; /* 0: not given */
+	size_t n_nodes;		  /* nodes the line named */
 };
 
 struct dlh_config {
-	char *path;			/* file read (or looked for) */
-	char *chip_catalog;		/* NULL: chip_catalog_default_path() */
-	char *model_catalog;		/* NULL: built-in default */
+	char *path;	     /* file read (or looked for) */
+	char *chip_catalog;  /* NULL: chip_catalog_default_path() */
+	char *model_catalog; /* NULL: built-in default */
 	double default_inter_node_gbps;
-	char *state_dir;		/* NULL: DLH_DEFAULT_STATE_DIR */
-	int resize_check_interval;	/* seconds, 0: no resize watch */
-	int resize_signal;		/* told to the tasks after a resize */
-	bool autodetect_hwloc;		/* AutoDetect=hwloc: gres/accel
+	char *state_dir;	    /* NULL: DLH_DEFAULT_STATE_DIR */
+	int resize_check_interval;  /* seconds, 0: no resize watch */
+	int resize_signal;	    /* told to the tasks after a resize */
+	bool autodetect_hwloc;	    /* AutoDetect=hwloc: gres/accel
 					 * checks gres.conf against hwloc */
-	struct dlh_domain *domains;	/* [0] is "default" */
-	size_t n_domains;		/* >= 1 */
-	size_t n_errors;		/* lines reported and ignored */
+	struct dlh_domain *domains; /* [0] is "default" */
+	size_t n_domains;	    /* >= 1 */
+	size_t n_errors;	    /* lines reported and ignored */
 
 	/* node name -> domain, sorted by name for bsearch */
 	struct dlh_node_domain {
 		char *name;
 		size_t domain;
-	} *nodes;
+	} * nodes;
 	size_t n_nodes;
 };
 
@@ -81,8 +81,7 @@ int dlh_config_default_path(char *buf, size_t len);
 struct dlh_config *dlh_config_load(const char *path);
 
 /* Domain index of a node (see above): 0 when no Domain line names it. */
-size_t dlh_config_domain_of(const struct dlh_config *cfg,
-			    const char *nodename);
+size_t dlh_config_domain_of(const struct dlh_config *cfg, const char *nodename);
 
 void dlh_config_free(struct dlh_config *cfg);
 

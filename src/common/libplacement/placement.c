@@ -32,18 +32,19 @@
 #include "dlh_log.h"
 #include "placement.h"
 
-#define MAXT		PLACEMENT_MAX_TYPES
-#define NLEV		PLACEMENT_LEVELS
-#define DP_MAX_CELLS	100000		/* bigger knapsacks go greedy */
-#define MAX_DOMAIN_SETS	64
+#define MAXT		 PLACEMENT_MAX_TYPES
+#define NLEV		 PLACEMENT_LEVELS
+#define DP_MAX_CELLS	 100000 /* bigger knapsacks go greedy */
+#define MAX_DOMAIN_SETS	 64
 #define MAX_ENUM_DOMAINS 16
-#define AUTO_SUBSET_TYPES 4		/* auto tries all type subsets up to
+#define AUTO_SUBSET_TYPES                                                      \
+	4		  /* auto tries all type subsets up to
 					 * this many allowed types */
-#define AUTO_MAX_TRIES	48		/* placements tried to raise a score */
-#define MAX_MIXED	63		/* mixed leaves enumerated per set */
-#define SCORE_UNITS	64		/* charged per score callback */
+#define AUTO_MAX_TRIES 48 /* placements tried to raise a score */
+#define MAX_MIXED      63 /* mixed leaves enumerated per set */
+#define SCORE_UNITS    64 /* charged per score callback */
 /* Exact readback (3 units a cell) allowed past a spent budget. */
-#define READBACK_SLACK	(3 * DP_MAX_CELLS)
+#define READBACK_SLACK (3 * DP_MAX_CELLS)
 
 /*
  * The work budget of one placement_place() call, shared by everything it
@@ -51,11 +52,11 @@
  * pass, or half a sort comparison (see PLACEMENT_DEFAULT_WORK).
  */
 struct budget {
-	uint64_t work;		/* units spent */
-	uint64_t limit;		/* no new search once work reaches it */
-	bool hit;		/* the limit or a share cut a search short */
-	bool exact;		/* nothing cut: the result is optimal */
-	bool shape_cut;		/* a search for (1)-(3) was cut */
+	uint64_t work;	/* units spent */
+	uint64_t limit; /* no new search once work reaches it */
+	bool hit;	/* the limit or a share cut a search short */
+	bool exact;	/* nothing cut: the result is optimal */
+	bool shape_cut; /* a search for (1)-(3) was cut */
 };
 
 static void charge(struct budget *b, uint64_t units)
@@ -81,9 +82,9 @@ static uint64_t sort_units(size_t n)
 {
 	uint64_t lg = 1;
 
-	while (lg < 63 && ((uint64_t)1 << lg) < n)
+	while (lg < 63 && ((uint64_t) 1 << lg) < n)
 		lg++;
-	return 2 * (uint64_t)n * lg;
+	return 2 * (uint64_t) n * lg;
 }
 
 /* Soft limit for one of parts candidates left: an even share of what is
@@ -97,20 +98,20 @@ static uint64_t share_of(const struct budget *b, uint64_t stop, size_t parts)
 
 /* A usable node, as the solver sees it. */
 struct pnode {
-	size_t src;		/* position in the caller's array */
+	size_t src; /* position in the caller's array */
 	int index;
-	int t;			/* type slot in the current solve */
-	int rt;			/* type slot in the result */
-	uint32_t use;		/* usable now */
+	int t;	      /* type slot in the current solve */
+	int rt;	      /* type slot in the result */
+	uint32_t use; /* usable now */
 	uint32_t free, total, weight;
-	int dom;		/* dense domain rank */
-	int path[NLEV];		/* [0] leaf; -1: none */
+	int dom;	/* dense domain rank */
+	int path[NLEV]; /* [0] leaf; -1: none */
 };
 
 struct leaf {
-	size_t start, end;	/* range in the solve pool */
+	size_t start, end; /* range in the solve pool */
 	uint64_t cap[MAXT];
-	uint32_t mask;		/* types with cap > 0 */
+	uint32_t mask; /* types with cap > 0 */
 	int path[NLEV];
 };
 
@@ -159,23 +160,23 @@ struct solver {
 
 	/* shared over the whole placement_place() call */
 	struct budget *bud;
-	uint64_t stop;		/* soft limit of this solve's step 4 */
+	uint64_t stop; /* soft limit of this solve's step 4 */
 
 	/* scratch */
-	size_t *pos;		/* node positions for one knapsack */
-	uint64_t *dp, *dp2;	/* knapsack rows, dp_len each */
-	uint64_t *pre, *suf;	/* window minima, dp_len each */
-	uint32_t *dq;		/* sliding-window indexes, dp_len */
+	size_t *pos;	     /* node positions for one knapsack */
+	uint64_t *dp, *dp2;  /* knapsack rows, dp_len each */
+	uint64_t *pre, *suf; /* window minima, dp_len each */
+	uint32_t *dq;	     /* sliding-window indexes, dp_len */
 	uint32_t dp_len;
 	bool oom;
 	bool have_best;
 	struct fw best_fw;
 	unsigned best_level, best_leaves;
-	size_t *best_set;	/* leaf ids of the best leaf set */
+	size_t *best_set; /* leaf ids of the best leaf set */
 	size_t n_best_set;
-	bool best_dp[MAXT];	/* type t of the best set: knapsack, not
+	bool best_dp[MAXT]; /* type t of the best set: knapsack, not
 				 * greedy (the readback does the same) */
-	size_t *cover;		/* a cover of K leaves (step 3), the
+	size_t *cover;	    /* a cover of K leaves (step 3), the
 				 * fallback when step 4 is cut at once */
 	size_t n_cover;
 };
@@ -186,24 +187,26 @@ struct solver {
 
 static void node_path(const struct placement_node *nd, int path[NLEV])
 {
-	int nl = nd->n_levels < 0 ? 0 :
-		 nd->n_levels > NLEV ? NLEV : nd->n_levels;
+	int nl = nd->n_levels < 0      ? 0
+		 : nd->n_levels > NLEV ? NLEV
+				       : nd->n_levels;
 	int l;
 
-	path[0] = (nl > 0 && nd->switch_path[0] >= 0) ? nd->switch_path[0] :
-		  nd->leaf_switch;
+	path[0] = (nl > 0 && nd->switch_path[0] >= 0) ? nd->switch_path[0]
+						      : nd->leaf_switch;
 	if (path[0] < 0)
 		path[0] = -1;
 	for (l = 1; l < NLEV; l++) {
-		path[l] = (path[0] >= 0 && l < nl && nd->switch_path[l] >= 0) ?
-			  nd->switch_path[l] : -1;
+		path[l] = (path[0] >= 0 && l < nl && nd->switch_path[l] >= 0)
+				  ? nd->switch_path[l]
+				  : -1;
 	}
 }
 
 static uint32_t node_total(const struct placement_node *nd)
 {
-	return nd->total_accel > PLACEMENT_MAX_ACCEL ? PLACEMENT_MAX_ACCEL :
-	       nd->total_accel;
+	return nd->total_accel > PLACEMENT_MAX_ACCEL ? PLACEMENT_MAX_ACCEL
+						     : nd->total_accel;
 }
 
 static uint32_t node_free(const struct placement_node *nd)
@@ -225,7 +228,7 @@ static uint32_t node_use(const struct placement_node *nd, uint32_t cpa)
 /* (4) for one node taking a >= 1 of its free f (of total). */
 static int frag_of(uint32_t a, uint32_t f, uint32_t total)
 {
-	int before = f < total;		/* f > 0 as a >= 1 */
+	int before = f < total; /* f > 0 as a >= 1 */
 	int after = a < f;
 
 	return after - before;
@@ -292,7 +295,7 @@ static int greedy_select(struct solver *sv, const size_t *pos, size_t n,
 		return -1;
 	}
 	sv->bud->exact = false;
-	charge(sv->bud, sort_units(n) + 5 * (uint64_t)n);
+	charge(sv->bud, sort_units(n) + 5 * (uint64_t) n);
 	for (i = 0; i < n; i++) {
 		const struct pnode *p = &sv->pool[pos[i]];
 
@@ -388,16 +391,16 @@ static void knap_window(const uint64_t *old, uint64_t *cur, uint64_t *pre,
 		cur[s] = min_u64(old[s], add_inf(run, part));
 	}
 	if (w <= 16) {
-		memcpy(pre, old, (size_t)c * sizeof(*pre));
+		memcpy(pre, old, (size_t) c * sizeof(*pre));
 		for (len = 1; 2 * len <= w; len *= 2) {
 			for (j = 0; j + len < c; j++)
 				pre[j] = min_u64(pre[j], pre[j + len]);
 			pk = 2 * len;
 		}
 		for (; s <= c; s++)
-			cur[s] = min_u64(old[s],
-					 add_inf(min_u64(pre[s - w],
-							 pre[s - pk]), part));
+			cur[s] = min_u64(old[s], add_inf(min_u64(pre[s - w],
+								 pre[s - pk]),
+							 part));
 		return;
 	}
 	/* pre[j]: min of old from j's block start to j; suf[j]: from j to
@@ -412,8 +415,8 @@ static void knap_window(const uint64_t *old, uint64_t *cur, uint64_t *pre,
 			suf[s] = min_u64(suf[s + 1], old[s]);
 	}
 	for (s = w; s <= c; s++)
-		cur[s] = min_u64(old[s], add_inf(min_u64(suf[s - w],
-							 pre[s - 1]), part));
+		cur[s] = min_u64(
+			old[s], add_inf(min_u64(suf[s - w], pre[s - 1]), part));
 }
 
 /*
@@ -439,8 +442,8 @@ static struct node_take node_take_of(const struct pnode *p, uint32_t c,
 	t.fullable = p->use == p->free && p->free <= c;
 	t.pmax = p->use == p->free ? (u < p->free ? u : p->free - 1) : u;
 	/* signed step added modulo 2^64: the sum stays in range */
-	t.full = (uint64_t)(int64_t)fd * wmul + p->weight;
-	t.part = (uint64_t)(int64_t)pd * wmul + p->weight;
+	t.full = (uint64_t) (int64_t) fd * wmul + p->weight;
+	t.part = (uint64_t) (int64_t) pd * wmul + p->weight;
 	return t;
 }
 
@@ -457,7 +460,7 @@ static int knap_values(struct solver *sv, const size_t *pos, size_t n,
 	uint32_t s;
 	size_t i;
 
-	old[0] = (uint64_t)n * wmul;	/* frag 0, weight 0 */
+	old[0] = (uint64_t) n * wmul; /* frag 0, weight 0 */
 	for (s = 1; s <= c; s++)
 		old[s] = KNAP_INF;
 	for (i = n; i-- > 0;) {
@@ -468,17 +471,17 @@ static int knap_values(struct solver *sv, const size_t *pos, size_t n,
 			knap_window(old, cur, sv->pre, sv->suf, c, t.pmax,
 				    t.part);
 		else
-			memcpy(cur, old, ((size_t)c + 1) * sizeof(*cur));
+			memcpy(cur, old, ((size_t) c + 1) * sizeof(*cur));
 		for (s = t.fullable ? p->free : c + 1; s <= c; s++)
-			cur[s] = min_u64(cur[s], add_inf(old[s - p->free],
-							 t.full));
+			cur[s] = min_u64(cur[s],
+					 add_inf(old[s - p->free], t.full));
 		tmp = old;
 		old = cur;
 		cur = tmp;
 	}
 	if (old[c] == KNAP_INF)
 		return -1;
-	out->frag = (int64_t)(old[c] / wmul) - (int64_t)n;
+	out->frag = (int64_t) (old[c] / wmul) - (int64_t) n;
 	out->weight = old[c] % wmul;
 	return 0;
 }
@@ -499,8 +502,8 @@ static int knap_values(struct solver *sv, const size_t *pos, size_t n,
  * 0, or -1 if infeasible.
  */
 static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
-			uint32_t c, bool greedy, uint32_t *take,
-			struct fw *out, bool *dp)
+			uint32_t c, bool greedy, uint32_t *take, struct fw *out,
+			bool *dp)
 {
 	uint64_t usum = 0, wsum = 0, cells, wmul, base;
 	uint64_t *old = sv->dp, *cur = sv->dp2, *tmp;
@@ -518,9 +521,9 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 	if (usum < c)
 		return -1;
 	wmul = wsum + 1;
-	cells = (uint64_t)(c + 1) * (n + 1);
+	cells = (uint64_t) (c + 1) * (n + 1);
 	if (greedy || cells > DP_MAX_CELLS || c >= sv->dp_len ||
-	    wmul > (INF / 4) / (2 * (uint64_t)n + 1))
+	    wmul > (INF / 4) / (2 * (uint64_t) n + 1))
 		return greedy_select(sv, pos, n, c, take, out);
 	if (dp)
 		*dp = true;
@@ -531,14 +534,14 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 	/* The readback: about three times the work of a values-only cell. */
 	charge(sv->bud, 3 * cells);
 	if (take) {
-		choice = malloc((n ? n : 1) * (size_t)(c + 1) *
+		choice = malloc((n ? n : 1) * (size_t) (c + 1) *
 				sizeof(*choice));
 		if (!choice) {
 			sv->oom = true;
 			return -1;
 		}
 	}
-	base = (uint64_t)n * wmul;	/* frag 0, weight 0 */
+	base = (uint64_t) n * wmul; /* frag 0, weight 0 */
 	old[0] = base;
 	for (s = 1; s <= c; s++)
 		old[s] = INF;
@@ -577,7 +580,7 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 			}
 			cur[s] = best;
 			if (choice)
-				choice[i * (size_t)(c + 1) + s] = best_a;
+				choice[i * (size_t) (c + 1) + s] = best_a;
 		}
 		tmp = old;
 		old = cur;
@@ -587,12 +590,12 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 		free(choice);
 		return -1;
 	}
-	out->frag = (int64_t)(old[c] / wmul) - (int64_t)n;
+	out->frag = (int64_t) (old[c] / wmul) - (int64_t) n;
 	out->weight = old[c] % wmul;
 	if (take) {
 		s = c;
 		for (i = 0; i < n; i++) {
-			take[i] = choice[i * (size_t)(c + 1) + s];
+			take[i] = choice[i * (size_t) (c + 1) + s];
 			s -= take[i];
 		}
 		free(choice);
@@ -609,7 +612,7 @@ static int build_leaves(struct solver *sv)
 	size_t i;
 	size_t count = 0;
 
-	charge(sv->bud, 2 * (uint64_t)sv->n + 1);
+	charge(sv->bud, 2 * (uint64_t) sv->n + 1);
 	/* Count first: a leaf is big (per-type capacities). */
 	for (i = 0; i < sv->n; i++)
 		if (!i || sv->pool[i].path[0] < 0 ||
@@ -621,8 +624,8 @@ static int build_leaves(struct solver *sv)
 	sv->n_leaves = 0;
 	for (i = 0; i < sv->n; i++) {
 		const struct pnode *p = &sv->pool[i];
-		struct leaf *lf = sv->n_leaves ?
-				  &sv->leaves[sv->n_leaves - 1] : NULL;
+		struct leaf *lf = sv->n_leaves ? &sv->leaves[sv->n_leaves - 1]
+					       : NULL;
 
 		/* A node without a leaf switch is a leaf of its own. */
 		if (!lf || p->path[0] < 0 || lf->path[0] != p->path[0]) {
@@ -639,17 +642,17 @@ static int build_leaves(struct solver *sv)
 
 /* Leaves of one candidate subtree, split for the cover search. */
 struct group {
-	const size_t *gl;	/* leaf ids */
+	const size_t *gl; /* leaf ids */
 	size_t ng;
-	size_t *pure[MAXT];	/* pure-t leaves, largest cap first */
+	size_t *pure[MAXT]; /* pure-t leaves, largest cap first */
 	size_t n_pure[MAXT];
-	uint64_t *prefix[MAXT];	/* prefix[t][k]: top k caps summed */
+	uint64_t *prefix[MAXT]; /* prefix[t][k]: top k caps summed */
 	size_t *mixed;
 	size_t n_mixed;
 	/* mtop[t][q]: the q largest type-t caps of mixed leaves, summed
 	 * (q <= MAX_MIXED): what q more mixed leaves can add at most */
 	uint64_t *mtop[MAXT];
-	size_t *store;		/* backing memory */
+	size_t *store; /* backing memory */
 	uint64_t *pstore, *mstore;
 };
 
@@ -687,20 +690,21 @@ static int group_init(struct solver *sv, struct group *g, const size_t *gl,
 	g->gl = gl;
 	g->ng = ng;
 	g->store = malloc((ng * 2 + 1) * sizeof(size_t));
-	g->pstore = malloc((ng + (size_t)sv->T + 1) * sizeof(uint64_t));
+	g->pstore = malloc((ng + (size_t) sv->T + 1) * sizeof(uint64_t));
 	if (!g->store || !g->pstore || !ci) {
 		free(ci);
 		group_free(g);
 		return -1;
 	}
-	charge(sv->bud, ((uint64_t)sv->T + 2) * ng + sv->T);
+	charge(sv->bud, ((uint64_t) sv->T + 2) * ng + sv->T);
 	for (t = 0; t < sv->T; t++) {
 		size_t np = 0;
 
 		for (i = 0; i < ng; i++)
 			if (sv->leaves[gl[i]].mask == 1u << t)
 				ci[np++] = (struct cap_id){
-					sv->leaves[gl[i]].cap[t], gl[i] };
+					sv->leaves[gl[i]].cap[t], gl[i]
+				};
 		charge(sv->bud, sort_units(np));
 		qsort(ci, np, sizeof(*ci), cmp_cap_id);
 		g->pure[t] = g->store + o;
@@ -712,7 +716,7 @@ static int group_init(struct solver *sv, struct group *g, const size_t *gl,
 		g->prefix[t][0] = 0;
 		for (i = 0; i < g->n_pure[t]; i++)
 			g->prefix[t][i + 1] = g->prefix[t][i] +
-				sv->leaves[g->pure[t][i]].cap[t];
+					      sv->leaves[g->pure[t][i]].cap[t];
 		po += g->n_pure[t] + 1;
 	}
 	g->mixed = g->store + o;
@@ -738,7 +742,7 @@ static bool group_tops(struct solver *sv, struct group *g)
 		return true;
 	if (spent(sv->bud))
 		return false;
-	g->mstore = malloc((size_t)sv->T * (nq + 1) * sizeof(uint64_t));
+	g->mstore = malloc((size_t) sv->T * (nq + 1) * sizeof(uint64_t));
 	ci = malloc((g->n_mixed + 1) * sizeof(*ci));
 	if (!g->mstore || !ci) {
 		free(ci);
@@ -754,13 +758,13 @@ static bool group_tops(struct solver *sv, struct group *g)
 			g->mstore = NULL;
 			return false;
 		}
-		charge(sv->bud, 2 * (uint64_t)g->n_mixed + nq +
-			   sort_units(g->n_mixed));
+		charge(sv->bud,
+		       2 * (uint64_t) g->n_mixed + nq + sort_units(g->n_mixed));
 		for (i = 0; i < g->n_mixed; i++)
-			ci[i] = (struct cap_id){
-				sv->leaves[g->mixed[i]].cap[t], i };
+			ci[i] = (struct cap_id){ sv->leaves[g->mixed[i]].cap[t],
+						 i };
 		qsort(ci, g->n_mixed, sizeof(*ci), cmp_cap_id);
-		g->mtop[t] = g->mstore + (size_t)t * (nq + 1);
+		g->mtop[t] = g->mstore + (size_t) t * (nq + 1);
 		g->mtop[t][0] = 0;
 		for (i = 0; i < nq; i++)
 			g->mtop[t][i + 1] = g->mtop[t][i] + ci[i].cap;
@@ -769,7 +773,7 @@ static bool group_tops(struct solver *sv, struct group *g)
 	return true;
 }
 
-#define K_INF ((size_t)-1)
+#define K_INF ((size_t) -1)
 
 /* Fewest pure-t leaves holding r (the largest first is optimal). */
 static size_t kmin(const struct group *g, int t, uint64_t r)
@@ -826,11 +830,11 @@ struct mixed_iter {
 	struct solver *sv;
 	const struct group *g;
 	size_t s, bound;
-	bool share;		/* stop at the solve's share, not only at the
+	bool share; /* stop at the solve's share, not only at the
 				 * whole budget */
 	bool started, cut;
 	size_t m[MAX_MIXED + 1];
-	uint64_t have[MAX_MIXED + 2][MAXT];	/* caps of m[0..d) */
+	uint64_t have[MAX_MIXED + 2][MAXT]; /* caps of m[0..d) */
 };
 
 static void mixed_first(struct mixed_iter *it, struct solver *sv,
@@ -858,8 +862,7 @@ static bool mixed_may(const struct mixed_iter *it, size_t d,
 	for (t = 0; t < sv->T && lb <= it->bound; t++) {
 		uint64_t got = have[t] + (q ? it->g->mtop[t][q] : 0);
 
-		k = kmin(it->g, t, got >= sv->need[t] ? 0 :
-			 sv->need[t] - got);
+		k = kmin(it->g, t, got >= sv->need[t] ? 0 : sv->need[t] - got);
 		lb = k == K_INF ? K_INF : lb + k;
 	}
 	return lb <= it->bound;
@@ -880,7 +883,7 @@ static bool mixed_next(struct mixed_iter *it)
 		if (it->started)
 			return false;
 		it->started = true;
-		charge(sv->bud, (uint64_t)sv->T * 16);
+		charge(sv->bud, (uint64_t) sv->T * 16);
 		if (it->share ? cut(sv) : spent(sv->bud)) {
 			it->cut = true;
 			return false;
@@ -905,7 +908,7 @@ static bool mixed_next(struct mixed_iter *it)
 			c = it->m[d] + 1;
 			continue;
 		}
-		charge(sv->bud, (uint64_t)sv->T * 17);
+		charge(sv->bud, (uint64_t) sv->T * 17);
 		if (it->share ? cut(sv) : spent(sv->bud)) {
 			it->cut = true;
 			return false;
@@ -966,7 +969,7 @@ static size_t greedy_cover(struct solver *sv, const struct group *g,
 		sv->oom = true;
 		return K_INF;
 	}
-	charge(sv->bud, sort_units(g->ng) + 2 * ((uint64_t)sv->T + 1) * g->ng);
+	charge(sv->bud, sort_units(g->ng) + 2 * ((uint64_t) sv->T + 1) * g->ng);
 	for (t = 0; t < sv->T; t++) {
 		r[t] = sv->need[t];
 		left += r[t];
@@ -1032,7 +1035,7 @@ static size_t group_min_leaves(struct solver *sv, struct group *g,
 
 	/* No mixed leaves: the largest pure ones, always done. */
 	best = cover_with(sv, g, NULL, 0, r, k);
-	charge(sv->bud, (uint64_t)sv->T * 16);
+	charge(sv->bud, (uint64_t) sv->T * 16);
 	if (best != K_INF)
 		best = write_cover(sv, g, NULL, 0, k, cover);
 	if (g->n_mixed && best > 1) {
@@ -1052,7 +1055,7 @@ static size_t group_min_leaves(struct solver *sv, struct group *g,
 		while (mixed_next(it)) {
 			size_t c = cover_with(sv, g, it->m, s, r, k);
 
-			charge(sv->bud, (uint64_t)sv->T * (s + 16));
+			charge(sv->bud, (uint64_t) sv->T * (s + 16));
 			if (c < best) {
 				best = write_cover(sv, g, it->m, s, k, cover);
 				it->bound = best - 1;
@@ -1102,10 +1105,9 @@ static size_t gather(struct solver *sv, int t, const size_t *ls, size_t nl)
  * The first subset (the k largest) always holds r and is always scored;
  * the others only while the search is not cut.  FW_INF if none.
  */
-static struct fw best_for_type(struct solver *sv, const struct group *g,
-			       int t, size_t *ls, size_t s, size_t k,
-			       uint64_t r, size_t *comb, size_t *out,
-			       bool *out_dp)
+static struct fw best_for_type(struct solver *sv, const struct group *g, int t,
+			       size_t *ls, size_t s, size_t k, uint64_t r,
+			       size_t *comb, size_t *out, bool *out_dp)
 {
 	struct fw bt = FW_INF;
 	bool first = true;
@@ -1153,15 +1155,15 @@ static void eval_set(struct solver *sv, const size_t *ls, size_t n,
 	for (t = 0; t < sv->T; t++) {
 		size_t m = gather(sv, t, ls, n);
 
-		if (select_nodes(sv, sv->pos, m, sv->need[t],
-				 spent(sv->bud), NULL, &f, &dp[t]))
+		if (select_nodes(sv, sv->pos, m, sv->need[t], spent(sv->bud),
+				 NULL, &f, &dp[t]))
 			return;
 		total = fw_add(total, f);
 	}
 	sv->have_best = true;
 	sv->best_fw = total;
 	sv->best_level = level;
-	sv->best_leaves = (unsigned)n;
+	sv->best_leaves = (unsigned) n;
 	memcpy(sv->best_set, ls, n * sizeof(*ls));
 	sv->n_best_set = n;
 	memcpy(sv->best_dp, dp, sizeof(dp));
@@ -1173,14 +1175,14 @@ static void eval_set(struct solver *sv, const size_t *ls, size_t n,
  * mixed leaves are fixed) and keeps the best (4),(5) in sv->best_*.
  * Returns false when the budget or this solve's share stopped it.
  */
-static bool group_enumerate(struct solver *sv, struct group *g,
-			    size_t K, unsigned level)
+static bool group_enumerate(struct solver *sv, struct group *g, size_t K,
+			    unsigned level)
 {
 	size_t k[MAXT], s, i, o;
 	uint64_t r[MAXT];
 	size_t *ls = malloc((K + 1) * sizeof(*ls));
 	size_t *comb = malloc((K + 1) * sizeof(*comb));
-	size_t *bestc = malloc((K + 1) * (size_t)sv->T * sizeof(*bestc));
+	size_t *bestc = malloc((K + 1) * (size_t) sv->T * sizeof(*bestc));
 	struct mixed_iter *it = malloc(sizeof(*it));
 	bool go_on = true, dp[MAXT];
 	int t;
@@ -1190,8 +1192,7 @@ static bool group_enumerate(struct solver *sv, struct group *g,
 		go_on = false;
 		goto out;
 	}
-	for (s = 0; s <= g->n_mixed && s <= K && s <= MAX_MIXED && go_on;
-	     s++) {
+	for (s = 0; s <= g->n_mixed && s <= K && s <= MAX_MIXED && go_on; s++) {
 		if (s == 1 && (cut(sv) || !group_tops(sv, g))) {
 			go_on = false;
 			break;
@@ -1201,13 +1202,12 @@ static bool group_enumerate(struct solver *sv, struct group *g,
 			const size_t *m = it->m;
 			struct fw total = { 0, 0 };
 
-			charge(sv->bud, (uint64_t)sv->T * (s + 16));
+			charge(sv->bud, (uint64_t) sv->T * (s + 16));
 			if (cover_with(sv, g, m, s, r, k) != K)
 				continue;
 			for (i = 0; i < s; i++)
 				ls[i] = g->mixed[m[i]];
-			for (t = 0; t < sv->T && total.frag != INT64_MAX;
-			     t++) {
+			for (t = 0; t < sv->T && total.frag != INT64_MAX; t++) {
 				size_t *keep = bestc + t * (K + 1);
 
 				total = fw_add(total,
@@ -1273,7 +1273,9 @@ static bool group_fits(const struct solver *sv, size_t a, size_t b)
 	return true;
 }
 
-struct span { size_t a, b, k; };
+struct span {
+	size_t a, b, k;
+};
 
 /* <0, 0, >0 as (links, level, leaves) is better than, as good as, worse
  * than bar on (1)-(3); <0 if there is no bar. */
@@ -1342,7 +1344,7 @@ static int solve(struct solver *sv, const struct placement_cost *bar1,
 			while (level > 0 && b < sv->n_leaves &&
 			       sv->leaves[b].path[level] == sw)
 				b++;
-			charge(sv->bud, (uint64_t)(b - a) * sv->T + 1);
+			charge(sv->bud, (uint64_t) (b - a) * sv->T + 1);
 			if (group_fits(sv, a, b))
 				gs[ng++] = (struct span){ a, b, K_INF };
 			a = b;
@@ -1421,7 +1423,7 @@ static int solve(struct solver *sv, const struct placement_cost *bar1,
 	}
 	for (t = 0; t < sv->T; t++) {
 		size_t n = gather(sv, t, sv->best_set, sv->n_best_set);
-		uint64_t cells = 3 * (uint64_t)(sv->need[t] + 1) * (n + 1);
+		uint64_t cells = 3 * (uint64_t) (sv->need[t] + 1) * (n + 1);
 		bool dp = sv->best_dp[t];
 		struct fw f;
 
@@ -1438,8 +1440,10 @@ static int solve(struct solver *sv, const struct placement_cost *bar1,
 			if (!take[i])
 				continue;
 			out->picks[out->n_picks++] = (struct placement_pick){
-				.node = p->src, .index = p->index,
-				.type = (size_t)p->rt, .count = take[i],
+				.node = p->src,
+				.index = p->index,
+				.type = (size_t) p->rt,
+				.count = take[i],
 			};
 		}
 	}
@@ -1449,7 +1453,7 @@ out:
 	if (rc) {
 		cand_free(out);
 		if (rc < 0 && K != K_INF)
-			sv->oom = true;	/* nothing else fails past (3) */
+			sv->oom = true; /* nothing else fails past (3) */
 	}
 	free(take);
 	free(tmp);
@@ -1472,7 +1476,7 @@ struct place_ctx {
 	const struct placement_node *nodes;
 	size_t n_nodes;
 	uint32_t cpa;
-	int n_dom;		/* dense domain ranks 0..n_dom-1 */
+	int n_dom; /* dense domain ranks 0..n_dom-1 */
 	struct budget bud;
 	bool oom;
 };
@@ -1533,14 +1537,14 @@ static void solve_domains(struct place_ctx *pc, const struct pnode *pool,
 		pc->oom = true;
 		goto out;
 	}
-	charge(&pc->bud, 2 * (uint64_t)n + 1);
+	charge(&pc->bud, 2 * (uint64_t) n + 1);
 	for (i = 0; i < n; i++)
 		if (dsel[pool[i].dom])
 			sub[m++] = pool[i];
 	sv.pool = sub;
 	sv.n = m;
 	sv.T = T;
-	memcpy(sv.need, need, (size_t)T * sizeof(*need));
+	memcpy(sv.need, need, (size_t) T * sizeof(*need));
 	sv.domain_links = links;
 	sv.bud = &pc->bud;
 	sv.stop = stop;
@@ -1551,8 +1555,8 @@ static void solve_domains(struct place_ctx *pc, const struct pnode *pool,
 		goto out;
 	}
 	/* Picks are in pool order; group them by type, keeping that. */
-	charge(&pc->bud, 3 * sort_units(c.n_picks) +
-		   (MAXT + 48) * (uint64_t)c.n_picks);
+	charge(&pc->bud,
+	       3 * sort_units(c.n_picks) + (MAXT + 48) * (uint64_t) c.n_picks);
 	if (group_picks(c.picks, c.n_picks)) {
 		pc->oom = true;
 		goto out;
@@ -1584,9 +1588,8 @@ out:
  * MAX_DOMAIN_SETS, as D flags each into sets (room for MAX_DOMAIN_SETS);
  * returns how many, 0 if the budget ran out before one was found.
  */
-static size_t domain_sets(struct place_ctx *pc, uint64_t (*cap)[MAXT],
-			  int T, const uint32_t *need, bool *sets,
-			  unsigned *links)
+static size_t domain_sets(struct place_ctx *pc, uint64_t (*cap)[MAXT], int T,
+			  const uint32_t *need, bool *sets, unsigned *links)
 {
 	int D = pc->n_dom, d, k, t;
 	size_t idx[MAX_ENUM_DOMAINS], m = 0;
@@ -1594,7 +1597,7 @@ static size_t domain_sets(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 
 	/* Per type, domain capacities largest first: the k largest bound
 	 * what any k domains hold, which skips hopeless sizes at once. */
-	charge(&pc->bud, (uint64_t)T * D * D + 1);
+	charge(&pc->bud, (uint64_t) T * D * D + 1);
 	for (t = 0; t < T; t++) {
 		for (d = 0; d < D; d++) {
 			int j = d;
@@ -1616,14 +1619,14 @@ static size_t domain_sets(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 				sum += top[t][d];
 			ok = sum >= need[t];
 		}
-		charge(&pc->bud, (uint64_t)T * k);
+		charge(&pc->bud, (uint64_t) T * k);
 		if (!ok)
 			continue;
-		first_comb(idx, (size_t)k);
+		first_comb(idx, (size_t) k);
 		do {
 			bool fits = true;
 
-			charge(&pc->bud, (uint64_t)T * k + k);
+			charge(&pc->bud, (uint64_t) T * k + k);
 			for (t = 0; t < T && fits; t++) {
 				uint64_t sum = 0;
 
@@ -1646,8 +1649,8 @@ static size_t domain_sets(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 				pc->bud.shape_cut = true;
 				break;
 			}
-		} while (next_comb(idx, (size_t)k, (size_t)D));
-		*links = (unsigned)k - 1;
+		} while (next_comb(idx, (size_t) k, (size_t) D));
+		*links = (unsigned) k - 1;
 		/* Out of work before a set of this size: the greedy set. */
 		if (!m && pc->bud.work >= pc->bud.limit)
 			break;
@@ -1691,7 +1694,7 @@ static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 {
 	int D = pc->n_dom, d, t, n_sel = 0;
 	uint64_t left[MAXT], rem = 0;
-	struct cap_id *dv;	/* what a domain covers, the domain */
+	struct cap_id *dv; /* what a domain covers, the domain */
 
 	memset(dsel, 0, D * sizeof(*dsel));
 	for (t = 0; t < T; t++) {
@@ -1702,7 +1705,7 @@ static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 		uint64_t bv = 0;
 		int bd = -1;
 
-		charge(&pc->bud, ((uint64_t)T + 1) * D);
+		charge(&pc->bud, ((uint64_t) T + 1) * D);
 		for (d = 0; d < D; d++) {
 			uint64_t v;
 
@@ -1728,12 +1731,12 @@ static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 	if (rem) {
 		int n = 0, i;
 
-		charge(&pc->bud, sort_units(D) + 2 * ((uint64_t)T + 1) * D);
+		charge(&pc->bud, sort_units(D) + 2 * ((uint64_t) T + 1) * D);
 		for (d = 0; d < D; d++) {
 			if (dsel[d])
 				continue;
 			dv[n++] = (struct cap_id){ dom_covers(cap[d], left, T),
-						   (size_t)d };
+						   (size_t) d };
 		}
 		qsort(dv, n, sizeof(*dv), cmp_cap_id);
 		for (i = 0; i < n && rem; i++) {
@@ -1747,7 +1750,7 @@ static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
 		}
 		free(dv);
 	}
-	return n_sel ? (unsigned)n_sel - 1 : 0;
+	return n_sel ? (unsigned) n_sel - 1 : 0;
 }
 
 /*
@@ -1757,13 +1760,13 @@ static unsigned greedy_domains(struct place_ctx *pc, uint64_t (*cap)[MAXT],
  * once the work reaches hard (or the budget is spent), except the first (a
  * valid placement).  bar: a cost from outside to beat on (1)-(3), or NULL.
  */
-static void place_pool(struct place_ctx *pc, const struct pnode *pool,
-		       size_t n, int T, const uint32_t *need, uint64_t stop,
+static void place_pool(struct place_ctx *pc, const struct pnode *pool, size_t n,
+		       int T, const uint32_t *need, uint64_t stop,
 		       uint64_t hard, const struct placement_cost *bar,
 		       struct cand *best)
 {
 	int D = pc->n_dom;
-	uint64_t (*cap)[MAXT] = calloc(D ? D : 1, sizeof(*cap));
+	uint64_t(*cap)[MAXT] = calloc(D ? D : 1, sizeof(*cap));
 	bool *sets = NULL;
 	size_t i, m = 0;
 	unsigned links = 0;
@@ -1772,11 +1775,12 @@ static void place_pool(struct place_ctx *pc, const struct pnode *pool,
 		pc->oom = true;
 		return;
 	}
-	charge(&pc->bud, n + (uint64_t)D * MAXT / 8 + 1);
+	charge(&pc->bud, n + (uint64_t) D * MAXT / 8 + 1);
 	for (i = 0; i < n; i++)
 		cap[pool[i].dom][pool[i].t] += pool[i].use;
 	sets = calloc((D <= MAX_ENUM_DOMAINS ? MAX_DOMAIN_SETS : 1) *
-		      (size_t)(D ? D : 1), sizeof(*sets));
+			      (size_t) (D ? D : 1),
+		      sizeof(*sets));
 	if (!sets) {
 		pc->oom = true;
 		goto out;
@@ -1844,9 +1848,9 @@ int placement_request_from_spec(const struct hetero_spec *spec,
  */
 uint64_t placement_work_bound(size_t n_nodes, uint64_t work_limit)
 {
-	uint64_t n = (uint64_t)n_nodes + 1, lg = sort_units(n) / (2 * n);
+	uint64_t n = (uint64_t) n_nodes + 1, lg = sort_units(n) / (2 * n);
 	uint64_t setup = n * (42 + 10 * lg);
-	uint64_t cross = 3 * (uint64_t)DP_MAX_CELLS + n * (64 + 6 * lg);
+	uint64_t cross = 3 * (uint64_t) DP_MAX_CELLS + n * (64 + 6 * lg);
 	uint64_t finish = n * (377 + 18 * lg) + READBACK_SLACK + 9216;
 
 	if (!work_limit)
@@ -1939,8 +1943,7 @@ static size_t result_types(const struct placement_node *nodes, size_t n,
 	return nt;
 }
 
-static int type_slot(const char *const types[MAXT], size_t nt,
-		     const char *ct)
+static int type_slot(const char *const types[MAXT], size_t nt, const char *ct)
 {
 	size_t i;
 
@@ -1948,7 +1951,7 @@ static int type_slot(const char *const types[MAXT], size_t nt,
 		return -1;
 	for (i = 0; i < nt; i++)
 		if (!strcmp(types[i], ct))
-			return (int)i;
+			return (int) i;
 	return -1;
 }
 
@@ -1959,13 +1962,12 @@ static void join_types(const char *const types[MAXT], size_t nt, char *buf,
 
 	buf[0] = '\0';
 	for (i = 0; i < nt && o < len; i++)
-		o += snprintf(buf + o, len - o, "%s%s", i ? "+" : "",
-			      types[i]);
+		o += snprintf(buf + o, len - o, "%s%s", i ? "+" : "", types[i]);
 }
 
 int placement_explain(const struct placement_node *nodes, size_t n_nodes,
-		      const struct placement_request *req,
-		      char *buf, size_t len)
+		      const struct placement_request *req, char *buf,
+		      size_t len)
 {
 	const char *types[MAXT];
 	uint64_t fr[MAXT] = { 0 }, tot[MAXT] = { 0 }, afr = 0, atot = 0;
@@ -1998,32 +2000,35 @@ int placement_explain(const struct placement_node *nodes, size_t n_nodes,
 		join_types(types, nt, tl, sizeof(tl));
 		if (atot < req->total) {
 			if (req->n_types)
-				snprintf(buf, len,
-					 "never: cluster has only %llu accelerators of types %s in total",
-					 (unsigned long long)atot, tl);
+				snprintf(
+					buf, len,
+					"never: cluster has only %llu accelerators of types %s in total",
+					(unsigned long long) atot, tl);
 			else
-				snprintf(buf, len,
-					 "never: cluster has only %llu accelerators in total",
-					 (unsigned long long)atot);
+				snprintf(
+					buf, len,
+					"never: cluster has only %llu accelerators in total",
+					(unsigned long long) atot);
 			return PLACEMENT_NEVER;
 		}
 		if (afr < req->total) {
-			snprintf(buf, len,
-				 "needs %u accelerators (auto%s%s), only %llu free in partition",
-				 req->total, req->n_types ? ": " : "",
-				 req->n_types ? tl : "",
-				 (unsigned long long)afr);
+			snprintf(
+				buf, len,
+				"needs %u accelerators (auto%s%s), only %llu free in partition",
+				req->total, req->n_types ? ": " : "",
+				req->n_types ? tl : "",
+				(unsigned long long) afr);
 			return PLACEMENT_NOT_NOW;
 		}
 		snprintf(buf, len, "fits: %llu of %u accelerators free",
-			 (unsigned long long)afr, req->total);
+			 (unsigned long long) afr, req->total);
 		return PLACEMENT_OK;
 	}
 	for (i = 0; i < nt; i++) {
 		if (tot[i] < req->count[i]) {
 			snprintf(buf, len,
 				 "never: cluster has only %llu %s in total",
-				 (unsigned long long)tot[i], types[i]);
+				 (unsigned long long) tot[i], types[i]);
 			return PLACEMENT_NEVER;
 		}
 	}
@@ -2032,7 +2037,7 @@ int placement_explain(const struct placement_node *nodes, size_t n_nodes,
 			snprintf(buf, len,
 				 "needs %s:%u, only %llu free in partition",
 				 types[i], req->count[i],
-				 (unsigned long long)fr[i]);
+				 (unsigned long long) fr[i]);
 			return PLACEMENT_NOT_NOW;
 		}
 	}
@@ -2058,14 +2063,14 @@ int placement_cost_cmp(const struct placement_cost *a,
 
 static int cmp_int(const void *a, const void *b)
 {
-	int x = *(const int *)a, y = *(const int *)b;
+	int x = *(const int *) a, y = *(const int *) b;
 
 	return x < y ? -1 : x > y;
 }
 
 static int cmp_size(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t x = *(const size_t *) a, y = *(const size_t *) b;
 
 	return x < y ? -1 : x > y;
 }
@@ -2083,8 +2088,7 @@ static size_t count_distinct(int *v, size_t n)
 
 int placement_evaluate(const struct placement_node *nodes, size_t n_nodes,
 		       const struct placement_pick *picks, size_t n_picks,
-		       uint32_t cores_per_accel,
-		       struct placement_cost *cost)
+		       uint32_t cores_per_accel, struct placement_cost *cost)
 {
 	int *v = malloc((n_picks + 1) * sizeof(*v));
 	size_t *seen = malloc((n_picks + 1) * sizeof(*seen));
@@ -2108,8 +2112,8 @@ int placement_evaluate(const struct placement_node *nodes, size_t n_nodes,
 		    picks[i].count > node_use(nd, cores_per_accel))
 			goto out;
 		seen[i] = picks[i].node;
-		cost->frag_delta += frag_of(picks[i].count, node_free(nd),
-					    node_total(nd));
+		cost->frag_delta +=
+			frag_of(picks[i].count, node_free(nd), node_total(nd));
 		cost->weight += nd->weight;
 		for (t = 0; t < nt; t++)
 			if (nd->chip_type && !strcmp(types[t], nd->chip_type))
@@ -2121,8 +2125,8 @@ int placement_evaluate(const struct placement_node *nodes, size_t n_nodes,
 	for (i = 1; i < n_picks; i++)
 		if (seen[i] == seen[i - 1])
 			goto out;
-	cost->n_nodes = (unsigned)n_picks;
-	cost->n_types = (unsigned)nt;
+	cost->n_nodes = (unsigned) n_picks;
+	cost->n_types = (unsigned) nt;
 	if (!n_picks) {
 		rc = 0;
 		goto out;
@@ -2130,7 +2134,7 @@ int placement_evaluate(const struct placement_node *nodes, size_t n_nodes,
 
 	for (i = 0; i < n_picks; i++)
 		v[i] = nodes[picks[i].node].domain;
-	cost->domain_links = (unsigned)count_distinct(v, n_picks) - 1;
+	cost->domain_links = (unsigned) count_distinct(v, n_picks) - 1;
 
 	for (i = 0; i < n_picks; i++) {
 		node_path(&nodes[picks[i].node], path);
@@ -2139,7 +2143,7 @@ int placement_evaluate(const struct placement_node *nodes, size_t n_nodes,
 		else
 			v[nv++] = path[0];
 	}
-	cost->leaves = (unsigned)(pseudo + (nv ? count_distinct(v, nv) : 0));
+	cost->leaves = (unsigned) (pseudo + (nv ? count_distinct(v, nv) : 0));
 
 	/* (2): lowest level where every pick shares one switch. */
 	node_path(&nodes[picks[0].node], path0);
@@ -2245,9 +2249,9 @@ static int auto_cmp(const struct placement_cost *a,
 }
 
 /* Places an explicit mix (count per result type) from the auto pool. */
-static void place_mix(struct place_ctx *pc, const struct pnode *pool,
-		      size_t n, const uint32_t *count, size_t nt,
-		      struct pnode *sub, uint64_t stop, struct cand *c)
+static void place_mix(struct place_ctx *pc, const struct pnode *pool, size_t n,
+		      const uint32_t *count, size_t nt, struct pnode *sub,
+		      uint64_t stop, struct cand *c)
 {
 	uint32_t need[MAXT];
 	int slot[MAXT], T = 0;
@@ -2258,7 +2262,7 @@ static void place_mix(struct place_ctx *pc, const struct pnode *pool,
 		if (count[i])
 			need[T++] = count[i];
 	}
-	charge(&pc->bud, 2 * (uint64_t)n + 1);
+	charge(&pc->bud, 2 * (uint64_t) n + 1);
 	for (i = 0; i < n; i++) {
 		if (slot[pool[i].rt] < 0)
 			continue;
@@ -2277,7 +2281,7 @@ static double score_of(struct place_ctx *pc,
 {
 	struct placement_mix mix;
 
-	charge(&pc->bud, SCORE_UNITS + (uint64_t)nt * (c->n_picks + 1));
+	charge(&pc->bud, SCORE_UNITS + (uint64_t) nt * (c->n_picks + 1));
 	mix_of(c, types, nt, &mix);
 	return req->score(req->score_arg, &mix, &c->cost);
 }
@@ -2289,11 +2293,10 @@ static double score_of(struct place_ctx *pc,
  * AUTO_MAX_TRIES placements and by the budget: no try starts once it is
  * spent, and each try's step 4 gets a share of what is left.
  */
-static void auto_climb(struct place_ctx *pc, const struct pnode *pool,
-		       size_t n, const struct placement_request *req,
+static void auto_climb(struct place_ctx *pc, const struct pnode *pool, size_t n,
+		       const struct placement_request *req,
 		       const char *const types[MAXT], size_t nt,
-		       struct pnode *sub, struct cand *best,
-		       double *best_score)
+		       struct pnode *sub, struct cand *best, double *best_score)
 {
 	uint32_t cur[MAXT] = { 0 }, cap[MAXT] = { 0 }, steps[3];
 	uint32_t N = req->total;
@@ -2334,7 +2337,8 @@ static void auto_climb(struct place_ctx *pc, const struct pnode *pool,
 						  share_of(&pc->bud,
 							   pc->bud.limit,
 							   AUTO_MAX_TRIES -
-							   tries + 1), &c);
+								   tries + 1),
+						  &c);
 					if (!c.valid)
 						continue;
 					score = score_of(pc, req, &c, types,
@@ -2368,8 +2372,8 @@ static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 {
 	struct pnode *sub = malloc((n + 1) * sizeof(*sub));
 	uint32_t need = req->total;
-	unsigned full = (1u << nt) - 1, masks[(1u << AUTO_SUBSET_TYPES) +
-					     MAXT + 1];
+	unsigned full = (1u << nt) - 1,
+		 masks[(1u << AUTO_SUBSET_TYPES) + MAXT + 1];
 	uint64_t cap[MAXT] = { 0 }, stop = pc->bud.limit, st;
 	size_t i, j, nm = 0;
 	bool shape_cut = false;
@@ -2386,7 +2390,7 @@ static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 	 * types, else each type alone. */
 	masks[nm++] = full;
 	for (j = 1; j < full; j++) {
-		unsigned mask = (unsigned)j;
+		unsigned mask = (unsigned) j;
 		uint64_t sum = 0;
 
 		if (nt > AUTO_SUBSET_TYPES) {
@@ -2400,7 +2404,7 @@ static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 		if (sum >= need)
 			masks[nm++] = mask;
 	}
-	charge(&pc->bud, (uint64_t)(nm + 1) * (nt + 1));
+	charge(&pc->bud, (uint64_t) (nm + 1) * (nt + 1));
 	/* With a score, the hill climb gets half the budget. */
 	if (req->score && nt > 1)
 		stop = share_of(&pc->bud, stop, 2);
@@ -2416,7 +2420,7 @@ static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 		 * left: it is the valid placement. */
 		if (j && spent(&pc->bud))
 			break;
-		charge(&pc->bud, 2 * (uint64_t)n + 1);
+		charge(&pc->bud, 2 * (uint64_t) n + 1);
 		for (i = 0; i < n; i++) {
 			if (!(mask & (1u << pool[i].rt)))
 				continue;
@@ -2469,7 +2473,8 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		    const struct placement_request *req,
 		    struct placement_result *res)
 {
-	struct place_ctx pc = { .nodes = nodes, .n_nodes = n_nodes,
+	struct place_ctx pc = { .nodes = nodes,
+				.n_nodes = n_nodes,
 				.bud.exact = true };
 	const char *types[MAXT];
 	uint32_t need[MAXT] = { 0 };
@@ -2488,11 +2493,11 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	if (!res || !request_ok(req) || (!nodes && n_nodes))
 		return PLACEMENT_INVALID;
 	pc.cpa = req->cores_per_accel;
-	pc.bud.limit = req->work_limit ? req->work_limit :
-		       PLACEMENT_DEFAULT_WORK;
+	pc.bud.limit = req->work_limit ? req->work_limit
+				       : PLACEMENT_DEFAULT_WORK;
 	nt = result_types(nodes, n_nodes, req, types);
 	if (req->is_auto && !req->n_types)
-		charge(&pc.bud, (uint64_t)n_nodes * (nt + 1));
+		charge(&pc.bud, (uint64_t) n_nodes * (nt + 1));
 	for (i = 0; i < nt && !req->is_auto; i++)
 		need[i] = req->count[i];
 
@@ -2500,7 +2505,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	doms = malloc((n_nodes + 1) * sizeof(*doms));
 	if (!pool || !doms)
 		goto oom;
-	charge(&pc.bud, 4 * (uint64_t)n_nodes + 1);
+	charge(&pc.bud, 4 * (uint64_t) n_nodes + 1);
 	for (i = 0; i < n_nodes; i++) {
 		const struct placement_node *p = &nodes[i];
 		uint32_t use;
@@ -2522,9 +2527,14 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		if (!use)
 			continue;
 		pool[n] = (struct pnode){
-			.src = i, .index = p->index, .t = t, .rt = t,
-			.use = use, .free = node_free(p),
-			.total = node_total(p), .weight = p->weight,
+			.src = i,
+			.index = p->index,
+			.t = t,
+			.rt = t,
+			.use = use,
+			.free = node_free(p),
+			.total = node_total(p),
+			.weight = p->weight,
 			.dom = p->domain,
 		};
 		node_path(p, pool[n].path);
@@ -2545,7 +2555,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	}
 	/* Dense domain ranks, for per-domain arrays (sorted: lower domain
 	 * numbers are tried first). */
-	charge(&pc.bud, sort_units(nd) + nd + 2 * (uint64_t)n);
+	charge(&pc.bud, sort_units(nd) + nd + 2 * (uint64_t) n);
 	qsort(doms, nd, sizeof(*doms), cmp_int);
 	for (i = 0; i < nd; i++)
 		if (!i || doms[i] != doms[pc.n_dom - 1])
@@ -2560,12 +2570,12 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		charge(&pc.bud, sort_units(pc.n_dom) / (pc.n_dom + 1));
 		d = bsearch(&pool[i].dom, doms, pc.n_dom, sizeof(*doms),
 			    cmp_int);
-		pool[i].dom = (int)(d - doms);
+		pool[i].dom = (int) (d - doms);
 	}
 	/* Node order often follows the switches already: skip the sort. */
 	for (i = 1; i < n && cmp_pnode(&pool[i - 1], &pool[i]) <= 0; i++)
 		;
-	charge(&pc.bud, 2 * (uint64_t)i);
+	charge(&pc.bud, 2 * (uint64_t) i);
 	if (i < n) {
 		charge(&pc.bud, 3 * sort_units(n));
 		qsort(pool, n, sizeof(*pool), cmp_pnode);
@@ -2574,7 +2584,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	if (req->is_auto)
 		place_auto(&pc, pool, n, req, types, nt, &best, &score);
 	else
-		place_pool(&pc, pool, n, (int)nt, need, pc.bud.limit,
+		place_pool(&pc, pool, n, (int) nt, need, pc.bud.limit,
 			   pc.bud.limit, NULL, &best);
 	if (pc.oom)
 		goto oom;
@@ -2584,7 +2594,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		rc = PLACEMENT_INVALID;
 		goto out;
 	}
-	charge(&pc.bud, (uint64_t)(nt + 1) * (best.n_picks + 1));
+	charge(&pc.bud, (uint64_t) (nt + 1) * (best.n_picks + 1));
 	fill_result(res, &best, types, nt, req->is_auto);
 	res->exact = pc.bud.exact;
 	res->budget_hit = pc.bud.hit;
@@ -2592,13 +2602,14 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	res->shape_exact = !pc.bud.shape_cut && (!req->score || pc.bud.exact);
 	res->score = score;
 	res->work = pc.bud.work;
-	dlh_debug("placement: %zu nodes, links %u span %u leaves %u frag %d weight %llu%s (work %llu%s)",
-		  res->n_picks, res->cost.domain_links, res->cost.span_level,
-		  res->cost.leaves, res->cost.frag_delta,
-		  (unsigned long long)res->cost.weight,
-		  res->exact ? "" : " (inexact)",
-		  (unsigned long long)pc.bud.work,
-		  pc.bud.hit ? ", budget spent" : "");
+	dlh_debug(
+		"placement: %zu nodes, links %u span %u leaves %u frag %d weight %llu%s (work %llu%s)",
+		res->n_picks, res->cost.domain_links, res->cost.span_level,
+		res->cost.leaves, res->cost.frag_delta,
+		(unsigned long long) res->cost.weight,
+		res->exact ? "" : " (inexact)",
+		(unsigned long long) pc.bud.work,
+		pc.bud.hit ? ", budget spent" : "");
 	rc = PLACEMENT_OK;
 	goto out;
 oom:

@@ -47,10 +47,10 @@
 
 #include "hetero_spec.h"
 
-#define PLACEMENT_MAX_TYPES	HETERO_SPEC_MAX_TYPES
-#define PLACEMENT_TYPE_LEN	HETERO_SPEC_TYPE_LEN
-#define PLACEMENT_LEVELS	4	/* switch levels from the leaf up */
-#define PLACEMENT_MAX_ACCEL	65536	/* per node; more is clamped */
+#define PLACEMENT_MAX_TYPES    HETERO_SPEC_MAX_TYPES
+#define PLACEMENT_TYPE_LEN     HETERO_SPEC_TYPE_LEN
+#define PLACEMENT_LEVELS       4     /* switch levels from the leaf up */
+#define PLACEMENT_MAX_ACCEL    65536 /* per node; more is clamped */
 /*
  * Default work budget per call, in work units.  A unit is one knapsack cell,
  * one node or leaf visited by a linear pass, or half a comparison of a
@@ -58,32 +58,32 @@
  * placement_work_bound() adds, a call at 10,000 nodes stays under 50 ms
  * (doc/placement.md, "Limits").
  */
-#define PLACEMENT_DEFAULT_WORK	4000000
+#define PLACEMENT_DEFAULT_WORK 4000000
 
 struct placement_node {
 	const char *name;
-	int index;		/* caller's node index (node_record index) */
-	const char *chip_type;	/* gres Type; NULL: not an accelerator node */
-	uint32_t free_accel;	/* idle accelerators now */
-	uint32_t total_accel;	/* configured accelerators */
-	uint32_t free_cores;	/* idle cores (see cores_per_accel) */
-	int domain;		/* dlh_config_domain_of() */
-	int leaf_switch;	/* -1: not in the topology */
-	int switch_path[PLACEMENT_LEVELS];	/* [0] = leaf, upward; -1 above
+	int index;	       /* caller's node index (node_record index) */
+	const char *chip_type; /* gres Type; NULL: not an accelerator node */
+	uint32_t free_accel;   /* idle accelerators now */
+	uint32_t total_accel;  /* configured accelerators */
+	uint32_t free_cores;   /* idle cores (see cores_per_accel) */
+	int domain;	       /* dlh_config_domain_of() */
+	int leaf_switch;       /* -1: not in the topology */
+	int switch_path[PLACEMENT_LEVELS]; /* [0] = leaf, upward; -1 above
 						 * the top */
-	int n_levels;		/* valid entries in switch_path */
-	uint32_t weight;	/* Slurm node weight, lower preferred */
+	int n_levels;			   /* valid entries in switch_path */
+	uint32_t weight; /* Slurm node weight, lower preferred */
 };
 
 /* What placement costs, in objective order. */
 struct placement_cost {
-	unsigned domain_links;		/* (1) */
-	unsigned span_level;		/* (2) 0..PLACEMENT_LEVELS */
-	unsigned leaves;		/* (3) */
-	int frag_delta;			/* (4) */
-	uint64_t weight;		/* (5) */
-	unsigned n_nodes;		/* information only */
-	unsigned n_types;		/* types with a count > 0 */
+	unsigned domain_links; /* (1) */
+	unsigned span_level;   /* (2) 0..PLACEMENT_LEVELS */
+	unsigned leaves;       /* (3) */
+	int frag_delta;	       /* (4) */
+	uint64_t weight;       /* (5) */
+	unsigned n_nodes;      /* information only */
+	unsigned n_types;      /* types with a count > 0 */
 };
 
 /* A mix of accelerators: what an auto request is resolved to. */
@@ -97,8 +97,7 @@ struct placement_mix {
  * Throughput of a candidate mix as placed with cost (higher is better), for
  * auto requests.  Must not keep the pointers.
  */
-typedef double (*placement_score_fn)(void *arg,
-				     const struct placement_mix *mix,
+typedef double (*placement_score_fn)(void *arg, const struct placement_mix *mix,
 				     const struct placement_cost *cost);
 
 struct placement_request {
@@ -108,7 +107,7 @@ struct placement_request {
 	size_t n_types;
 	const char *type[PLACEMENT_MAX_TYPES];
 	uint32_t count[PLACEMENT_MAX_TYPES];
-	uint32_t total;			/* auto: accelerators in all */
+	uint32_t total; /* auto: accelerators in all */
 	/* Cores needed per accelerator taken; 0: do not look at free_cores.
 	 * A node then gives min(free_accel, free_cores / cores_per_accel). */
 	uint32_t cores_per_accel;
@@ -123,10 +122,10 @@ struct placement_request {
 };
 
 struct placement_pick {
-	size_t node;		/* position in the nodes[] given */
-	int index;		/* nodes[node].index */
-	size_t type;		/* into placement_result.type[] */
-	uint32_t count;		/* accelerators taken there, >= 1 */
+	size_t node;	/* position in the nodes[] given */
+	int index;	/* nodes[node].index */
+	size_t type;	/* into placement_result.type[] */
+	uint32_t count; /* accelerators taken there, >= 1 */
 };
 
 struct placement_result {
@@ -138,21 +137,21 @@ struct placement_result {
 	struct placement_pick *picks;
 	size_t n_picks;
 	struct placement_cost cost;
-	bool exact;		/* proven optimal for (1)-(5) */
-	bool shape_exact;	/* proven optimal for (1)-(3), only (4)-(5)
+	bool exact;	  /* proven optimal for (1)-(5) */
+	bool shape_exact; /* proven optimal for (1)-(3), only (4)-(5)
 				 * may be off (auto with a score: = exact) */
-	bool budget_hit;	/* the work budget cut the search short (the
+	bool budget_hit;  /* the work budget cut the search short (the
 				 * placement is valid, maybe not optimal) */
-	double score;		/* auto with a score callback: its value */
-	uint64_t work;		/* work units spent, at most
+	double score;	  /* auto with a score callback: its value */
+	uint64_t work;	  /* work units spent, at most
 				 * placement_work_bound() */
 };
 
 enum placement_status {
-	PLACEMENT_INVALID = -1,	/* bad request or arguments */
+	PLACEMENT_INVALID = -1, /* bad request or arguments */
 	PLACEMENT_OK = 0,
-	PLACEMENT_NOT_NOW = 1,	/* enough accelerators exist, not free now */
-	PLACEMENT_NEVER = 2,	/* not enough even when all are free */
+	PLACEMENT_NOT_NOW = 1, /* enough accelerators exist, not free now */
+	PLACEMENT_NEVER = 2,   /* not enough even when all are free */
 };
 
 /* Fills req from a parsed SPEC; req points into spec. Returns 0 or -1. */
@@ -186,8 +185,8 @@ uint64_t placement_work_bound(size_t n_nodes, uint64_t work_limit);
  * PLACEMENT_INVALID.  NEVER wins over NOT_NOW.
  */
 int placement_explain(const struct placement_node *nodes, size_t n_nodes,
-		      const struct placement_request *req,
-		      char *buf, size_t len);
+		      const struct placement_request *req, char *buf,
+		      size_t len);
 
 /*
  * The objective's value for any selection: picks[i].node indexes nodes[]
@@ -197,8 +196,7 @@ int placement_explain(const struct placement_node *nodes, size_t n_nodes,
  */
 int placement_evaluate(const struct placement_node *nodes, size_t n_nodes,
 		       const struct placement_pick *picks, size_t n_picks,
-		       uint32_t cores_per_accel,
-		       struct placement_cost *cost);
+		       uint32_t cores_per_accel, struct placement_cost *cost);
 
 /* <0, 0, >0 as a is better than, as good as, worse than b for (1)-(5). */
 int placement_cost_cmp(const struct placement_cost *a,

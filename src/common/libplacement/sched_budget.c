@@ -12,6 +12,5 @@ bool sched_budget_left(struct sched_budget *b, int64_t now_sec)
 
 void sched_budget_spend(struct sched_budget *b, uint64_t work)
 {
-	b->spent = work > UINT64_MAX - b->spent ? UINT64_MAX :
-		   b->spent + work;
+	b->spent = work > UINT64_MAX - b->spent ? UINT64_MAX : b->spent + work;
 }

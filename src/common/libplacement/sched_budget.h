@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 struct sched_budget {
-	uint64_t per_second;	/* work units allowed in one second */
-	int64_t second;		/* the second being counted */
-	uint64_t spent;		/* in it */
+	uint64_t per_second; /* work units allowed in one second */
+	int64_t second;	     /* the second being counted */
+	uint64_t spent;	     /* in it */
 };
 
 /* True if work may start at now_sec (a monotonic clock's seconds). */

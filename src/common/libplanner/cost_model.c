@@ -19,7 +19,7 @@ const char *recompute_name(enum recompute r)
 
 static double q_width(const struct model_spec *m)
 {
-	return (double)m->heads * m->head_dim;
+	return (double) m->heads * m->head_dim;
 }
 
 /* Query/key width per head and value width per head of the core. */
@@ -50,12 +50,12 @@ static double attn_matmul_params(const struct model_spec *m)
 		else
 			q = h * a * qk;
 		return q + h * (m->kv_lora_rank + m->qk_rope_head_dim) +
-		       m->kv_lora_rank * a * (m->qk_nope_head_dim +
-					      m->v_head_dim) +
+		       m->kv_lora_rank * a *
+			       (m->qk_nope_head_dim + m->v_head_dim) +
 		       a * m->v_head_dim * h;
 	}
 	return 2.0 * h * q_width(m) +
-	       2.0 * h * (double)m->kv_heads * m->head_dim;
+	       2.0 * h * (double) m->kv_heads * m->head_dim;
 }
 
 static double attn_norm_params(const struct model_spec *m)
@@ -83,7 +83,7 @@ static double mlp_params(const struct model_spec *m, int i, int active)
 	return (active ? m->top_k : m->experts) *
 		       swiglu_params(m, m->expert_ffn) +
 	       m->shared_experts * swiglu_params(m, m->expert_ffn) +
-	       (double)m->hidden * m->experts; /* router */
+	       (double) m->hidden * m->experts; /* router */
 }
 
 double cm_layer_params(const struct model_spec *m, int i)
@@ -100,12 +100,12 @@ double cm_layer_active_params(const struct model_spec *m, int i)
 
 double cm_embedding_params(const struct model_spec *m)
 {
-	return (double)m->vocab * m->hidden;
+	return (double) m->vocab * m->hidden;
 }
 
 double cm_head_params(const struct model_spec *m)
 {
-	return (double)m->vocab * m->hidden + m->hidden;
+	return (double) m->vocab * m->hidden + m->hidden;
 }
 
 double cm_total_params(const struct model_spec *m)
@@ -134,8 +134,7 @@ double cm_attn_core_fwd_flops(const struct model_spec *m, double b, double s)
 	return 2.0 * b * s * s * m->heads * (qk_head(m) + v_head(m));
 }
 
-double cm_layer_fwd_flops(const struct model_spec *m, int i, double b,
-			  double s)
+double cm_layer_fwd_flops(const struct model_spec *m, int i, double b, double s)
 {
 	double mlp;
 
@@ -150,7 +149,7 @@ double cm_layer_fwd_flops(const struct model_spec *m, int i, double b,
 
 double cm_head_fwd_flops(const struct model_spec *m, double b, double s)
 {
-	return 2.0 * b * s * m->hidden * (double)m->vocab;
+	return 2.0 * b * s * m->hidden * (double) m->vocab;
 }
 
 double cm_layer_train_flops(const struct model_spec *m, int i, double b,
@@ -201,10 +200,9 @@ double cm_layer_work_bytes(const struct model_spec *m, double b, double s,
 	return cm_layer_act_bytes(m, b, s, tp, RECOMPUTE_NONE);
 }
 
-double cm_logits_bytes(const struct model_spec *m, double b, double s,
-		       int tp)
+double cm_logits_bytes(const struct model_spec *m, double b, double s, int tp)
 {
-	return 4.0 * b * s * (double)m->vocab / tp;
+	return 4.0 * b * s * (double) m->vocab / tp;
 }
 
 double cm_kv_bytes_per_token(const struct model_spec *m)
@@ -212,18 +210,18 @@ double cm_kv_bytes_per_token(const struct model_spec *m)
 	if (m->kv_lora_rank)
 		return 2.0 * m->layers *
 		       (m->kv_lora_rank + m->qk_rope_head_dim);
-	return 2.0 * 2.0 * m->layers * (double)m->kv_heads * m->head_dim;
+	return 2.0 * 2.0 * m->layers * (double) m->kv_heads * m->head_dim;
 }
 
 double cm_chip_flops(const struct chip_type *c)
 {
-	double eff = c->efficiency > 0 && c->efficiency <= 1 ?
-			     c->efficiency : 1.0;
+	double eff = c->efficiency > 0 && c->efficiency <= 1 ? c->efficiency
+							     : 1.0;
 
 	return c->tflops_bf16 * 1e12 * eff;
 }
 
 double cm_chip_mem_bytes(const struct chip_type *c)
 {
-	return c->mem_gb * (double)(1ULL << 30) * (1.0 - CM_MEM_RESERVE);
+	return c->mem_gb * (double) (1ULL << 30) * (1.0 - CM_MEM_RESERVE);
 }

@@ -17,9 +17,9 @@
 #include "model_catalog.h"
 
 enum recompute {
-	RECOMPUTE_NONE,		/* keep every activation */
-	RECOMPUTE_SELECTIVE,	/* recompute the attention core only */
-	RECOMPUTE_FULL,		/* keep layer inputs, redo the forward */
+	RECOMPUTE_NONE,	     /* keep every activation */
+	RECOMPUTE_SELECTIVE, /* recompute the attention core only */
+	RECOMPUTE_FULL,	     /* keep layer inputs, redo the forward */
 };
 
 const char *recompute_name(enum recompute r);
@@ -40,8 +40,7 @@ double cm_layer_fwd_flops(const struct model_spec *m, int i, double b,
 			  double s);
 /* Forward FLOPs of the attention core alone (what selective recompute
  * redoes). */
-double cm_attn_core_fwd_flops(const struct model_spec *m, double b,
-			      double s);
+double cm_attn_core_fwd_flops(const struct model_spec *m, double b, double s);
 /* Forward FLOPs of the output head (logits). */
 double cm_head_fwd_flops(const struct model_spec *m, double b, double s);
 /* Forward+backward FLOPs of layer i, plus what recompute redoes. */
@@ -59,8 +58,7 @@ double cm_layer_act_bytes(const struct model_spec *m, double b, double s,
 double cm_layer_work_bytes(const struct model_spec *m, double b, double s,
 			   int tp);
 /* fp32 logits of the last stage for one micro-batch. */
-double cm_logits_bytes(const struct model_spec *m, double b, double s,
-		       int tp);
+double cm_logits_bytes(const struct model_spec *m, double b, double s, int tp);
 
 /* KV-cache bytes per token (bf16), all layers. MLA caches the latent. */
 double cm_kv_bytes_per_token(const struct model_spec *m);
@@ -69,8 +67,8 @@ double cm_kv_bytes_per_token(const struct model_spec *m);
  * master weights + Adam moments sharded over d data-parallel ranks
  * (Megatron distributed optimizer: 6 + 12/d bytes). */
 #define CM_WEIGHT_BYTES 2.0
-#define CM_GRAD_BYTES 4.0
-#define CM_OPTIM_BYTES 12.0
+#define CM_GRAD_BYTES	4.0
+#define CM_OPTIM_BYTES	12.0
 
 /* Achieved dense BF16 FLOP/s of one chip: tflops_bf16 * efficiency. */
 double cm_chip_flops(const struct chip_type *c);

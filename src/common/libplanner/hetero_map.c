@@ -143,8 +143,8 @@ static int parse_tasks_per_node(const char *s, unsigned *counts, size_t max,
 
 int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 			const char *step_nodes, const char *tasks_per_node,
-			struct hetero_node **out, size_t *n_out,
-			char *err, size_t errlen)
+			struct hetero_node **out, size_t *n_out, char *err,
+			size_t errlen)
 {
 	char **hosts = NULL;
 	unsigned *tasks = NULL;
@@ -153,9 +153,8 @@ int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 
 	*out = NULL;
 	*n_out = 0;
-	if (!step_nodes || dlh_hostlist_expand(step_nodes,
-					       HETERO_MAP_MAX_NODES, &hosts,
-					       &n_hosts, err, errlen))
+	if (!step_nodes || dlh_hostlist_expand(step_nodes, HETERO_MAP_MAX_NODES,
+					       &hosts, &n_hosts, err, errlen))
 		return -1;
 	tasks = calloc(n_hosts + 1, sizeof(*tasks));
 	*out = calloc(n_hosts + 1, sizeof(**out));
@@ -169,7 +168,7 @@ int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 		for (j = 0; j < n && strcmp(nodes[j].name, hosts[i]); j++)
 			;
 		if (j == n || !tasks[i])
-			continue;	/* a node without accelerators */
+			continue; /* a node without accelerators */
 		(*out)[*n_out] = nodes[j];
 		if (tasks[i] < nodes[j].count)
 			(*out)[*n_out].count = tasks[i];
@@ -215,9 +214,9 @@ int hetero_map_keep(const struct hetero_node *nodes, size_t n,
 
 /* The map's accelerators of one chip type, in job order: (node, device). */
 struct slot {
-	size_t node;		/* into the map */
-	unsigned device;	/* local index among the job's devices there */
-	int rank;		/* Slurm/torchrun rank */
+	size_t node;	 /* into the map */
+	unsigned device; /* local index among the job's devices there */
+	int rank;	 /* Slurm/torchrun rank */
 };
 
 static struct slot *type_slots(const struct hetero_node *nodes, size_t n,
@@ -234,8 +233,8 @@ static struct slot *type_slots(const struct hetero_node *nodes, size_t n,
 	if (!(s = calloc(total + 1, sizeof(*s))))
 		return NULL;
 	for (i = 0; i < n; i++)
-		for (d = 0; !strcmp(nodes[i].type, type) &&
-		     d < nodes[i].count; d++) {
+		for (d = 0; !strcmp(nodes[i].type, type) && d < nodes[i].count;
+		     d++) {
 			s[k].node = i;
 			s[k].device = d;
 			s[k++].rank = first_rank[i] + d;
@@ -268,8 +267,10 @@ static int set_request(const struct hetero_node *nodes, size_t n,
 		memset(&g[k], 0, sizeof(g[k]));
 		g[k].chip = chip_catalog_find(chips, nodes[i].type);
 		if (!g[k].chip) {
-			if (asprintf(err, "chip type %s is not in the "
-				     "catalog", nodes[i].type) < 0)
+			if (asprintf(err,
+				     "chip type %s is not in the "
+				     "catalog",
+				     nodes[i].type) < 0)
 				*err = NULL;
 			return -1;
 		}
@@ -314,8 +315,8 @@ static json_object *job_ranks(const struct plan *p, json_object *ranks,
 	}
 	by_rank = calloc(total + 1, sizeof(*by_rank));
 	for (i = 0; first_rank && by_rank && i < p->n_groups; i++)
-		slots[i] = type_slots(nodes, n, first_rank, types[i],
-				      &count[i]);
+		slots[i] =
+			type_slots(nodes, n, first_rank, types[i], &count[i]);
 	for (i = 0; by_rank && i < p->n_ranks; i++) {
 		const struct plan_rank *r = &p->ranks[i];
 		const struct plan_group *g;
@@ -327,15 +328,19 @@ static json_object *job_ranks(const struct plan *p, json_object *ranks,
 			goto out;
 		g = &p->groups[r->group];
 		j = (size_t) (r->node - g->first_node) * g->accel_per_node +
-			r->local_device;
+		    r->local_device;
 		if (j >= count[r->group])
 			goto out;
-		json_object_object_add(o, "rank", json_object_new_int(
-				slots[r->group][j].rank));
-		json_object_object_add(o, "node_name", json_object_new_string(
+		json_object_object_add(
+			o, "rank",
+			json_object_new_int(slots[r->group][j].rank));
+		json_object_object_add(
+			o, "node_name",
+			json_object_new_string(
 				nodes[slots[r->group][j].node].name));
-		json_object_object_add(o, "local_rank", json_object_new_int(
-				slots[r->group][j].device));
+		json_object_object_add(
+			o, "local_rank",
+			json_object_new_int(slots[r->group][j].device));
 		by_rank[slots[r->group][j].rank] = json_object_get(o);
 	}
 	out = json_object_new_array();
@@ -369,8 +374,8 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 	struct plan *p = NULL;
 	json_object *o = NULL, *ranks, *list, *nd;
 	char *json = NULL;
-	const char *model = opts->model ? opts->model :
-		HETERO_PLAN_DEFAULT_MODEL;
+	const char *model = opts->model ? opts->model
+					: HETERO_PLAN_DEFAULT_MODEL;
 	size_t i;
 
 	*err = NULL;
@@ -421,8 +426,7 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 	}
 	json_object_object_add(o, "nodes", list);
 	json = strdup(json_object_to_json_string_ext(
-			      o, JSON_C_TO_STRING_PRETTY |
-			      JSON_C_TO_STRING_NOSLASHESCAPE));
+		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 out:
 	json_object_put(o);
 	plan_free(p);

@@ -15,13 +15,13 @@
 #include "chip_catalog.h"
 #include "model_catalog.h"
 
-#define HETERO_MAP_MAX_NODES	65536
-#define HETERO_MAP_NAME_LEN	256	/* a DNS name (253) and its NUL */
+#define HETERO_MAP_MAX_NODES 65536
+#define HETERO_MAP_NAME_LEN  256 /* a DNS name (253) and its NUL */
 
 struct hetero_node {
 	char name[HETERO_MAP_NAME_LEN];
 	char type[32];
-	unsigned count;		/* accelerators of the job on the node */
+	unsigned count; /* accelerators of the job on the node */
 };
 
 /* Returns 0 with a malloc'd array, or -1 with a message in err. */
@@ -39,8 +39,8 @@ char *hetero_map_format(const struct hetero_node *nodes, size_t n);
  */
 int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 			const char *step_nodes, const char *tasks_per_node,
-			struct hetero_node **out, size_t *n_out,
-			char *err, size_t errlen);
+			struct hetero_node **out, size_t *n_out, char *err,
+			size_t errlen);
 
 /*
  * The map cut down to the nodes still in the job (a Slurm hostlist
@@ -52,11 +52,11 @@ int hetero_map_keep(const struct hetero_node *nodes, size_t n,
 		    size_t *n_out, char *err, size_t errlen);
 
 struct hetero_plan_opts {
-	const char *model;	/* NULL: HETERO_PLAN_DEFAULT_MODEL */
-	const char *mode;	/* NULL: "train" */
-	int global_batch, seq_len;	/* 0: the planner's defaults */
-	double inter_node_gbps;	/* 0: the planner's default */
-	unsigned generation;	/* 0 at the start, +1 at each resize */
+	const char *model;	   /* NULL: HETERO_PLAN_DEFAULT_MODEL */
+	const char *mode;	   /* NULL: "train" */
+	int global_batch, seq_len; /* 0: the planner's defaults */
+	double inter_node_gbps;	   /* 0: the planner's default */
+	unsigned generation;	   /* 0 at the start, +1 at each resize */
 };
 
 #define HETERO_PLAN_DEFAULT_MODEL "llama2-7b"

@@ -73,18 +73,18 @@ int plan_mode_parse(const char *s, enum plan_mode *out)
 struct grp {
 	const struct chip_type *chip;
 	int n, apn, nodes, domain;
-	double intra, inter;	/* GB/s */
-	double flops;		/* achieved FLOP/s of one chip */
-	double mem;		/* usable bytes of one chip */
+	double intra, inter; /* GB/s */
+	double flops;	     /* achieved FLOP/s of one chip */
+	double mem;	     /* usable bytes of one chip */
 };
 
 /* What a stage is, beyond its plan_stage_cost (S->cost[j]). */
 struct stage_model {
 	int g, tp, inflight;
 	/* for reporting */
-	double w_layer[2], w_fixed;		/* parameters per chip */
-	double ow_layer[2], ow_fixed;		/* optimizer bytes per chip */
-	double a_layer, a_fixed;		/* activation bytes per chip */
+	double w_layer[2], w_fixed;   /* parameters per chip */
+	double ow_layer[2], ow_fixed; /* optimizer bytes per chip */
+	double a_layer, a_fixed;      /* activation bytes per chip */
 	double dp_bw;
 };
 
@@ -97,11 +97,11 @@ struct cand {
 
 struct search {
 	const struct model_spec *mdl;
-	int L, s, GB, ng, dense_end;	/* layers [0, dense_end) dense */
+	int L, s, GB, ng, dense_end; /* layers [0, dense_end) dense */
 	struct grp g[PLAN_MAX_GROUPS];
 	double inter_domain;
 	enum plan_strategy st;
-	int relax;			/* ignore memory limits */
+	int relax; /* ignore memory limits */
 	/* scratch, sized for L stages */
 	struct stage_model *sm;
 	struct plan_stage_cost *cost;
@@ -122,16 +122,16 @@ static int n_dense(int dense_end, int a, int b)
 	return hi - lo;
 }
 
-static double range_time(const struct plan_stage_cost *c, int dense_end,
-			 int a, int b)
+static double range_time(const struct plan_stage_cost *c, int dense_end, int a,
+			 int b)
 {
 	int d = n_dense(dense_end, a, b);
 
 	return d * c->t_layer[0] + (b - a - d) * c->t_layer[1] + c->t_fixed;
 }
 
-static double range_mem(const struct plan_stage_cost *c, int dense_end,
-			int a, int b)
+static double range_mem(const struct plan_stage_cost *c, int dense_end, int a,
+			int b)
 {
 	int d = n_dense(dense_end, a, b);
 
@@ -184,13 +184,16 @@ static int build_stages(struct search *S, const struct cand *c)
 		 * reduce-scatters of s*h bf16 per layer forward, as many
 		 * backward, 1.5x that when the forward is redone. */
 		double tp_t = tp > 1 ? (c->rc == RECOMPUTE_FULL ? 12 : 8) *
-				       (tp - 1.0) / tp * s * h * 2 /
-				       (G->intra * 1e9) : 0;
+					       (tp - 1.0) / tp * s * h * 2 /
+					       (G->intra * 1e9)
+				     : 0;
 		/* MoE all-to-all: dispatch + combine of s*k/tp tokens,
 		 * forward and backward, within a node when it fits. */
 		double ep_bw = tp * c->ep <= G->apn ? G->intra : G->inter;
 		double ep_t = c->ep > 1 ? 4.0 * (c->ep - 1.0) / c->ep * s *
-				  M->top_k * h * 2 / tp / (ep_bw * 1e9) : 0;
+						  M->top_k * h * 2 / tp /
+						  (ep_bw * 1e9)
+					: 0;
 		double act = cm_layer_act_bytes(M, 1, s, tp, c->rc);
 
 		for (q = 0; q < c->pp[gi]; q++, j++) {
@@ -207,19 +210,20 @@ static int build_stages(struct search *S, const struct cand *c)
 			cs->cap = S->relax ? BIG : G->mem;
 			st->dp_bw = tp * c->D <= G->apn ? G->intra : G->inter;
 			for (x = 0; x < 2; x++) {
-				cs->t_layer[x] = cm_layer_train_flops(M, rep[x],
-						1, s, c->rc) / F + tp_t +
-						(x && M->experts ? ep_t : 0);
+				cs->t_layer[x] =
+					cm_layer_train_flops(M, rep[x], 1, s,
+							     c->rc) /
+						F +
+					tp_t + (x && M->experts ? ep_t : 0);
 				st->w_layer[x] = P_dense[x] / tp +
 						 P_exp[x] / (tp * c->ep);
-				st->ow_layer[x] = P_dense[x] / tp * opt_d +
-						  P_exp[x] / (tp * c->ep) *
-						  opt_e;
-				cs->m_layer[x] = st->w_layer[x] *
-						 (CM_WEIGHT_BYTES +
-						  CM_GRAD_BYTES) +
-						 st->ow_layer[x] +
-						 act * st->inflight;
+				st->ow_layer[x] =
+					P_dense[x] / tp * opt_d +
+					P_exp[x] / (tp * c->ep) * opt_e;
+				cs->m_layer[x] =
+					st->w_layer[x] * (CM_WEIGHT_BYTES +
+							  CM_GRAD_BYTES) +
+					st->ow_layer[x] + act * st->inflight;
 			}
 			st->a_layer = act * st->inflight;
 			if (j == 0)
@@ -227,8 +231,9 @@ static int build_stages(struct search *S, const struct cand *c)
 			if (j == P - 1) {
 				wf += cm_head_params(M) / tp;
 				st->a_fixed += cm_logits_bytes(M, 1, s, tp);
-				cs->t_fixed += (c->rc == RECOMPUTE_FULL ? 4 : 3) *
-					       cm_head_fwd_flops(M, 1, s) / F;
+				cs->t_fixed +=
+					(c->rc == RECOMPUTE_FULL ? 4 : 3) *
+					cm_head_fwd_flops(M, 1, s) / F;
 			}
 			if (c->rc == RECOMPUTE_FULL)
 				st->a_fixed += cm_layer_work_bytes(M, 1, s, tp);
@@ -242,9 +247,9 @@ static int build_stages(struct search *S, const struct cand *c)
 	/* Point-to-point: activations forward, gradients backward, each
 	 * s*h bf16 split over the tp ranks; the sender pays. */
 	for (j = 0; j + 1 < P; j++)
-		S->cost[j].t_fixed += 2.0 * s * h * 2 / S->sm[j].tp /
-				    (link_bw(S, c, &S->sm[j], &S->sm[j + 1]) *
-				     1e9);
+		S->cost[j].t_fixed +=
+			2.0 * s * h * 2 / S->sm[j].tp /
+			(link_bw(S, c, &S->sm[j], &S->sm[j + 1]) * 1e9);
 	return P;
 }
 
@@ -269,22 +274,23 @@ struct splitter {
 static int split_fits(const struct splitter *sp, double T, int *cnt)
 {
 	int P = sp->P, L = sp->L, de = sp->dense_end, j, b, a, ok = 0;
-	unsigned char *reach = calloc((size_t)P * (L + 1), 1);
-	int *from = malloc(sizeof(int) * (size_t)P * (L + 1));
+	unsigned char *reach = calloc((size_t) P * (L + 1), 1);
+	int *from = malloc(sizeof(int) * (size_t) P * (L + 1));
 	int *last = malloc(sizeof(int) * (L + 1));
 
 	if (!reach || !from || !last)
 		goto out;
 	for (j = 0; j < P; j++) {
 		const struct plan_stage_cost *c = &sp->c[j];
-		unsigned char *r = reach + (size_t)j * (L + 1);
-		int *fr = from + (size_t)j * (L + 1);
+		unsigned char *r = reach + (size_t) j * (L + 1);
+		int *fr = from + (size_t) j * (L + 1);
 
 		/* last[x]: the latest boundary <= x that stages 0..j-1
 		 * reach (before stage 0 only 0), -1 if none. */
 		for (b = 0; b <= L; b++) {
-			int here = j == 0 ? b == 0 :
-				   reach[(size_t)(j - 1) * (L + 1) + b];
+			int here =
+				j == 0 ? b == 0
+				       : reach[(size_t) (j - 1) * (L + 1) + b];
 
 			last[b] = here ? b : b ? last[b - 1] : -1;
 		}
@@ -302,10 +308,10 @@ static int split_fits(const struct splitter *sp, double T, int *cnt)
 			fr[b] = last[b - 1];
 		}
 	}
-	if (!reach[(size_t)(P - 1) * (L + 1) + L])
+	if (!reach[(size_t) (P - 1) * (L + 1) + L])
 		goto out;
 	for (b = L, j = P - 1; j >= 0; j--) {
-		a = from[(size_t)j * (L + 1) + b];
+		a = from[(size_t) j * (L + 1) + b];
 		cnt[j] = b - a;
 		b = a;
 	}
@@ -364,10 +370,10 @@ static void split_proportional(const struct splitter *sp, int *cnt)
 	for (j = 0; j < P; j++)
 		sum += sp->c[j].compute;
 	for (j = 0; j < P; j++) {
-		double x = sum > 0 ? sp->L * sp->c[j].compute / sum :
-				     (double)sp->L / P;
+		double x = sum > 0 ? sp->L * sp->c[j].compute / sum
+				   : (double) sp->L / P;
 
-		cnt[j] = (int)floor(x);
+		cnt[j] = (int) floor(x);
 		rem[j] = x - floor(x);
 		if (cnt[j] < 1) {
 			cnt[j] = 1;
@@ -414,8 +420,8 @@ static int split_balanced(const struct splitter *sp, int *cnt)
 	hi = plan_split_max_time(sp->c, sp->P, sp->dense_end, cnt);
 	split_proportional(sp, tmp);
 	if (split_mem_ok(sp, tmp)) {
-		double t = plan_split_max_time(sp->c, sp->P, sp->dense_end,
-					       tmp);
+		double t =
+			plan_split_max_time(sp->c, sp->P, sp->dense_end, tmp);
 
 		if (t < hi)
 			hi = t;
@@ -434,8 +440,7 @@ static int split_balanced(const struct splitter *sp, int *cnt)
 int plan_split_layers(enum plan_strategy st, const struct plan_stage_cost *c,
 		      int P, int L, int dense_end, int *cnt)
 {
-	struct splitter sp = { .c = c, .P = P, .L = L,
-			       .dense_end = dense_end };
+	struct splitter sp = { .c = c, .P = P, .L = L, .dense_end = dense_end };
 
 	if (P < 1 || P > L || !c || !cnt)
 		return 0;
@@ -499,8 +504,8 @@ static void evaluate(struct search *S, struct cand *c)
 	if (!plan_split_layers(S->st, S->cost, P, S->L, S->dense_end, S->cnt))
 		return;
 	for (j = 0; j < P; j++) {
-		double t = range_time(&S->cost[j], S->dense_end, a,
-				      a + S->cnt[j]);
+		double t =
+			range_time(&S->cost[j], S->dense_end, a, a + S->cnt[j]);
 
 		if (t > mx)
 			mx = t;
@@ -557,8 +562,8 @@ static void search_dp(struct search *S, struct cand *c)
 		for (ep = 1; ep <= D; ep++) {
 			if (D % ep)
 				continue;
-			if (ep > 1 && (!S->mdl->experts ||
-				       S->mdl->experts % ep))
+			if (ep > 1 &&
+			    (!S->mdl->experts || S->mdl->experts % ep))
 				continue;
 			c->ep = ep;
 			for (r = RECOMPUTE_NONE; r <= RECOMPUTE_FULL; r++) {
@@ -585,8 +590,7 @@ static void search_tp(struct search *S, struct cand *c, int k)
 	}
 }
 
-static void search_orders(struct search *S, struct cand *c, int k,
-			  int used)
+static void search_orders(struct search *S, struct cand *c, int k, int used)
 {
 	int i;
 
@@ -630,10 +634,11 @@ static char *normalize(const struct plan_request *req, struct search *S)
 	memset(S, 0, sizeof(*S));
 	if (!M)
 		return msg("no model given");
-	if (M->layers < 1 || M->hidden < 1 || M->heads < 1 ||
-	    M->kv_heads < 1 || M->head_dim < 1 || M->vocab < 1)
+	if (M->layers < 1 || M->hidden < 1 || M->heads < 1 || M->kv_heads < 1 ||
+	    M->head_dim < 1 || M->vocab < 1)
 		return msg("model %s has an invalid shape", M->name);
-	if (req->n_groups < 1 || req->n_groups > PLAN_MAX_GROUPS || !req->groups)
+	if (req->n_groups < 1 || req->n_groups > PLAN_MAX_GROUPS ||
+	    !req->groups)
 		return msg("between 1 and %d chip groups are needed, not %zu",
 			   PLAN_MAX_GROUPS, req->n_groups);
 	if (req->global_batch < 0 || req->global_batch > PLAN_MAX_GLOBAL_BATCH)
@@ -646,13 +651,13 @@ static char *normalize(const struct plan_request *req, struct search *S)
 	S->L = M->layers;
 	S->dense_end = M->experts ? M->dense_layers : M->layers;
 	S->s = req->seq_len ? req->seq_len : PLAN_DEFAULT_SEQ_LEN;
-	S->GB = req->global_batch ? req->global_batch :
-				    PLAN_DEFAULT_TRAIN_BATCH;
+	S->GB = req->global_batch ? req->global_batch
+				  : PLAN_DEFAULT_TRAIN_BATCH;
 	S->st = req->strategy;
-	S->inter_domain = req->inter_domain_gbps > 0 ?
-				  req->inter_domain_gbps :
-				  PLAN_DEFAULT_INTER_DOMAIN_GBPS;
-	S->ng = (int)req->n_groups;
+	S->inter_domain = req->inter_domain_gbps > 0
+				  ? req->inter_domain_gbps
+				  : PLAN_DEFAULT_INTER_DOMAIN_GBPS;
+	S->ng = (int) req->n_groups;
 	for (k = 0; k < req->n_groups; k++) {
 		const struct plan_group_req *r = &req->groups[k];
 		struct grp *G = &S->g[k];
@@ -661,22 +666,26 @@ static char *normalize(const struct plan_request *req, struct search *S)
 			return msg("chip group %zu has no chip type", k);
 		if (!(r->chip->tflops_bf16 > 0) || !(r->chip->mem_gb > 0) ||
 		    !(r->chip->mem_tbps > 0))
-			return msg("chip type %s lacks tflops_bf16, mem_gb or mem_tbps",
-				   r->chip->name);
+			return msg(
+				"chip type %s lacks tflops_bf16, mem_gb or mem_tbps",
+				r->chip->name);
 		G->chip = r->chip;
-		G->apn = r->accel_per_node ? r->accel_per_node :
-					     PLAN_DEFAULT_ACCEL_PER_NODE;
+		G->apn = r->accel_per_node ? r->accel_per_node
+					   : PLAN_DEFAULT_ACCEL_PER_NODE;
 		if (G->apn < 1 || G->apn > 1024 || r->nodes < 1 ||
 		    r->nodes > 100000)
-			return msg("chip group %zu (%s): %d nodes of %d accelerators is out of range",
-				   k, r->chip->name, r->nodes, G->apn);
+			return msg(
+				"chip group %zu (%s): %d nodes of %d accelerators is out of range",
+				k, r->chip->name, r->nodes, G->apn);
 		G->nodes = r->nodes;
 		G->n = G->apn * r->nodes;
 		G->domain = r->domain;
-		G->intra = r->intra_node_gbps > 0 ? r->intra_node_gbps :
-			   r->chip->link_gbps > 0 ? r->chip->link_gbps : 32;
-		G->inter = r->inter_node_gbps > 0 ? r->inter_node_gbps :
-			   PLAN_DEFAULT_INTER_NODE_GBPS;
+		G->intra = r->intra_node_gbps > 0   ? r->intra_node_gbps
+			   : r->chip->link_gbps > 0 ? r->chip->link_gbps
+						    : 32;
+		G->inter = r->inter_node_gbps > 0
+				   ? r->inter_node_gbps
+				   : PLAN_DEFAULT_INTER_NODE_GBPS;
 		G->flops = cm_chip_flops(r->chip);
 		G->mem = cm_chip_mem_bytes(r->chip);
 	}
@@ -716,10 +725,12 @@ static char *too_small(const struct search *S, double need)
 	double have = total_mem(S);
 
 	if (need > have)
-		return msg("too few chips to hold %s: weights, gradients and optimizer state alone need %.0f GB but the %d chip group(s) hold %.0f GB usable",
-			   S->mdl->name, need / 1e9, S->ng, have / 1e9);
-	return msg("too few chips to hold %s: weights, gradients and optimizer state need %.0f GB of the %.0f GB usable, but no split over the stages fits each chip's memory with activations, even with full recompute",
-		   S->mdl->name, need / 1e9, have / 1e9);
+		return msg(
+			"too few chips to hold %s: weights, gradients and optimizer state alone need %.0f GB but the %d chip group(s) hold %.0f GB usable",
+			S->mdl->name, need / 1e9, S->ng, have / 1e9);
+	return msg(
+		"too few chips to hold %s: weights, gradients and optimizer state need %.0f GB of the %.0f GB usable, but no split over the stages fits each chip's memory with activations, even with full recompute",
+		S->mdl->name, need / 1e9, have / 1e9);
 }
 
 /* ---------------------------------------------------------------- */
@@ -733,8 +744,7 @@ static void mem_add(struct plan_mem *m, const struct stage_model *st,
 	m->weights = (d * st->w_layer[0] + e * st->w_layer[1] + st->w_fixed) *
 		     CM_WEIGHT_BYTES;
 	m->grads = m->weights / CM_WEIGHT_BYTES * CM_GRAD_BYTES;
-	m->optimizer = d * st->ow_layer[0] + e * st->ow_layer[1] +
-		       st->ow_fixed;
+	m->optimizer = d * st->ow_layer[0] + e * st->ow_layer[1] + st->ow_fixed;
 	m->activations = (b - a) * st->a_layer + st->a_fixed;
 	m->total = m->weights + m->grads + m->optimizer + m->activations;
 	m->capacity = S->g[st->g].mem;
@@ -786,7 +796,7 @@ static int build_train(struct plan *p, struct search *S)
 	p->step_time_s = c->T;
 	p->pipeline_s = c->pipe;
 	p->dp_comm_s = c->dp;
-	p->tokens_per_s = (double)S->GB * S->s / c->T;
+	p->tokens_per_s = (double) S->GB * S->s / c->T;
 	p->flops_per_step = cm_train_step_flops(S->mdl, S->GB, S->s);
 	{
 		double peak = 0;
@@ -843,7 +853,8 @@ static int build_train(struct plan *p, struct search *S)
 				for (t = 0; t < pg->tp; t++) {
 					int local = (q * c->D + d) * pg->tp + t;
 					struct plan_rank *r =
-						&p->ranks[pg->first_rank + local];
+						&p->ranks[pg->first_rank +
+							  local];
 
 					r->rank = pg->first_rank + local;
 					r->node = pg->first_node +
@@ -852,7 +863,8 @@ static int build_train(struct plan *p, struct search *S)
 					r->local_device =
 						local % pg->accel_per_node;
 					r->stage = j;
-					r->first_layer = p->stages[j].first_layer;
+					r->first_layer =
+						p->stages[j].first_layer;
 					r->last_layer = p->stages[j].last_layer;
 					r->replica = d;
 					r->batch = p->replica_batch[d];
@@ -861,9 +873,12 @@ static int build_train(struct plan *p, struct search *S)
 					r->tp_group = j * c->D + d;
 					r->pp_group = d;
 					r->dp_group = tp_off[j] + t;
-					r->ep_group = S->mdl->experts ?
-						(tp_off[j] + t) * (c->D / c->ep) +
-						d / c->ep : -1;
+					r->ep_group =
+						S->mdl->experts
+							? (tp_off[j] +
+							   t) * (c->D / c->ep) +
+								  d / c->ep
+							: -1;
 				}
 			}
 		}
@@ -887,8 +902,8 @@ static void infer_stage(const struct model_spec *M, int tp, int pp, int j,
 {
 	int L = M->layers, a = j * (L / pp) + (j < L % pp ? j : L % pp);
 	int n = L / pp + (j < L % pp), i;
-	double kvsplit = M->kv_lora_rank ? 1 :
-			 (tp < M->kv_heads ? tp : M->kv_heads);
+	double kvsplit =
+		M->kv_lora_rank ? 1 : (tp < M->kv_heads ? tp : M->kv_heads);
 
 	*w = *act = 0;
 	for (i = a; i < a + n; i++) {
@@ -925,7 +940,8 @@ static double infer_round(const struct model_spec *M, const struct grp *G,
 		tc = 2.0 * act * batch / G->flops;
 		/* Two all-reduces of the hidden state per layer. */
 		tt = tp > 1 ? 2.0 * M->layers / pp * 2.0 * (tp - 1.0) / tp *
-			      batch * M->hidden * 2 / (G->intra * 1e9) : 0;
+				      batch * M->hidden * 2 / (G->intra * 1e9)
+			    : 0;
 		if ((tm > tc ? tm : tc) + tt > worst)
 			worst = (tm > tc ? tm : tc) + tt;
 	}
@@ -966,7 +982,7 @@ static int infer_best(const struct search *S, const struct grp *G,
 			if (cap < S->s)
 				continue;
 			c.kv_tokens = floor(cap);
-			c.batch = (int)(c.kv_tokens / S->s);
+			c.batch = (int) (c.kv_tokens / S->s);
 			if (c.batch > PLAN_MAX_INFER_BATCH)
 				c.batch = PLAN_MAX_INFER_BATCH;
 			c.replicas = G->n / (tp * pp);
@@ -996,7 +1012,7 @@ static char *build_infer(struct plan *p, struct search *S,
 		if (ok[k]) {
 			any = 1;
 			n += ch[k].replicas;
-			cap_sum += (double)ch[k].replicas * ch[k].batch;
+			cap_sum += (double) ch[k].replicas * ch[k].batch;
 		}
 	}
 	if (!any) {
@@ -1007,8 +1023,9 @@ static char *build_infer(struct plan *p, struct search *S,
 				largest = S->g[k].n * S->g[k].mem;
 		need = cm_total_params(S->mdl) * CM_WEIGHT_BYTES +
 		       cm_kv_bytes_per_token(S->mdl) * S->s;
-		return msg("too few chips to serve %s: one replica needs about %.0f GB (bf16 weights + one %d-token KV cache) but no chip group can hold it (largest group: %.0f GB usable)",
-			   S->mdl->name, need / 1e9, S->s, largest / 1e9);
+		return msg(
+			"too few chips to serve %s: one replica needs about %.0f GB (bf16 weights + one %d-token KV cache) but no chip group can hold it (largest group: %.0f GB usable)",
+			S->mdl->name, need / 1e9, S->s, largest / 1e9);
 	}
 	/* A requested concurrency is spread over replicas by their KV
 	 * capacity; replicas never run more than they can hold. */
@@ -1018,8 +1035,8 @@ static char *build_infer(struct plan *p, struct search *S,
 
 			if (!ok[k])
 				continue;
-			b = (int)floor(req->global_batch * ch[k].batch /
-				       cap_sum);
+			b = (int) floor(req->global_batch * ch[k].batch /
+					cap_sum);
 			ch[k].batch = b < 1 ? 1 : b;
 			ch[k].tps = ch[k].replicas * ch[k].batch /
 				    infer_round(S->mdl, &S->g[k], ch[k].tp,
@@ -1048,8 +1065,8 @@ static char *build_infer(struct plan *p, struct search *S,
 			pg->tokens_per_s = ch[k].tps;
 			pg->standalone_tokens_per_s = ch[k].tps;
 			pg->mem.weights = ch[k].w_chip;
-			pg->mem.kv_cache = ch[k].kv_tokens *
-					   ch[k].kv_chip_bytes;
+			pg->mem.kv_cache =
+				ch[k].kv_tokens * ch[k].kv_chip_bytes;
 			pg->mem.total = pg->mem.weights + pg->mem.kv_cache;
 			pg->mem.capacity = S->g[k].mem;
 			p->tokens_per_s += ch[k].tps;
@@ -1077,7 +1094,8 @@ static char *build_infer(struct plan *p, struct search *S,
 			rr = local / per;
 			j = local % per / pg->tp;
 			r->stage = j;
-			r->first_layer = j * (S->L / pg->pp) +
+			r->first_layer =
+				j * (S->L / pg->pp) +
 				(j < S->L % pg->pp ? j : S->L % pg->pp);
 			r->last_layer = r->first_layer + S->L / pg->pp +
 					(j < S->L % pg->pp);
@@ -1145,7 +1163,7 @@ static double train_tokens_per_s(const struct search *base,
 	S.st = st;
 	S.relax = relax;
 	if (alloc_scratch(&S) == 0 && run_search(&S))
-		r = (double)S.GB * S.s / S.best.T;
+		r = (double) S.GB * S.s / S.best.T;
 	free_scratch(&S);
 	return r;
 }
@@ -1182,15 +1200,15 @@ struct plan *plan_compute(const struct plan_request *req, char **err)
 		return p;
 	}
 	if (req->mode != PLAN_TRAIN) {
-		e = msg("unknown mode %d", (int)req->mode);
+		e = msg("unknown mode %d", (int) req->mode);
 		goto fail;
 	}
 	if (alloc_scratch(&S))
 		goto oom;
 	if (!run_search(&S)) {
-		double need = cm_total_params(S.mdl) *
-			      (CM_WEIGHT_BYTES + CM_GRAD_BYTES +
-			       CM_OPTIM_BYTES);
+		double need =
+			cm_total_params(S.mdl) *
+			(CM_WEIGHT_BYTES + CM_GRAD_BYTES + CM_OPTIM_BYTES);
 
 		free_scratch(&S);
 		e = too_small(&S, need);
@@ -1222,10 +1240,16 @@ struct plan *plan_compute(const struct plan_request *req, char **err)
 		double sa = p->standalone_tokens_per_s;
 
 		p->efficiency = p->tokens_per_s / sa;
-		p->even_split_efficiency = (S.st == PLAN_EVEN ?
-			p->tokens_per_s : train_tokens_per_s(&S, PLAN_EVEN, 0)) / sa;
-		p->metis_efficiency = (S.st == PLAN_METIS ?
-			p->tokens_per_s : train_tokens_per_s(&S, PLAN_METIS, 0)) / sa;
+		p->even_split_efficiency =
+			(S.st == PLAN_EVEN
+				 ? p->tokens_per_s
+				 : train_tokens_per_s(&S, PLAN_EVEN, 0)) /
+			sa;
+		p->metis_efficiency =
+			(S.st == PLAN_METIS
+				 ? p->tokens_per_s
+				 : train_tokens_per_s(&S, PLAN_METIS, 0)) /
+			sa;
 	}
 	return p;
 oom:

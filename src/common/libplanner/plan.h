@@ -24,36 +24,36 @@
 #include "cost_model.h"
 #include "model_catalog.h"
 
-#define PLAN_MAX_GROUPS 8
-#define PLAN_DEFAULT_ACCEL_PER_NODE 8
-#define PLAN_DEFAULT_INTER_NODE_GBPS 25.0	/* 200 Gb/s per accelerator */
-#define PLAN_DEFAULT_INTER_DOMAIN_GBPS 12.5	/* 100 Gb/s per accelerator */
-#define PLAN_DEFAULT_SEQ_LEN 4096
-#define PLAN_DEFAULT_TRAIN_BATCH 1024		/* sequences per step */
-#define PLAN_MAX_INFER_BATCH 256		/* sequences per replica */
+#define PLAN_MAX_GROUPS		       8
+#define PLAN_DEFAULT_ACCEL_PER_NODE    8
+#define PLAN_DEFAULT_INTER_NODE_GBPS   25.0 /* 200 Gb/s per accelerator */
+#define PLAN_DEFAULT_INTER_DOMAIN_GBPS 12.5 /* 100 Gb/s per accelerator */
+#define PLAN_DEFAULT_SEQ_LEN	       4096
+#define PLAN_DEFAULT_TRAIN_BATCH       1024 /* sequences per step */
+#define PLAN_MAX_INFER_BATCH	       256  /* sequences per replica */
 /* Largest --dl-global-batch / --dl-seq-len (and the CLI's) accepted */
-#define PLAN_MAX_GLOBAL_BATCH (1 << 24)
-#define PLAN_MAX_SEQ_LEN (1 << 22)
+#define PLAN_MAX_GLOBAL_BATCH	       (1 << 24)
+#define PLAN_MAX_SEQ_LEN	       (1 << 22)
 /* A number in a help text: DLH_STR(PLAN_DEFAULT_SEQ_LEN) is "4096" */
-#define DLH_STR_(x) #x
-#define DLH_STR(x) DLH_STR_(x)
+#define DLH_STR_(x)		       #x
+#define DLH_STR(x)		       DLH_STR_(x)
 
 enum plan_mode { PLAN_TRAIN, PLAN_INFER };
 
 enum plan_strategy {
-	PLAN_BALANCED,	/* ours: min-max stage time under memory limits */
-	PLAN_EVEN,	/* layers split evenly over the stages */
-	PLAN_METIS,	/* layers in proportion to stage compute (Metis) */
+	PLAN_BALANCED, /* ours: min-max stage time under memory limits */
+	PLAN_EVEN,     /* layers split evenly over the stages */
+	PLAN_METIS,    /* layers in proportion to stage compute (Metis) */
 };
 
 /* One group of identical chips.  Zero fields take the defaults. */
 struct plan_group_req {
-	const struct chip_type *chip;	/* name and numeric fields used */
-	int accel_per_node;		/* 0: PLAN_DEFAULT_ACCEL_PER_NODE */
+	const struct chip_type *chip; /* name and numeric fields used */
+	int accel_per_node;	      /* 0: PLAN_DEFAULT_ACCEL_PER_NODE */
 	int nodes;
-	double intra_node_gbps;		/* 0: chip->link_gbps */
-	double inter_node_gbps;		/* per accelerator; 0: default */
-	int domain;			/* groups in other domains talk over
+	double intra_node_gbps; /* 0: chip->link_gbps */
+	double inter_node_gbps; /* per accelerator; 0: default */
+	int domain;		/* groups in other domains talk over
 					 * the inter-domain link */
 };
 
@@ -64,10 +64,10 @@ struct plan_request {
 	 * sequences over all replicas (0: as many as the KV cache holds, at
 	 * most PLAN_MAX_INFER_BATCH per replica). */
 	int global_batch;
-	int seq_len;			/* 0: PLAN_DEFAULT_SEQ_LEN */
+	int seq_len; /* 0: PLAN_DEFAULT_SEQ_LEN */
 	const struct plan_group_req *groups;
-	size_t n_groups;		/* 1..PLAN_MAX_GROUPS */
-	double inter_domain_gbps;	/* 0: default */
+	size_t n_groups;	  /* 1..PLAN_MAX_GROUPS */
+	double inter_domain_gbps; /* 0: default */
 	enum plan_strategy strategy;
 };
 
@@ -78,7 +78,7 @@ struct plan_mem {
 };
 
 struct plan_group {
-	char *chip;			/* type name */
+	char *chip; /* type name */
 	const struct chip_type *chip_type;
 	int accelerators, nodes, accel_per_node, domain;
 	int first_rank, first_node;
@@ -87,7 +87,7 @@ struct plan_group {
 	int first_stage;		/* train: stages [first_stage, +pp) */
 	int first_layer, last_layer;	/* train: layers [first, last) */
 	struct plan_mem mem;		/* the group's fullest chip */
-	double standalone_tokens_per_s;	/* this group planned alone */
+	double standalone_tokens_per_s; /* this group planned alone */
 	int standalone_memory_relaxed;	/* alone it cannot hold the model;
 					 * the figure ignores memory */
 	/* infer */
@@ -98,19 +98,19 @@ struct plan_group {
 
 struct plan_stage {
 	int stage, group, tp;
-	int first_layer, last_layer;	/* [first, last) */
-	double time_s;			/* train: fwd+bwd of one micro-batch */
+	int first_layer, last_layer; /* [first, last) */
+	double time_s;		     /* train: fwd+bwd of one micro-batch */
 	struct plan_mem mem;
 };
 
 struct plan_rank {
 	int rank, node, group, local_device;
 	int stage, first_layer, last_layer;
-	int replica;			/* data-parallel index / replica */
-	int batch;			/* sequences of the replica per step */
+	int replica; /* data-parallel index / replica */
+	int batch;   /* sequences of the replica per step */
 	int micro_batches;
 	int tp_rank;
-	int tp_group, pp_group, dp_group, ep_group;	/* -1: none */
+	int tp_group, pp_group, dp_group, ep_group; /* -1: none */
 };
 
 struct plan {
@@ -118,24 +118,24 @@ struct plan {
 	enum plan_mode mode;
 	enum plan_strategy strategy;
 	int global_batch, seq_len;
-	int micro_batch_size, micro_batches;	/* per replica, largest */
+	int micro_batch_size, micro_batches; /* per replica, largest */
 	enum recompute recompute;
 	int world_size, n_nodes;
-	double step_time_s;		/* train */
-	double pipeline_s, dp_comm_s;	/* parts of step_time_s */
+	double step_time_s;	      /* train */
+	double pipeline_s, dp_comm_s; /* parts of step_time_s */
 	double tokens_per_s;
 	double flops_per_step, mfu;	/* train: model FLOPs / peak */
-	double standalone_tokens_per_s;	/* sum over groups */
+	double standalone_tokens_per_s; /* sum over groups */
 	double efficiency;		/* tokens_per_s / standalone sum */
 	double even_split_efficiency;	/* same mix, layers split evenly */
 	double metis_efficiency;	/* same mix, Metis-style split */
 	struct plan_group *groups;
 	size_t n_groups;
-	struct plan_stage *stages;	/* train: pipeline order */
+	struct plan_stage *stages; /* train: pipeline order */
 	size_t n_stages;
-	int *replica_batch;		/* sequences per replica per step */
+	int *replica_batch; /* sequences per replica per step */
 	size_t n_replicas;
-	struct plan_rank *ranks;	/* by rank */
+	struct plan_rank *ranks; /* by rank */
 	size_t n_ranks;
 };
 
@@ -145,10 +145,10 @@ struct plan {
  * [0, dense_end) are dense ([0] figures), the rest MoE ([1] figures).
  */
 struct plan_stage_cost {
-	double t_layer[2], t_fixed;	/* seconds per micro-batch */
-	double m_layer[2], m_fixed;	/* bytes per chip */
-	double cap;			/* usable bytes per chip */
-	double compute;			/* FLOP/s of the stage (Metis rule) */
+	double t_layer[2], t_fixed; /* seconds per micro-batch */
+	double m_layer[2], m_fixed; /* bytes per chip */
+	double cap;		    /* usable bytes per chip */
+	double compute;		    /* FLOP/s of the stage (Metis rule) */
 };
 
 /*

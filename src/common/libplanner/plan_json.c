@@ -113,8 +113,9 @@ static struct json_object *rank_obj(const struct plan *p,
 				    const struct plan_rank *r)
 {
 	struct json_object *o = json_object_new_object();
-	const char *chip = r->group >= 0 && (size_t)r->group < p->n_groups ?
-				   p->groups[r->group].chip : "";
+	const char *chip = r->group >= 0 && (size_t) r->group < p->n_groups
+				   ? p->groups[r->group].chip
+				   : "";
 
 	add_int(o, "rank", r->rank);
 	add_int(o, "node", r->node);
@@ -182,7 +183,7 @@ struct json_object *plan_to_json_object(const struct plan *p)
 	a = json_object_new_array();
 	for (i = 0; i < p->n_replicas; i++)
 		json_object_array_add(a,
-				json_object_new_int(p->replica_batch[i]));
+				      json_object_new_int(p->replica_batch[i]));
 	add(o, "replica_batch", a);
 	a = json_object_new_array();
 	for (i = 0; i < p->n_ranks; i++)
@@ -198,19 +199,19 @@ char *plan_to_json(const struct plan *p)
 
 	if (!o)
 		return NULL;
-	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						  JSON_C_TO_STRING_NOSLASHESCAPE));
+	s = strdup(json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return s;
 }
 
 uint64_t plan_json_hash(const char *json)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a 64 offset basis */
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 offset basis */
 
 	for (; json && *json; json++) {
-		h ^= (unsigned char)*json;
-		h *= 0x100000001b3ULL;		/* FNV 64 prime */
+		h ^= (unsigned char) *json;
+		h *= 0x100000001b3ULL; /* FNV 64 prime */
 	}
 	return h;
 }

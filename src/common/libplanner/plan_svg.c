@@ -10,13 +10,13 @@
 
 #include "plan_svg.h"
 
-#define SVG_W 1200
-#define MARGIN 20
+#define SVG_W		   1200
+#define MARGIN		   20
 #define MAX_DRAWN_REPLICAS 16
 
 static const char *const palette[] = {
-	"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
-	"#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+	"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
+	"#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
 };
 
 /* Colour per chip type: the same type always gets the same colour in one
@@ -25,12 +25,12 @@ static const char *chip_colour(const struct plan *p, int group)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < (size_t)group && i < p->n_groups; i++) {
+	for (i = 0; i < (size_t) group && i < p->n_groups; i++) {
 		size_t k;
 		int seen = 0;
 
 		if (!strcmp(p->groups[i].chip, p->groups[group].chip))
-			return chip_colour(p, (int)i);
+			return chip_colour(p, (int) i);
 		for (k = 0; k < i; k++)
 			seen |= !strcmp(p->groups[k].chip, p->groups[i].chip);
 		n += !seen;
@@ -63,7 +63,8 @@ static void esc(FILE *f, const char *s)
 static void text(FILE *f, double x, double y, int size, const char *anchor,
 		 const char *s)
 {
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\">",
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\">",
 		x, y, size, anchor);
 	esc(f, s);
 	fputs("</text>\n", f);
@@ -78,8 +79,9 @@ static void legend(FILE *f, const struct plan *p, double y)
 	for (i = 0; i < p->n_groups; i++) {
 		const struct plan_group *g = &p->groups[i];
 
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"%s\"/>\n",
-			x, y - 11, chip_colour(p, (int)i));
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"%s\"/>\n",
+			x, y - 11, chip_colour(p, (int) i));
 		snprintf(buf, sizeof(buf), "%s: %d x %d, tp %d pp %d dp %d%s",
 			 g->chip, g->nodes, g->accel_per_node, g->tp, g->pp,
 			 g->dp, g->ep > 1 ? " (ep)" : "");
@@ -97,7 +99,7 @@ static void draw_train(FILE *f, const struct plan *p, double y0)
 
 	for (j = 0; j < p->n_stages; j++)
 		total += p->stages[j].last_layer - p->stages[j].first_layer;
-	unit = (avail - min_w * (double)p->n_stages) / (total ? total : 1);
+	unit = (avail - min_w * (double) p->n_stages) / (total ? total : 1);
 	if (unit < 0)
 		unit = 0;
 	for (j = 0; j < p->n_stages; j++) {
@@ -106,7 +108,8 @@ static void draw_train(FILE *f, const struct plan *p, double y0)
 		int nmin = -1, nmax = -1;
 		size_t r;
 
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"70\" fill=\"%s\" stroke=\"#222\"><title>stage %d: layers %d-%d, %.1f ms per micro-batch, %.1f of %.1f GB</title></rect>\n",
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"70\" fill=\"%s\" stroke=\"#222\"><title>stage %d: layers %d-%d, %.1f ms per micro-batch, %.1f of %.1f GB</title></rect>\n",
 			x, y0, w - 2, chip_colour(p, s->group), s->stage,
 			s->first_layer, s->last_layer - 1, s->time_s * 1e3,
 			s->mem.total / 1e9, s->mem.capacity / 1e9);
@@ -126,7 +129,8 @@ static void draw_train(FILE *f, const struct plan *p, double y0)
 			if (p->ranks[r].node > nmax)
 				nmax = p->ranks[r].node;
 		}
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" fill=\"#eee\" stroke=\"%s\"/>\n",
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" fill=\"#eee\" stroke=\"%s\"/>\n",
 			x, y0 + 76, w - 2, chip_colour(p, s->group));
 		if (nmin == nmax)
 			snprintf(buf, sizeof(buf), "n%d", nmin);
@@ -145,8 +149,9 @@ static void draw_infer(FILE *f, const struct plan *p, double y0)
 
 	for (g = 0; g < p->n_groups; g++) {
 		const struct plan_group *G = &p->groups[g];
-		int shown = G->replicas < MAX_DRAWN_REPLICAS ?
-				    G->replicas : MAX_DRAWN_REPLICAS;
+		int shown = G->replicas < MAX_DRAWN_REPLICAS
+				    ? G->replicas
+				    : MAX_DRAWN_REPLICAS;
 		double rw = shown ? (SVG_W - 2.0 * MARGIN - 160) / shown : 0;
 		int r, j;
 
@@ -163,9 +168,10 @@ static void draw_infer(FILE *f, const struct plan *p, double y0)
 					(j < L % G->pp ? j : L % G->pp);
 				int n = L / G->pp + (j < L % G->pp);
 
-				fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"36\" fill=\"%s\" stroke=\"#222\"><title>replica %d stage %d: layers %d-%d, tp %d</title></rect>\n",
-					x + j * sw, y, sw, chip_colour(p, g),
-					r, j, a, a + n - 1, G->tp);
+				fprintf(f,
+					"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"36\" fill=\"%s\" stroke=\"#222\"><title>replica %d stage %d: layers %d-%d, tp %d</title></rect>\n",
+					x + j * sw, y, sw, chip_colour(p, g), r,
+					j, a, a + n - 1, G->tp);
 				if (sw > 30) {
 					snprintf(buf, sizeof(buf), "L%d-%d", a,
 						 a + n - 1);
@@ -197,21 +203,23 @@ char *plan_to_svg(const struct plan *p)
 	if (!f)
 		return NULL;
 	h = p->mode == PLAN_TRAIN ? 200 : 100 + 60.0 * p->n_groups;
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" font-family=\"sans-serif\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
 		SVG_W, h);
 	if (p->mode == PLAN_TRAIN)
-		snprintf(line, sizeof(line),
-			 "%s train, %d ranks: %.3g s/step, %.4g tokens/s, efficiency %.1f%% (even split %.1f%%), recompute %s",
-			 p->model, p->world_size, p->step_time_s,
-			 p->tokens_per_s, 100 * p->efficiency,
-			 100 * p->even_split_efficiency,
-			 recompute_name(p->recompute));
+		snprintf(
+			line, sizeof(line),
+			"%s train, %d ranks: %.3g s/step, %.4g tokens/s, efficiency %.1f%% (even split %.1f%%), recompute %s",
+			p->model, p->world_size, p->step_time_s,
+			p->tokens_per_s, 100 * p->efficiency,
+			100 * p->even_split_efficiency,
+			recompute_name(p->recompute));
 	else
 		snprintf(line, sizeof(line),
-			 "%s infer, %d ranks: %.4g tokens/s decode",
-			 p->model, p->world_size, p->tokens_per_s);
+			 "%s infer, %d ranks: %.4g tokens/s decode", p->model,
+			 p->world_size, p->tokens_per_s);
 	text(f, MARGIN, 24, 14, "start", line);
 	legend(f, p, 48);
 	if (p->mode == PLAN_TRAIN)

@@ -6,8 +6,7 @@
 #include "dlh_json.h"
 #include "dlh_log.h"
 
-char *dlh_read_file(const char *path, size_t max, const char *what,
-		    size_t *len)
+char *dlh_read_file(const char *path, size_t max, const char *what, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
@@ -86,8 +85,8 @@ json_object *dlh_json_parse(const char *path, const char *buf, size_t len,
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-			       JSON_TOKENER_VALIDATE_UTF8);
-	root = json_tokener_parse_ex(tok, buf, (int)len);
+					    JSON_TOKENER_VALIDATE_UTF8);
+	root = json_tokener_parse_ex(tok, buf, (int) len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
@@ -102,8 +101,9 @@ json_object *dlh_json_parse(const char *path, const char *buf, size_t len,
 	if (jerr != json_tokener_success || !root) {
 		offset_to_line(buf, end > len ? len : end, &line, &col);
 		dlh_error("%s:%zu:%zu: bad JSON: %s", path, line, col,
-			  jerr == json_tokener_success ? "null document" :
-			  json_tokener_error_desc(jerr));
+			  jerr == json_tokener_success
+				  ? "null document"
+				  : json_tokener_error_desc(jerr));
 		json_object_put(root);
 		return NULL;
 	}
@@ -126,7 +126,7 @@ char *dlh_catalog_names(const void *items, size_t n, size_t item_size,
 	size_t i, len = 1, used = 0;
 	char *out;
 
-#define NAME(i) (*(char *const *)(base + (i) * item_size + name_offset))
+#define NAME(i) (*(char *const *) (base + (i) *item_size + name_offset))
 	for (i = 0; i < n; i++)
 		len += strlen(NAME(i)) + 1;
 	if (!(out = malloc(len)))

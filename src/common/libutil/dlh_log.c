@@ -27,13 +27,13 @@ static void vlog(enum dlh_log_level level, const char *fmt, va_list ap)
 	sink(level, buf);
 }
 
-#define DLH_LOG_FN(name, level)				\
-	void name(const char *fmt, ...)			\
-	{						\
-		va_list ap;				\
-		va_start(ap, fmt);			\
-		vlog(level, fmt, ap);			\
-		va_end(ap);				\
+#define DLH_LOG_FN(name, level)                                                \
+	void name(const char *fmt, ...)                                        \
+	{                                                                      \
+		va_list ap;                                                    \
+		va_start(ap, fmt);                                             \
+		vlog(level, fmt, ap);                                          \
+		va_end(ap);                                                    \
 	}
 
 DLH_LOG_FN(dlh_error, DLH_LOG_ERROR)

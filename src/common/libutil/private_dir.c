@@ -40,10 +40,13 @@ int private_dir_make(const char *base, uid_t uid, char *dir, size_t len,
 	if (lstat(dir, &st))
 		snprintf(why, whylen, "%s vanished", dir);
 	else
-		snprintf(why, whylen, "%s is not a private directory of uid "
-			 "%u (a %s of uid %u, mode %03o)", dir, (unsigned) uid,
-			 S_ISDIR(st.st_mode) ? "directory" :
-			 S_ISLNK(st.st_mode) ? "link" : "file",
+		snprintf(why, whylen,
+			 "%s is not a private directory of uid "
+			 "%u (a %s of uid %u, mode %03o)",
+			 dir, (unsigned) uid,
+			 S_ISDIR(st.st_mode)   ? "directory"
+			 : S_ISLNK(st.st_mode) ? "link"
+					       : "file",
 			 (unsigned) st.st_uid, (unsigned) st.st_mode & 0777);
 	strcat(dir, ".XXXXXX");
 	if (!mkdtemp(dir)) {

@@ -30,7 +30,7 @@ const char *ctld_env_get(char **env, uint32_t size, const char *name)
 }
 
 void ctld_env_set(char ***env, uint32_t *size, const char *name,
-			const char *value)
+		  const char *value)
 {
 	size_t len = strlen(name);
 	uint32_t i;

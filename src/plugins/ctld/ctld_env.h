@@ -19,6 +19,6 @@ const char *ctld_env_get(char **env, uint32_t size, const char *name);
  * NULL-terminated.
  */
 void ctld_env_set(char ***env, uint32_t *size, const char *name,
-			const char *value);
+		  const char *value);
 
 #endif

@@ -34,8 +34,8 @@ const char plugin_type[] = "gres/accel";
 const uint32_t plugin_version = SLURM_VERSION_NUMBER;
 
 static char *gres_name = DLH_GRES_NAME;
-static struct accel_devices *devices;	/* this node's devices */
-static List gres_devices;		/* the same, for Slurm's cgroups */
+static struct accel_devices *devices; /* this node's devices */
+static List gres_devices;	      /* the same, for Slurm's cgroups */
 
 extern int init(void)
 {
@@ -175,9 +175,8 @@ extern void gres_p_job_set_env(char ***job_env_ptr, bitstr_t *gres_bit_alloc,
 	set_env(job_env_ptr, gres_bit_alloc);
 }
 
-extern void gres_p_step_set_env(char ***step_env_ptr,
-				bitstr_t *gres_bit_alloc, uint64_t gres_cnt,
-				gres_internal_flags_t flags)
+extern void gres_p_step_set_env(char ***step_env_ptr, bitstr_t *gres_bit_alloc,
+				uint64_t gres_cnt, gres_internal_flags_t flags)
 {
 	set_env(step_env_ptr, gres_bit_alloc);
 }
@@ -190,9 +189,8 @@ extern void gres_p_step_set_env(char ***step_env_ptr,
  * --dl-hetero, and for --gpu-bind=per_task:N or map_gpu:...), which reads
  * the list written here.
  */
-extern void gres_p_task_set_env(char ***step_env_ptr,
-				bitstr_t *gres_bit_alloc, uint64_t gres_cnt,
-				bitstr_t *usable_gres,
+extern void gres_p_task_set_env(char ***step_env_ptr, bitstr_t *gres_bit_alloc,
+				uint64_t gres_cnt, bitstr_t *usable_gres,
 				gres_internal_flags_t flags)
 {
 	set_env(step_env_ptr, usable_gres ? usable_gres : gres_bit_alloc);
@@ -247,8 +245,7 @@ extern int gres_p_get_job_info(gres_job_state_t *gres_js, uint32_t node_inx,
 	return EINVAL;
 }
 
-extern int gres_p_get_step_info(gres_step_state_t *gres_ss,
-				uint32_t node_inx,
+extern int gres_p_get_step_info(gres_step_state_t *gres_ss, uint32_t node_inx,
 				enum gres_step_data_type data_type, void *data)
 {
 	return EINVAL;
@@ -287,6 +284,6 @@ extern void gres_p_epilog_set_env(char ***epilog_env_ptr,
 {
 	if (!ei || node_inx < 0 || node_inx >= (int) ei->node_cnt)
 		return;
-	set_env(epilog_env_ptr, ei->gres_bit_alloc ?
-		ei->gres_bit_alloc[node_inx] : NULL);
+	set_env(epilog_env_ptr,
+		ei->gres_bit_alloc ? ei->gres_bit_alloc[node_inx] : NULL);
 }

@@ -71,7 +71,7 @@ static int check_capacity(const struct hetero_spec *spec, char **err_msg)
 		if (any >= spec->total)
 			return 0;
 		*err_msg = xstrdup_printf("--dl-hetero: needs %u accelerators "
-					  "but the cluster has only %"PRIu64
+					  "but the cluster has only %" PRIu64
 					  " of the allowed types",
 					  spec->total, any);
 		return -1;
@@ -80,7 +80,7 @@ static int check_capacity(const struct hetero_spec *spec, char **err_msg)
 		if (have[t] >= spec->item[t].count)
 			continue;
 		*err_msg = xstrdup_printf("--dl-hetero: needs %s:%u but the "
-					  "cluster has only %"PRIu64" %s",
+					  "cluster has only %" PRIu64 " %s",
 					  spec->item[t].type,
 					  spec->item[t].count, have[t],
 					  spec->item[t].type);
@@ -114,8 +114,8 @@ static int check_types(const struct hetero_spec *spec, char **err_msg)
 static void set_failure_policy(job_desc_msg_t *job_desc)
 {
 	const char *mode = ctld_env_get(job_desc->spank_job_env,
-					  job_desc->spank_job_env_size,
-					  DLH_VAR_ON_FAILURE);
+					job_desc->spank_job_env_size,
+					DLH_VAR_ON_FAILURE);
 
 	if (mode && !strcmp(mode, "continue")) {
 		job_desc->kill_on_node_fail = 0;
@@ -137,7 +137,7 @@ static uint64_t task_count(const job_desc_msg_t *job_desc)
 	if (job_desc->ntasks_per_node != NO_VAL16 &&
 	    job_desc->min_nodes != NO_VAL)
 		return (uint64_t) job_desc->ntasks_per_node *
-			job_desc->min_nodes;
+		       job_desc->min_nodes;
 	return 0;
 }
 
@@ -166,17 +166,17 @@ static void tasks_per_accelerator(job_desc_msg_t *job_desc, uint32_t total)
 	snprintf(val, sizeof(val), "%u", total);
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		if (ctld_env_get(job_desc->environment, job_desc->env_size,
-				   vars[i]))
+				 vars[i]))
 			ctld_env_set(&job_desc->environment,
-					   &job_desc->env_size, vars[i], val);
+				     &job_desc->env_size, vars[i], val);
 }
 
 extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		      char **err_msg)
 {
 	const char *val = ctld_env_get(job_desc->spank_job_env,
-					 job_desc->spank_job_env_size,
-					 DLH_VAR_HETERO);
+				       job_desc->spank_job_env_size,
+				       DLH_VAR_HETERO);
 	struct hetero_spec spec;
 	char err[256], auto_spec[32];
 	uint64_t tasks;
@@ -189,13 +189,14 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 			*err_msg = xstrdup_printf(
 				"--dl-hetero=auto needs a total of 1 to %u: "
 				"auto:N, auto:N:TYPE+TYPE, or the task count "
-				"(-n N)", HETERO_SPEC_MAX_TOTAL);
+				"(-n N)",
+				HETERO_SPEC_MAX_TOTAL);
 			return ESLURM_INVALID_GRES;
 		}
-		snprintf(auto_spec, sizeof(auto_spec), "auto:%"PRIu64, tasks);
+		snprintf(auto_spec, sizeof(auto_spec), "auto:%" PRIu64, tasks);
 		ctld_env_set(&job_desc->spank_job_env,
-				   &job_desc->spank_job_env_size, DLH_VAR_HETERO,
-				   auto_spec);
+			     &job_desc->spank_job_env_size, DLH_VAR_HETERO,
+			     auto_spec);
 		val = auto_spec;
 	}
 	if (hetero_spec_parse(val, &spec, err, sizeof(err))) {
@@ -212,8 +213,8 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		return ESLURM_INVALID_GRES;
 	set_failure_policy(job_desc);
 	tasks_per_accelerator(job_desc, spec.total);
-	job_desc->tres_per_job = xstrdup_printf("gres:" DLH_GRES_NAME ":%u",
-						spec.total);
+	job_desc->tres_per_job =
+		xstrdup_printf("gres:" DLH_GRES_NAME ":%u", spec.total);
 	debug("%s: %s becomes tres_per_job=%s", plugin_type, val,
 	      job_desc->tres_per_job);
 	return SLURM_SUCCESS;
@@ -231,12 +232,12 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 static int check_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr)
 {
 	bool hetero = ctld_env_get(job_ptr->spank_job_env,
-				     job_ptr->spank_job_env_size,
-				     DLH_VAR_HETERO) != NULL;
+				   job_ptr->spank_job_env_size,
+				   DLH_VAR_HETERO) != NULL;
 	uint32_t i;
 
-	for (i = 0; job_desc->spank_job_env &&
-	     i < job_desc->spank_job_env_size; i++) {
+	for (i = 0; job_desc->spank_job_env && i < job_desc->spank_job_env_size;
+	     i++) {
 		if (job_desc->spank_job_env[i] &&
 		    (!strncmp(job_desc->spank_job_env[i], "DL_", 3) ||
 		     !strncmp(job_desc->spank_job_env[i], "SPANK_DL_", 9))) {

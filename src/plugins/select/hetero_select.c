@@ -54,7 +54,7 @@
 #pragma weak switch_record_table
 
 static struct dlh_config *cfg;
-static struct chip_catalog *chips;	/* for auto requests */
+static struct chip_catalog *chips; /* for auto requests */
 
 /*
  * Placement work allowed in one second of slurmctld's time, over all
@@ -65,7 +65,7 @@ static struct chip_catalog *chips;	/* for auto requests */
  * slurmctld at most this much per second.  Calls are serialised by
  * slurmctld's job and node write locks.
  */
-#define PASS_WORK_PER_SEC	(10 * (uint64_t) PLACEMENT_DEFAULT_WORK)
+#define PASS_WORK_PER_SEC (10 * (uint64_t) PLACEMENT_DEFAULT_WORK)
 
 static struct sched_budget pass = { .per_second = PASS_WORK_PER_SEC };
 
@@ -101,9 +101,9 @@ static bool pass_budget_left(void)
  * the discounts keep a mix that crosses domains or the top of the tree
  * behind one that stays on a leaf unless it is much faster.
  */
-#define SCORE_PER_DOMAIN_LINK	0.5	/* a cross-domain link halves it */
-#define SCORE_PER_SPAN_LEVEL	0.05	/* each switch level climbed */
-#define SCORE_PER_EXTRA_LEAF	0.02	/* each leaf switch beyond the first */
+#define SCORE_PER_DOMAIN_LINK 0.5  /* a cross-domain link halves it */
+#define SCORE_PER_SPAN_LEVEL  0.05 /* each switch level climbed */
+#define SCORE_PER_EXTRA_LEAF  0.02 /* each leaf switch beyond the first */
 
 static double mix_score(void *arg, const struct placement_mix *mix,
 			const struct placement_cost *cost)
@@ -114,13 +114,13 @@ static double mix_score(void *arg, const struct placement_mix *mix,
 
 	for (i = 0; i < mix->n; i++) {
 		t = chips ? chip_catalog_find(chips, mix->type[i]) : NULL;
-		compute += mix->count[i] * (t ? t->tflops_bf16 *
-					    t->efficiency : 1.0);
+		compute += mix->count[i] *
+			   (t ? t->tflops_bf16 * t->efficiency : 1.0);
 	}
-	return compute / (1.0 + SCORE_PER_DOMAIN_LINK * cost->domain_links +
-			  SCORE_PER_SPAN_LEVEL * cost->span_level +
-			  SCORE_PER_EXTRA_LEAF *
-			  (cost->leaves ? cost->leaves - 1 : 0));
+	return compute /
+	       (1.0 + SCORE_PER_DOMAIN_LINK * cost->domain_links +
+		SCORE_PER_SPAN_LEVEL * cost->span_level +
+		SCORE_PER_EXTRA_LEAF * (cost->leaves ? cost->leaves - 1 : 0));
 }
 
 void hetero_select_reconfigure(void)
@@ -130,8 +130,8 @@ void hetero_select_reconfigure(void)
 
 static const char *job_spec(job_record_t *job_ptr)
 {
-	return ctld_env_get(job_ptr->spank_job_env,
-			      job_ptr->spank_job_env_size, DLH_VAR_HETERO);
+	return ctld_env_get(job_ptr->spank_job_env, job_ptr->spank_job_env_size,
+			    DLH_VAR_HETERO);
 }
 
 bool hetero_select_is_hetero_job(job_record_t *job_ptr)
@@ -177,11 +177,11 @@ static void fill_switch_paths(struct placement_node *pn, size_t n)
 				pn[k].switch_path[lvl] = sw;
 				pn[k].n_levels = lvl + 1;
 				if (switch_record_table[sw].parent ==
-				    (uint16_t) sw ||
+					    (uint16_t) sw ||
 				    switch_record_table[sw].parent >=
-				    switch_record_cnt ||
+					    switch_record_cnt ||
 				    switch_record_table[sw].level >=
-				    switch_levels)
+					    switch_levels)
 					break;
 				sw = switch_record_table[sw].parent;
 			}
@@ -196,7 +196,7 @@ static void fill_switch_paths(struct placement_node *pn, size_t n)
  * whether and where the job could ever run, not whether it can run now.
  */
 static struct placement_node *collect_nodes(bitstr_t *bitmap, bool all_free,
-					     size_t *count)
+					    size_t *count)
 {
 	struct placement_node *pn;
 	node_record_t *node_ptr;
@@ -214,10 +214,10 @@ static struct placement_node *collect_nodes(bitstr_t *bitmap, bool all_free,
 		pn[n].index = node_ptr->index;
 		pn[n].chip_type = type;
 		pn[n].total_accel = total;
-		pn[n].free_accel = all_free ? total :
-			(alloc < total ? total - alloc : 0);
+		pn[n].free_accel =
+			all_free ? total : (alloc < total ? total - alloc : 0);
 		pn[n].domain = cfg ? dlh_config_domain_of(cfg, node_ptr->name)
-			: 0;
+				   : 0;
 		pn[n].weight = node_ptr->sched_weight;
 		n++;
 	}
@@ -266,8 +266,8 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 	map = hetero_map_format(hn, n);
 	if (map)
 		ctld_env_set(&job_ptr->spank_job_env,
-				   &job_ptr->spank_job_env_size,
-				   DLH_VAR_HETERO_MAP, map);
+			     &job_ptr->spank_job_env_size, DLH_VAR_HETERO_MAP,
+			     map);
 	/*
 	 * summary: "dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])", one
 	 * pass over the map per distinct type (at most PLACEMENT_MAX_TYPES
@@ -370,8 +370,8 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 
 	if (!hetero_select_is_hetero_job(job_ptr) ||
 	    !(map = ctld_env_get(job_ptr->spank_job_env,
-				   job_ptr->spank_job_env_size,
-				   DLH_VAR_HETERO_MAP)) ||
+				 job_ptr->spank_job_env_size,
+				 DLH_VAR_HETERO_MAP)) ||
 	    hetero_map_parse(map, &hn, &n, err, sizeof(err)))
 		return;
 	for (total = 0, i = 0; i < n; i++) {
@@ -385,8 +385,8 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 		/* steps without a gres request copy the job's: keep it
 		 * within what the job still holds */
 		xfree(job_ptr->tres_per_job);
-		job_ptr->tres_per_job = xstrdup_printf("gres:" DLH_GRES_NAME ":%u",
-						       total);
+		job_ptr->tres_per_job =
+			xstrdup_printf("gres:" DLH_GRES_NAME ":%u", total);
 	}
 	free(hn);
 }
@@ -422,19 +422,17 @@ static void steer_gres(job_record_t *job_ptr,
 			idx = res->picks[k].index;
 			if (idx < 0 || idx >= (int) js->total_node_cnt ||
 			    js->gres_cnt_node_select[idx] ==
-			    res->picks[k].count ||
+				    res->picks[k].count ||
 			    !(ns = ctld_node_accel_state(
 				      node_record_table_ptr[idx])))
 				continue;
-			debug("%s: %pJ: %s gets %u accelerators, not %"PRIu64,
-			      PLUGIN, job_ptr,
-			      node_record_table_ptr[idx]->name,
+			debug("%s: %pJ: %s gets %u accelerators, not %" PRIu64,
+			      PLUGIN, job_ptr, node_record_table_ptr[idx]->name,
 			      res->picks[k].count,
 			      js->gres_cnt_node_select[idx]);
 			js->gres_cnt_node_select[idx] = res->picks[k].count;
-			size = ns->gres_bit_alloc ?
-				bit_size(ns->gres_bit_alloc) :
-				(int) ns->gres_cnt_avail;
+			size = ns->gres_bit_alloc ? bit_size(ns->gres_bit_alloc)
+						  : (int) ns->gres_cnt_avail;
 			FREE_NULL_BITMAP(js->gres_bit_select[idx]);
 			js->gres_bit_select[idx] = bit_alloc(size);
 			left = res->picks[k].count;
@@ -471,8 +469,8 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	if (req.is_auto && chips)
 		req.score = mix_score;
 	if (!pass_budget_left()) {
-		debug("%s: %pJ: placement budget of this second spent",
-		      PLUGIN, job_ptr);
+		debug("%s: %pJ: placement budget of this second spent", PLUGIN,
+		      job_ptr);
 		if (run_now) {
 			xfree(job_ptr->state_desc);
 			job_ptr->state_desc = xstrdup(
@@ -485,15 +483,16 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	rc = placement_place(pn, n, &req, &res);
 	sched_budget_spend(&pass, rc == PLACEMENT_OK ? res.work : n);
 	if (rc == PLACEMENT_OK && res.budget_hit)
-		debug("%s: %pJ: placement work budget hit (%"PRIu64" units), best placement found is used",
+		debug("%s: %pJ: placement work budget hit (%" PRIu64
+		      " units), best placement found is used",
 		      PLUGIN, job_ptr, res.work);
 	if (rc != PLACEMENT_OK) {
 		placement_explain(pn, n, &req, err, sizeof(err));
 		debug("%s: %pJ: %s", PLUGIN, job_ptr, err);
 		if (run_now) {
 			xfree(job_ptr->state_desc);
-			job_ptr->state_desc = xstrdup_printf("dlhetero: %s",
-							     err);
+			job_ptr->state_desc =
+				xstrdup_printf("dlhetero: %s", err);
 		}
 		xfree(pn);
 		return SLURM_ERROR;
@@ -503,8 +502,9 @@ int hetero_select_job_test(struct hetero_job_test *t)
 		bit_set(t->node_bitmap, res.picks[k].index);
 	picked = bit_set_count(t->node_bitmap);
 	debug("%s: %pJ: placed on %u nodes (leaves %u, span level %u, "
-	      "domain links %u)", PLUGIN, job_ptr, picked, res.cost.leaves,
-	      res.cost.span_level, res.cost.domain_links);
+	      "domain links %u)",
+	      PLUGIN, job_ptr, picked, res.cost.leaves, res.cost.span_level,
+	      res.cost.domain_links);
 	xfree(pn);
 
 	rc = t->cons_tres_job_test(job_ptr, t->node_bitmap, picked, picked,

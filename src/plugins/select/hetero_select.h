@@ -6,10 +6,10 @@
 
 #include "src/slurmctld/slurmctld.h"
 
-typedef int (*cons_tres_job_test_fn)(job_record_t *job_ptr,
-				     bitstr_t *bitmap, uint32_t min_nodes,
-				     uint32_t max_nodes, uint32_t req_nodes,
-				     uint16_t mode, List preemptee_candidates,
+typedef int (*cons_tres_job_test_fn)(job_record_t *job_ptr, bitstr_t *bitmap,
+				     uint32_t min_nodes, uint32_t max_nodes,
+				     uint32_t req_nodes, uint16_t mode,
+				     List preemptee_candidates,
 				     List *preemptee_job_list,
 				     bitstr_t *exc_core_bitmap);
 

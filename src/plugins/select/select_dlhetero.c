@@ -121,9 +121,12 @@ extern int select_p_job_test(job_record_t *job_ptr, bitstr_t *node_bitmap,
 			     bitstr_t *exc_core_bitmap)
 {
 	struct hetero_job_test t = {
-		.job_ptr = job_ptr, .node_bitmap = node_bitmap,
-		.min_nodes = min_nodes, .max_nodes = max_nodes,
-		.req_nodes = req_nodes, .mode = mode,
+		.job_ptr = job_ptr,
+		.node_bitmap = node_bitmap,
+		.min_nodes = min_nodes,
+		.max_nodes = max_nodes,
+		.req_nodes = req_nodes,
+		.mode = mode,
 		.preemptee_candidates = preemptee_candidates,
 		.preemptee_job_list = preemptee_job_list,
 		.exc_core_bitmap = exc_core_bitmap,
@@ -296,8 +299,7 @@ extern int select_p_select_jobinfo_get(select_jobinfo_t *jobinfo,
 	return ct.jobinfo_get(jobinfo, data_type, data);
 }
 
-extern select_jobinfo_t *select_p_select_jobinfo_copy(
-	select_jobinfo_t *jobinfo)
+extern select_jobinfo_t *select_p_select_jobinfo_copy(select_jobinfo_t *jobinfo)
 {
 	return ct.jobinfo_copy(jobinfo);
 }
@@ -350,6 +352,5 @@ extern bitstr_t *select_p_resv_test(resv_desc_msg_t *resv_desc_ptr,
 				    uint32_t node_cnt, bitstr_t *avail_bitmap,
 				    bitstr_t **core_bitmap)
 {
-	return ct.resv_test(resv_desc_ptr, node_cnt, avail_bitmap,
-			    core_bitmap);
+	return ct.resv_test(resv_desc_ptr, node_cnt, avail_bitmap, core_bitmap);
 }

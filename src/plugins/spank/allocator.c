@@ -29,11 +29,11 @@ int dlh_allocator_post_opt(spank_t sp)
 	if (dlh_opts_check(&dlh_opts, &spec))
 		return -1;
 	if (!spec)
-		return 0;	/* not a --dl-hetero job */
+		return 0; /* not a --dl-hetero job */
 	rc = job_setenv(sp, DLH_VAR_HETERO, spec) ||
 	     job_setenv(sp, DLH_VAR_MODEL, dlh_opts.model) ||
-	     job_setenv(sp, DLH_VAR_MODE, dlh_opts.mode ? dlh_opts.mode :
-			"train") ||
+	     job_setenv(sp, DLH_VAR_MODE,
+			dlh_opts.mode ? dlh_opts.mode : "train") ||
 	     job_setenv(sp, DLH_VAR_GLOBAL_BATCH, dlh_opts.global_batch) ||
 	     job_setenv(sp, DLH_VAR_SEQ_LEN, dlh_opts.seq_len) ||
 	     job_setenv(sp, DLH_VAR_ON_FAILURE, dlh_opts.on_failure) ||

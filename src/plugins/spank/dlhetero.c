@@ -27,39 +27,43 @@ static int opt_cb(int val, const char *optarg, int remote)
 	return dlh_opts_set(&dlh_opts, val, optarg, remote);
 }
 
+/* clang-format off: one option per entry, its help text as written */
 static struct spank_option options[] = {
 	{ "dl-hetero", "[SPEC]",
 	  "Run on several accelerator chip types as one job. SPEC is "
 	  "TYPE:N[,TYPE:N...] (accelerators per chip type, e.g. "
 	  "ascend910b:16,a100:16), auto:N (N accelerators of any types) or "
 	  "auto:N:TYPE+TYPE (of these types). Types: dlhetero-plan "
-	  "--list-chips.", 2, DLH_OPT_HETERO, opt_cb },
+	  "--list-chips.",
+	  2, DLH_OPT_HETERO, opt_cb },
 	{ "dl-model", "NAME",
 	  "Model for the parallel plan (dlhetero-plan --list-models), "
-	  "e.g. llama2-70b.", 1, DLH_OPT_MODEL, opt_cb },
-	{ "dl-mode", "train|infer",
-	  "Plan for training (default) or inference.", 1, DLH_OPT_MODE,
-	  opt_cb },
+	  "e.g. llama2-70b.",
+	  1, DLH_OPT_MODEL, opt_cb },
+	{ "dl-mode", "train|infer", "Plan for training (default) or inference.",
+	  1, DLH_OPT_MODE, opt_cb },
 	{ "dl-global-batch", "N",
-	  "Global batch size in sequences for the plan (training: default "
-	  DLH_STR(PLAN_DEFAULT_TRAIN_BATCH) "; inference: as many as the "
-	  "memory holds).", 1,
-	  DLH_OPT_GLOBAL_BATCH, opt_cb },
+	  "Global batch size in sequences for the plan (training: default " DLH_STR(
+		  PLAN_DEFAULT_TRAIN_BATCH) "; inference: as many as the "
+					    "memory holds).",
+	  1, DLH_OPT_GLOBAL_BATCH, opt_cb },
 	{ "dl-seq-len", "N",
-	  "Sequence length for the plan (default "
-	  DLH_STR(PLAN_DEFAULT_SEQ_LEN) ").", 1,
-	  DLH_OPT_SEQ_LEN, opt_cb },
+	  "Sequence length for the plan (default " DLH_STR(
+		  PLAN_DEFAULT_SEQ_LEN) ").",
+	  1, DLH_OPT_SEQ_LEN, opt_cb },
 	{ "dl-on-failure", "requeue|continue",
 	  "When a node of the job fails: requeue the job, which is placed "
 	  "again and restarts with a new plan (default), or continue on the "
-	  "surviving nodes.", 1, DLH_OPT_ON_FAILURE, opt_cb },
+	  "surviving nodes.",
+	  1, DLH_OPT_ON_FAILURE, opt_cb },
 	{ "dl-checkpoint-dir", "PATH",
 	  "Checkpoint folder given to every task as DL_CHECKPOINT_DIR, the "
 	  "same across restarts (default: "
-	  "$SLURM_SUBMIT_DIR/dlhetero-ckpt/<jobid>).", 1, DLH_OPT_CKPT_DIR,
-	  opt_cb },
+	  "$SLURM_SUBMIT_DIR/dlhetero-ckpt/<jobid>).",
+	  1, DLH_OPT_CKPT_DIR, opt_cb },
 	SPANK_OPTIONS_TABLE_END
 };
+/* clang-format on */
 
 int slurm_spank_init(spank_t sp, int ac, char **av)
 {
@@ -131,7 +135,7 @@ int slurm_spank_exit(spank_t sp, int ac, char **av)
 {
 	dlh_opts_clear(&dlh_opts);
 	if (spank_remote(sp))
-		resize_watch_stop();	/* before the catalog it uses goes */
+		resize_watch_stop(); /* before the catalog it uses goes */
 	dlh_remote_exit();
 	return 0;
 }

@@ -12,7 +12,7 @@
  * temporary name with O_EXCL|O_NOFOLLOW and renamed into place, so
  * several steps (or several slurmd on one host) never see half a file.
  */
-#define _GNU_SOURCE	/* setresuid */
+#define _GNU_SOURCE /* setresuid */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -36,7 +36,6 @@
 #include "plan_json.h"
 #include "private_dir.h"
 
-
 /*
  * The remote context's plan state, one per step (slurmstepd): the plan
  * file, its hash or why there is none, and what the plan was made from,
@@ -48,7 +47,7 @@ static struct {
 	char hash[17];
 	char error[2048];
 	struct {
-		struct hetero_node *nodes;	/* the step's part of the map */
+		struct hetero_node *nodes; /* the step's part of the map */
 		size_t n;
 		struct hetero_plan_opts opts;
 		char model[128], mode[16], node[HETERO_MAP_NAME_LEN];
@@ -90,8 +89,8 @@ static int node_name(spank_t sp, char *buf, size_t len)
  * The job's node -> chip map as the prolog stored it: a root-owned regular
  * file, so the user cannot hand the planner a map of their own.
  */
-static int read_map(spank_t sp, const struct dlh_config *cfg,
-		    uint32_t job_id, char *buf, size_t len)
+static int read_map(spank_t sp, const struct dlh_config *cfg, uint32_t job_id,
+		    char *buf, size_t len)
 {
 	char path[1024], node[HETERO_MAP_NAME_LEN];
 	struct stat st;
@@ -108,11 +107,13 @@ static int read_map(spank_t sp, const struct dlh_config *cfg,
 	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(jp.error, sizeof(jp.error), "no map %s (%s): "
+		snprintf(jp.error, sizeof(jp.error),
+			 "no map %s (%s): "
 			 "is the dlhetero SPANK plugin in the prolog's "
 			 "plugstack.conf, and PrologFlags=Alloc set?  (slurmd "
 			 "also skips the prolog of a job started twice within "
-			 "2 s on a restarted node)", path, strerror(errno));
+			 "2 s on a restarted node)",
+			 path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
@@ -145,8 +146,7 @@ static int for_step(spank_t sp, struct hetero_node **nodes, size_t *n,
 
 	if (!hosts || !tasks ||
 	    spank_getenv(sp, "SLURM_STEP_NODELIST", hosts, DLH_ENV_MAX) ||
-	    spank_getenv(sp, "SLURM_STEP_TASKS_PER_NODE", tasks,
-			 DLH_ENV_MAX)) {
+	    spank_getenv(sp, "SLURM_STEP_TASKS_PER_NODE", tasks, DLH_ENV_MAX)) {
 		snprintf(err, errlen, "no step node list in the environment");
 	} else if (!hetero_map_for_step(*nodes, *n, hosts, tasks, &mine,
 					&n_mine, err, errlen)) {
@@ -261,7 +261,7 @@ static int write_as_user(const char *text)
 	if (r == 1 && ok == 1)
 		rc = 0;
 	close(fds[0]);
-	waitpid(pid, NULL, 0);	/* ECHILD if slurmstepd reaped it */
+	waitpid(pid, NULL, 0); /* ECHILD if slurmstepd reaped it */
 	return rc;
 }
 
@@ -276,8 +276,8 @@ int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
 
 	if (!jp.kept.nodes)
 		return 0;
-	if (hetero_map_keep(jp.kept.nodes, jp.kept.n, job_nodes, &nodes, &n, msg,
-			    len))
+	if (hetero_map_keep(jp.kept.nodes, jp.kept.n, job_nodes, &nodes, &n,
+			    msg, len))
 		return -1;
 	for (i = 0; i < n && strcmp(nodes[i].name, jp.kept.node); i++)
 		;
@@ -289,10 +289,11 @@ int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
 	jp.kept.opts.generation++;
 	models = model_catalog_load(jp.kept.model_catalog);
 	json = models ? hetero_plan_json(nodes, n, chips, models, &jp.kept.opts,
-					 &err) : NULL;
+					 &err)
+		      : NULL;
 	if (!json)
-		snprintf(msg, len, "%s", err ? err :
-			 "cannot read the model catalog");
+		snprintf(msg, len, "%s",
+			 err ? err : "cannot read the model catalog");
 	else if (write_as_user(json))
 		snprintf(msg, len, "cannot write %s/%s as uid %u", jp.kept.dir,
 			 jp.kept.name, (unsigned) jp.kept.uid);
@@ -363,19 +364,21 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	    read_map(sp, cfg, job_id, map, DLH_ENV_MAX))
 		goto out;
 	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err)) ||
-	    (step_id != SLURM_BATCH_SCRIPT && for_step(sp, &nodes, &n, err,
-						      sizeof(err)))) {
+	    (step_id != SLURM_BATCH_SCRIPT &&
+	     for_step(sp, &nodes, &n, err, sizeof(err)))) {
 		snprintf(jp.error, sizeof(jp.error), "%s", err);
 		goto out;
 	}
 	opts.model = dlh_opts.model;
-	if (!opts.model && !dlh_job_var(sp, DLH_VAR_MODEL, model, sizeof(model)))
+	if (!opts.model &&
+	    !dlh_job_var(sp, DLH_VAR_MODEL, model, sizeof(model)))
 		opts.model = model;
 	opts.mode = dlh_opts.mode;
 	if (!opts.mode && !dlh_job_var(sp, DLH_VAR_MODE, mode, sizeof(mode)))
 		opts.mode = mode;
 	opts.global_batch = job_int(sp, dlh_opts.global_batch,
-				    DLH_VAR_GLOBAL_BATCH, PLAN_MAX_GLOBAL_BATCH);
+				    DLH_VAR_GLOBAL_BATCH,
+				    PLAN_MAX_GLOBAL_BATCH);
 	opts.seq_len = job_int(sp, dlh_opts.seq_len, DLH_VAR_SEQ_LEN,
 			       PLAN_MAX_SEQ_LEN);
 	opts.inter_node_gbps = cfg ? cfg->default_inter_node_gbps : 0;
@@ -396,9 +399,8 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	snprintf(name, sizeof(name), "plan-%u.%s.json", job_id,
 		 step_name(step_id, step, sizeof(step)));
 	if (write_file(dir, name, json)) {
-		snprintf(jp.error, sizeof(jp.error),
-			 "cannot write %s/%s: %s", dir, name,
-			 strerror(errno));
+		snprintf(jp.error, sizeof(jp.error), "cannot write %s/%s: %s",
+			 dir, name, strerror(errno));
 		jp.path[0] = '\0';
 		goto out;
 	}
@@ -406,7 +408,8 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	/* keep the inputs for job_plan_replan() */
 	snprintf(jp.kept.model, sizeof(jp.kept.model), "%s",
 		 opts.model ? opts.model : "");
-	snprintf(jp.kept.mode, sizeof(jp.kept.mode), "%s", opts.mode ? opts.mode : "");
+	snprintf(jp.kept.mode, sizeof(jp.kept.mode), "%s",
+		 opts.mode ? opts.mode : "");
 	jp.kept.opts = opts;
 	jp.kept.opts.model = opts.model ? jp.kept.model : NULL;
 	jp.kept.opts.mode = opts.mode ? jp.kept.mode : NULL;
@@ -430,7 +433,7 @@ out:
 	free(nodes);
 	free(map);
 	model_catalog_free(models);
-	return 0;	/* a missing plan never stops the job */
+	return 0; /* a missing plan never stops the job */
 }
 
 int job_plan_setenv(spank_t sp)

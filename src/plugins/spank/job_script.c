@@ -70,7 +70,8 @@ static int root_dir(const char *dir)
 	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
 	    (st.st_mode & 022)) {
 		slurm_error("dlhetero: %s must be a directory of root, not "
-			    "writable by others", dir);
+			    "writable by others",
+			    dir);
 		return -1;
 	}
 	return 0;
@@ -88,7 +89,7 @@ int dlh_job_script_prolog(spank_t sp)
 	ssize_t len;
 
 	if (!map)
-		return 0;	/* not a --dl-hetero job */
+		return 0; /* not a --dl-hetero job */
 	if (job_id(&id)) {
 		slurm_error("dlhetero: prolog: no job id in SLURM_JOB_ID; "
 			    "the job's map is not stored");
@@ -102,9 +103,9 @@ int dlh_job_script_prolog(spank_t sp)
 	free(nodes);
 	cfg = dlh_config_load(dlh_conf_path);
 	if (dlh_map_path(cfg ? cfg->state_dir : NULL, id,
-			 getenv("SLURMD_NODENAME"), path, sizeof(path))
-	    || root_dir(cfg && cfg->state_dir ? cfg->state_dir :
-			DLH_DEFAULT_STATE_DIR)) {
+			 getenv("SLURMD_NODENAME"), path, sizeof(path)) ||
+	    root_dir(cfg && cfg->state_dir ? cfg->state_dir
+					   : DLH_DEFAULT_STATE_DIR)) {
 		dlh_config_free(cfg);
 		return 0;
 	}

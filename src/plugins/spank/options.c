@@ -47,7 +47,8 @@ static int set_str(char **dst, const char *arg, const char *opt)
 {
 	if (!arg || !*arg || strlen(arg) > DLH_OPT_MAX) {
 		slurm_error("dlhetero: --%s needs a value of at most %d "
-			    "characters", opt, DLH_OPT_MAX);
+			    "characters",
+			    opt, DLH_OPT_MAX);
 		return -1;
 	}
 	free(*dst);
@@ -103,7 +104,8 @@ int dlh_plugin_args(int ac, char **av)
 			dlh_conf_path = strdup(av[i] + 5);
 		} else {
 			slurm_error("dlhetero: unknown plugstack.conf argument "
-				    "\"%s\" (known: conf=PATH)", av[i]);
+				    "\"%s\" (known: conf=PATH)",
+				    av[i]);
 			return -1;
 		}
 	}
@@ -138,13 +140,15 @@ static int check_model(const char *name, const char *path)
 	models = model_catalog_load(path);
 	if (!models) {
 		slurm_error("dlhetero: --dl-model: cannot read the model "
-			    "catalog %s", path);
+			    "catalog %s",
+			    path);
 		return -1;
 	}
 	if (!model_catalog_find(models, name)) {
 		names = model_catalog_names(models);
 		slurm_error("dlhetero: --dl-model: unknown model \"%s\"; "
-			    "valid models: %s", name, names ? names : "");
+			    "valid models: %s",
+			    name, names ? names : "");
 		free(names);
 		rc = -1;
 	}
@@ -164,7 +168,8 @@ static int check_path(const char *path, const char *opt)
 			break;
 	if (path[0] != '/' || *p || strstr(path, "/..")) {
 		slurm_error("dlhetero: --%s=%s: want an absolute path without "
-			    "\"..\"", opt, path);
+			    "\"..\"",
+			    opt, path);
 		return -1;
 	}
 	return 0;
@@ -176,7 +181,8 @@ static int check_failure_opts(const struct dlh_opts *o)
 	if (o->on_failure && strcmp(o->on_failure, "requeue") &&
 	    strcmp(o->on_failure, "continue")) {
 		slurm_error("dlhetero: --dl-on-failure=%s: want requeue or "
-			    "continue", o->on_failure);
+			    "continue",
+			    o->on_failure);
 		return -1;
 	}
 	return check_path(o->ckpt_dir, "dl-checkpoint-dir");
@@ -253,7 +259,8 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
 	if (!chips) {
 		slurm_error("dlhetero: --dl-hetero: cannot read the chip "
-			    "catalog %s", dlh_config_chip_catalog(cfg));
+			    "catalog %s",
+			    dlh_config_chip_catalog(cfg));
 		goto out;
 	}
 	if (chip_catalog_check_spec(chips, &spec, err, sizeof(err))) {

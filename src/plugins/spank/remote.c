@@ -71,8 +71,8 @@ static int set_master_addr(spank_t sp)
 
 	if (dlh_step_host(sp, 0, first, sizeof(first)))
 		return -1;
-	return spank_setenv(sp, "MASTER_ADDR", first, 1) == ESPANK_SUCCESS ?
-		0 : -1;
+	return spank_setenv(sp, "MASTER_ADDR", first, 1) == ESPANK_SUCCESS ? 0
+									   : -1;
 }
 
 /*
@@ -87,14 +87,16 @@ static int set_transport(spank_t sp)
 	const struct chip_type *chip = NULL;
 	const char *transport = remote.rdma_devices[0] ? "rdma" : "tcp";
 
-	if (remote.chips && !spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)))
+	if (remote.chips &&
+	    !spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)))
 		chip = chip_catalog_find(remote.chips, type);
 	if (chip && chip->ccl_ifname_env)
 		spank_setenv(sp, chip->ccl_ifname_env, remote.tcp_ifname, 0);
 	spank_setenv(sp, "GLOO_SOCKET_IFNAME", remote.tcp_ifname, 0);
 	spank_setenv(sp, DLH_VAR_TRANSPORT, transport, 1);
 	if (remote.rdma_devices[0]) {
-		spank_setenv(sp, "SLIME_VISIBLE_DEVICES", remote.rdma_devices, 0);
+		spank_setenv(sp, "SLIME_VISIBLE_DEVICES", remote.rdma_devices,
+			     0);
 		spank_setenv(sp, "FLAGCX_IB_HCA", remote.rdma_devices, 0);
 	} else {
 		spank_setenv(sp, "FLAGCX_SOCKET_IFNAME", remote.tcp_ifname, 0);
@@ -113,12 +115,13 @@ static void make_ckpt_dir(spank_t sp, uint32_t job_id)
 
 	remote.ckpt_dir[0] = '\0';
 	if (dlh_opts.ckpt_dir)
-		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir), "%s", dlh_opts.ckpt_dir);
+		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir), "%s",
+			 dlh_opts.ckpt_dir);
 	else if (!dlh_job_var(sp, DLH_VAR_CHECKPOINT_DIR, base, sizeof(base)))
 		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir), "%s", base);
 	else if (!spank_getenv(sp, "SLURM_SUBMIT_DIR", base, sizeof(base)))
-		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir), "%s/dlhetero-ckpt/%u",
-			 base, job_id);
+		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir),
+			 "%s/dlhetero-ckpt/%u", base, job_id);
 	if (remote.ckpt_dir[0] != '/') {
 		remote.ckpt_dir[0] = '\0';
 		return;
@@ -163,7 +166,8 @@ int dlh_remote_user_init(spank_t sp)
 	cfg = dlh_config_load(dlh_conf_path);
 	remote.chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
 	dlh_tcp_ifname(remote.tcp_ifname, sizeof(remote.tcp_ifname));
-	if (dlh_rdma_devices(NULL, remote.rdma_devices, sizeof(remote.rdma_devices)))
+	if (dlh_rdma_devices(NULL, remote.rdma_devices,
+			     sizeof(remote.rdma_devices)))
 		remote.rdma_devices[0] = '\0';
 	job_plan_write(sp, remote.chips, cfg);
 	if (!spank_get_item(sp, S_JOB_ID, &job_id)) {
@@ -188,15 +192,17 @@ static int bind_devices(spank_t sp, int local_rank, uint32_t local_world,
 	int devs[ACCEL_BIND_MAX], mine[ACCEL_BIND_MAX];
 	size_t n, n_mine, i, used = 0;
 
-	if (!remote.chips || spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)) ||
-	    !(chip = chip_catalog_find(remote.chips, type)) || !chip->n_visible_env ||
+	if (!remote.chips ||
+	    spank_getenv(sp, DLH_VAR_CHIP_TYPE, type, sizeof(type)) ||
+	    !(chip = chip_catalog_find(remote.chips, type)) ||
+	    !chip->n_visible_env ||
 	    spank_getenv(sp, chip->visible_env[0], list, sizeof(list)) ||
 	    accel_bind_parse_list(list, devs, ACCEL_BIND_MAX, &n))
-		return 0;	/* no accelerator, or several types here */
+		return 0; /* no accelerator, or several types here */
 	if (spank_getenv(sp, "SLURMD_TRES_BIND", bind, sizeof(bind)))
 		bind[0] = '\0';
-	if (accel_bind_select(devs, n, bind, local_rank, local_world,
-			      per_rank, mine, &n_mine) != 1)
+	if (accel_bind_select(devs, n, bind, local_rank, local_world, per_rank,
+			      mine, &n_mine) != 1)
 		return 0;
 	out[0] = '\0';
 	for (i = 0; i < n_mine; i++)
@@ -217,8 +223,8 @@ int dlh_remote_task_init(spank_t sp)
 	if (!is_hetero_job(sp)) {
 		/* SLURMD_TRES_BIND is only in the task's environment: the
 		 * catalog is read here, only for steps that ask to bind */
-		if (spank_getenv(sp, "SLURMD_TRES_BIND", type,
-				 sizeof(type)) == ESPANK_ENV_NOEXIST ||
+		if (spank_getenv(sp, "SLURMD_TRES_BIND", type, sizeof(type)) ==
+			    ESPANK_ENV_NOEXIST ||
 		    spank_get_item(sp, S_TASK_ID, &local_rank) ||
 		    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_world))
 			return 0;
@@ -263,11 +269,10 @@ int dlh_remote_task_init(spank_t sp)
 	    !dlh_job_var(sp, DLH_VAR_ON_FAILURE, type, sizeof(type)) &&
 	    !strcmp(type, "continue") &&
 	    spank_getenv(sp, "SLURM_NO_KILL", type, sizeof(type)) ==
-	    ESPANK_ENV_NOEXIST)
+		    ESPANK_ENV_NOEXIST)
 		spank_setenv(sp, "SLURM_NO_KILL", "set", 0);
 	if (bind_devices(sp, local_rank, local_world, true) ||
-	    set_transport(sp) || set_restart_vars(sp) ||
-	    job_plan_setenv(sp))
+	    set_transport(sp) || set_restart_vars(sp) || job_plan_setenv(sp))
 		return -1;
 	resize_watch_setenv(sp);
 	return 0;

@@ -44,42 +44,40 @@
  * watches.  resize_watch_stop() resets what it watches (job_id on).
  */
 static struct {
-	pthread_mutex_t lock;	/* pids, stopping */
-	pthread_cond_t wake;	/* stopping was set */
+	pthread_mutex_t lock; /* pids, stopping */
+	pthread_cond_t wake;  /* stopping was set */
 	pthread_t thread;
 	bool running, stopping;
 
 	uint32_t job_id;
 	int interval, signal;
 	const struct chip_catalog *chips;
-	pid_t *pids;		/* by local task id; 0 once exited */
+	pid_t *pids; /* by local task id; 0 once exited */
 	uint32_t n_pids, n_forked;
-	char shared[1024];	/* <StateDir>/job-<id>.<node>.nodes, or "" */
+	char shared[1024]; /* <StateDir>/job-<id>.<node>.nodes, or "" */
 } w = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.wake = PTHREAD_COND_INITIALIZER,
 };
 
-void resize_watch_configure(uint32_t job_id,
-			    const struct chip_catalog *chips,
+void resize_watch_configure(uint32_t job_id, const struct chip_catalog *chips,
 			    const struct dlh_config *cfg)
 {
 	w.job_id = job_id;
 	w.chips = chips;
-	w.interval = cfg ? cfg->resize_check_interval :
-		DLH_RESIZE_CHECK_DEFAULT;
+	w.interval = cfg ? cfg->resize_check_interval
+			 : DLH_RESIZE_CHECK_DEFAULT;
 	w.signal = cfg ? cfg->resize_signal : SIGWINCH;
-	if (dlh_state_path(cfg ? cfg->state_dir : NULL, job_id,
-			   job_plan_node(), "nodes", w.shared,
-			   sizeof(w.shared)))
+	if (dlh_state_path(cfg ? cfg->state_dir : NULL, job_id, job_plan_node(),
+			   "nodes", w.shared, sizeof(w.shared)))
 		w.shared[0] = '\0';
 }
 
 void resize_watch_setenv(spank_t sp)
 {
 	if (w.job_id && w.interval > 0 && job_plan_can_replan())
-		spank_setenv(sp, DLH_VAR_RESIZE_SIGNAL, dlh_signal_name(w.signal),
-			     1);
+		spank_setenv(sp, DLH_VAR_RESIZE_SIGNAL,
+			     dlh_signal_name(w.signal), 1);
 	else
 		spank_unsetenv(sp, DLH_VAR_RESIZE_SIGNAL);
 }
@@ -159,10 +157,9 @@ static char *job_nodes(void)
 		n = snprintf(buf, max + 1, "%lld %s", t, list);
 		if (n > 0 && (size_t) n <= max &&
 		    (ftruncate(fd, 0) || pwrite(fd, buf, n, 0) != n))
-			slurm_debug("dlhetero: cannot write %s: %m",
-				    w.shared);
+			slurm_debug("dlhetero: cannot write %s: %m", w.shared);
 	}
-	close(fd);	/* releases the lock */
+	close(fd); /* releases the lock */
 	free(buf);
 	return list;
 }
@@ -181,13 +178,15 @@ static void check(char **last)
 	*last = list;
 	rc = job_plan_replan(list, w.chips, &n_ranks, msg, sizeof(msg));
 	if (rc < 0) {
-		slurm_error("dlhetero: job %u now on %s: no new plan for %s: %s",
-			    w.job_id, list, job_plan_path(), msg);
+		slurm_error(
+			"dlhetero: job %u now on %s: no new plan for %s: %s",
+			w.job_id, list, job_plan_path(), msg);
 	} else if (rc > 0) {
 		n_sig = signal_tasks();
-		slurm_info("dlhetero: job %u now on %s: plan generation %u (%zu ranks) in %s, SIG%s sent to %zu tasks",
-			   w.job_id, list, job_plan_generation(),
-			   n_ranks, msg, dlh_signal_name(w.signal), n_sig);
+		slurm_info(
+			"dlhetero: job %u now on %s: plan generation %u (%zu ranks) in %s, SIG%s sent to %zu tasks",
+			w.job_id, list, job_plan_generation(), n_ranks, msg,
+			dlh_signal_name(w.signal), n_sig);
 	}
 }
 
@@ -201,7 +200,8 @@ static void *watch(void *arg)
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += w.interval;
 		while (!w.stopping &&
-		       pthread_cond_timedwait(&w.wake, &w.lock, &until) != ETIMEDOUT)
+		       pthread_cond_timedwait(&w.wake, &w.lock, &until) !=
+			       ETIMEDOUT)
 			;
 		if (w.stopping)
 			break;
@@ -223,8 +223,8 @@ void resize_watch_task_forked(spank_t sp)
 	if (!w.job_id || w.interval <= 0 || !job_plan_can_replan() ||
 	    spank_get_item(sp, S_TASK_ID, &id) ||
 	    spank_get_item(sp, S_TASK_PID, &pid) ||
-	    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &n_local) ||
-	    id < 0 || (uint32_t) id >= n_local)
+	    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &n_local) || id < 0 ||
+	    (uint32_t) id >= n_local)
 		return;
 	pthread_mutex_lock(&w.lock);
 	if (!w.pids && (w.pids = calloc(n_local, sizeof(*w.pids))))
@@ -251,7 +251,7 @@ void resize_watch_task_exited(spank_t sp)
 		return;
 	pthread_mutex_lock(&w.lock);
 	if (w.pids && id >= 0 && (uint32_t) id < w.n_pids)
-		w.pids[id] = 0;	/* never signal a reused pid */
+		w.pids[id] = 0; /* never signal a reused pid */
 	pthread_mutex_unlock(&w.lock);
 }
 

@@ -9,8 +9,7 @@
 #include "dlh_config.h"
 
 /* user_init: what to watch; chips must outlive resize_watch_stop(). */
-void resize_watch_configure(uint32_t job_id,
-			    const struct chip_catalog *chips,
+void resize_watch_configure(uint32_t job_id, const struct chip_catalog *chips,
 			    const struct dlh_config *cfg);
 /* task_init: DL_RESIZE_SIGNAL=WINCH (the signal's name) when watched */
 void resize_watch_setenv(spank_t sp);

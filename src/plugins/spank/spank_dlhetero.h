@@ -22,13 +22,13 @@ enum dlh_opt {
 
 /* Option values as the user typed them; checked in dlh_opts_check(). */
 struct dlh_opts {
-	bool hetero;		/* --dl-hetero given */
-	char *spec;		/* its SPEC, NULL means "auto" */
+	bool hetero; /* --dl-hetero given */
+	char *spec;  /* its SPEC, NULL means "auto" */
 	char *model;
 	char *mode;
 	char *global_batch;
 	char *seq_len;
-	char *on_failure;	/* requeue (default) or continue */
+	char *on_failure; /* requeue (default) or continue */
 	char *ckpt_dir;
 };
 

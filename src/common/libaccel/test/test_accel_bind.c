@@ -21,8 +21,9 @@ static void expect(const char *bind, int rank, int world, bool per_rank,
 	int out[ACCEL_BIND_MAX];
 	size_t n, i;
 
-	assert_int_equal(accel_bind_select(devs, 4, bind, rank, world,
-					   per_rank, out, &n), want_rc);
+	assert_int_equal(accel_bind_select(devs, 4, bind, rank, world, per_rank,
+					   out, &n),
+			 want_rc);
 	if (want_rc != 1)
 		return;
 	assert_int_equal(n, n_want);
@@ -32,29 +33,29 @@ static void expect(const char *bind, int rank, int world, bool per_rank,
 
 static void per_task(void **state)
 {
-	expect("gpu:per_task:2", 0, 2, false, 1, (int []){ 4, 5 }, 2);
-	expect("gpu:per_task:2", 1, 2, false, 1, (int []){ 6, 7 }, 2);
-	expect("gpu:verbose,per_task:1", 3, 4, false, 1, (int []){ 7 }, 1);
+	expect("gpu:per_task:2", 0, 2, false, 1, (int[]){ 4, 5 }, 2);
+	expect("gpu:per_task:2", 1, 2, false, 1, (int[]){ 6, 7 }, 2);
+	expect("gpu:verbose,per_task:1", 3, 4, false, 1, (int[]){ 7 }, 1);
 	/* more tasks than devices: wrap around, as devices are shared */
-	expect("gpu:per_task:1", 5, 8, false, 1, (int []){ 5 }, 1);
-	expect("gpu:per_task:9", 0, 1, false, 1, (int []){ 4, 5, 6, 7 }, 4);
+	expect("gpu:per_task:1", 5, 8, false, 1, (int[]){ 5 }, 1);
+	expect("gpu:per_task:9", 0, 1, false, 1, (int[]){ 4, 5, 6, 7 }, 4);
 }
 
 static void map_gpu(void **state)
 {
-	expect("gpu:map_gpu:7,5", 0, 2, false, 1, (int []){ 7 }, 1);
-	expect("gpu:map_gpu:7,5", 1, 2, false, 1, (int []){ 5 }, 1);
-	expect("gpu:map_gpu:7,5", 2, 3, false, 1, (int []){ 7 }, 1);
+	expect("gpu:map_gpu:7,5", 0, 2, false, 1, (int[]){ 7 }, 1);
+	expect("gpu:map_gpu:7,5", 1, 2, false, 1, (int[]){ 5 }, 1);
+	expect("gpu:map_gpu:7,5", 2, 3, false, 1, (int[]){ 7 }, 1);
 	/* an id the step does not hold: the first device */
-	expect("gpu:map_gpu:0", 0, 1, false, 1, (int []){ 4 }, 1);
+	expect("gpu:map_gpu:0", 0, 1, false, 1, (int[]){ 4 }, 1);
 }
 
 static void default_per_rank(void **state)
 {
-	expect(NULL, 2, 4, true, 1, (int []){ 6 }, 1);
-	expect("", 1, 2, true, 1, (int []){ 6, 7 }, 2);
+	expect(NULL, 2, 4, true, 1, (int[]){ 6 }, 1);
+	expect("", 1, 2, true, 1, (int[]){ 6, 7 }, 2);
 	/* unsupported requests fall back to the per-rank default */
-	expect("gpu:closest", 0, 4, true, 1, (int []){ 4 }, 1);
+	expect("gpu:closest", 0, 4, true, 1, (int[]){ 4 }, 1);
 	/* no request, not a --dl-hetero job: keep everything */
 	expect(NULL, 0, 2, false, 0, NULL, 0);
 	expect("gpu:closest", 0, 2, false, 0, NULL, 0);
@@ -93,11 +94,13 @@ static void parse_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* clang-format off */
 		cmocka_unit_test(per_task),
 		cmocka_unit_test(map_gpu),
 		cmocka_unit_test(default_per_rank),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(parse_list),
+		/* clang-format on */
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

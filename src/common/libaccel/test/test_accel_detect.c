@@ -34,8 +34,8 @@ static int group_setup(void **state)
 {
 	char path[4096];
 
-	catalog = chip_catalog_load(src_path(path, sizeof(path),
-					     "data/chips.json"));
+	catalog = chip_catalog_load(
+		src_path(path, sizeof(path), "data/chips.json"));
 	if (!catalog)
 		return -1;
 	dlh_log_set_sink(capture_sink);
@@ -85,9 +85,8 @@ static void test_h200_gres_conf(void **state)
 	detect_fixture("h200-vm.xml", &devs, &n);
 	conf = accel_gres_conf(devs, n);
 	assert_non_null(conf);
-	assert_string_equal(conf,
-			    "Name=accel Type=h200 File=/dev/nvidia0 "
-			    "Cores=0-15\n");
+	assert_string_equal(conf, "Name=accel Type=h200 File=/dev/nvidia0 "
+				  "Cores=0-15\n");
 	free(conf);
 	accel_detect_free(devs);
 
@@ -100,8 +99,8 @@ static void test_h200_gres_conf(void **state)
 struct vendor_case {
 	const char *file;
 	const char *type;
-	const char *dev0;	/* device file of index 0 */
-	const char *dev7;	/* device file of index 7 */
+	const char *dev0; /* device file of index 0 */
+	const char *dev7; /* device file of index 7 */
 };
 
 static const struct vendor_case vendor_cases[] = {
@@ -136,7 +135,7 @@ static void test_vendor_topologies(void **state)
 			const struct accel_device *d = &devs[i];
 
 			assert_string_equal(d->type->name, vc->type);
-			assert_int_equal(d->index, (int)i);
+			assert_int_equal(d->index, (int) i);
 			assert_string_equal(d->cores, i < 4 ? "0-15" : "16-31");
 			assert_int_equal(d->numa, i < 4 ? 0 : 1);
 			/* Ordered by bus id although the XML lists each
@@ -174,15 +173,15 @@ static void test_mixed_node(void **state)
 	assert_string_equal(devs[2].dev_file, "/dev/nvidia3");
 	for (i = 3; i < 7; i++) {
 		assert_string_equal(devs[i].type->name, "mlu370");
-		assert_int_equal(devs[i].index, (int)i - 3);
+		assert_int_equal(devs[i].index, (int) i - 3);
 		assert_string_equal(devs[i].cores, "16-31");
 	}
 	accel_detect_free(devs);
 }
 
 /* Copy a fixture with every @from replaced by @to into a temporary file. */
-static void edited_fixture(const char *name, const char *from,
-			   const char *to, char *out, size_t out_len)
+static void edited_fixture(const char *name, const char *from, const char *to,
+			   char *out, size_t out_len)
 {
 	char path[4096], *text, *p;
 	FILE *in, *f;
@@ -197,7 +196,7 @@ static void edited_fixture(const char *name, const char *from,
 	rewind(in);
 	text = malloc(size + 1);
 	assert_non_null(text);
-	assert_int_equal(fread(text, 1, size, in), (size_t)size);
+	assert_int_equal(fread(text, 1, size, in), (size_t) size);
 	text[size] = '\0';
 	fclose(in);
 
@@ -240,13 +239,13 @@ static void test_render_node_from_hwloc(void **state)
 
 static void test_errors(void **state)
 {
-	struct accel_device *devs = (void *)1;
+	struct accel_device *devs = (void *) 1;
 	char path[64];
 	size_t n = 7;
 
 	n_errors = 0;
-	assert_int_equal(accel_detect(catalog, "/nonexistent/topo.xml",
-				      &devs, &n), -1);
+	assert_int_equal(
+		accel_detect(catalog, "/nonexistent/topo.xml", &devs, &n), -1);
 	assert_true(n_errors >= 1);
 	assert_null(devs);
 	assert_int_equal(n, 0);

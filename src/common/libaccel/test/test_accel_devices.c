@@ -18,7 +18,6 @@
 
 static char catalog[4096];
 
-
 static int setup(void **state)
 {
 	dlh_log_set_sink(quiet_sink);

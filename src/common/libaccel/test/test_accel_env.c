@@ -20,13 +20,12 @@
 
 static struct chip_catalog *catalog;
 
-
 static int group_setup(void **state)
 {
 	char path[4096];
 
-	catalog = chip_catalog_load(src_path(path, sizeof(path),
-					     "data/chips.json"));
+	catalog = chip_catalog_load(
+		src_path(path, sizeof(path), "data/chips.json"));
 	dlh_log_set_sink(quiet_sink);
 	return catalog ? 0 : -1;
 }
@@ -63,8 +62,12 @@ static void test_env_nvidia(void **state)
 {
 	static const int idx[] = { 0, 1 };
 	static const char *const want[] = {
-		"CUDA_VISIBLE_DEVICES=0,1", "NVIDIA_VISIBLE_DEVICES=0,1",
-		"DL_CHIP_TYPE=h200", "DL_DEVICE=cuda", "DL_CCL=nccl", NULL,
+		"CUDA_VISIBLE_DEVICES=0,1",
+		"NVIDIA_VISIBLE_DEVICES=0,1",
+		"DL_CHIP_TYPE=h200",
+		"DL_DEVICE=cuda",
+		"DL_CCL=nccl",
+		NULL,
 	};
 	char **env = accel_env_build(type("h200"), idx, 2);
 
@@ -76,8 +79,11 @@ static void test_env_ascend(void **state)
 {
 	static const int idx[] = { 3 };
 	static const char *const want[] = {
-		"ASCEND_RT_VISIBLE_DEVICES=3", "ASCEND_VISIBLE_DEVICES=3",
-		"DL_CHIP_TYPE=ascend910b", "DL_DEVICE=ascend", "DL_CCL=hccl",
+		"ASCEND_RT_VISIBLE_DEVICES=3",
+		"ASCEND_VISIBLE_DEVICES=3",
+		"DL_CHIP_TYPE=ascend910b",
+		"DL_DEVICE=ascend",
+		"DL_CCL=hccl",
 		NULL,
 	};
 	char **env = accel_env_build(type("ascend910b"), idx, 1);
@@ -92,7 +98,10 @@ static void test_env_cambricon(void **state)
 	static const char *const want[] = {
 		"MLU_VISIBLE_DEVICES=4,5,6,7",
 		"CAMBRICON_VISIBLE_DEVICES=4,5,6,7",
-		"DL_CHIP_TYPE=mlu590", "DL_DEVICE=camb", "DL_CCL=cncl", NULL,
+		"DL_CHIP_TYPE=mlu590",
+		"DL_DEVICE=camb",
+		"DL_CCL=cncl",
+		NULL,
 	};
 	char **env = accel_env_build(type("mlu590"), idx, 4);
 
@@ -105,8 +114,11 @@ static void test_env_amd_without_dipu(void **state)
 {
 	static const int idx[] = { 0, 2 };
 	static const char *const want[] = {
-		"ROCR_VISIBLE_DEVICES=0,2", "DL_CHIP_TYPE=mi300x",
-		"DL_DEVICE=amd", "DL_CCL=rccl", NULL,
+		"ROCR_VISIBLE_DEVICES=0,2",
+		"DL_CHIP_TYPE=mi300x",
+		"DL_DEVICE=amd",
+		"DL_CCL=rccl",
+		NULL,
 	};
 	char **env = accel_env_build(type("mi300x"), idx, 2);
 
@@ -118,8 +130,11 @@ static void test_env_kunlunxin(void **state)
 {
 	static const int idx[] = { 10 };
 	static const char *const want[] = {
-		"XPU_VISIBLE_DEVICES=10", "DL_CHIP_TYPE=p800",
-		"DL_DEVICE=kunlunxin", "DL_CCL=bkcl", NULL,
+		"XPU_VISIBLE_DEVICES=10",
+		"DL_CHIP_TYPE=p800",
+		"DL_DEVICE=kunlunxin",
+		"DL_CCL=bkcl",
+		NULL,
 	};
 	char **env = accel_env_build(type("p800"), idx, 1);
 
@@ -131,8 +146,11 @@ static void test_env_edge_cases(void **state)
 {
 	static const int negative[] = { 0, -1 };
 	static const char *const none[] = {
-		"XPU_VISIBLE_DEVICES=", "DL_CHIP_TYPE=p800",
-		"DL_DEVICE=kunlunxin", "DL_CCL=bkcl", NULL,
+		"XPU_VISIBLE_DEVICES=",
+		"DL_CHIP_TYPE=p800",
+		"DL_DEVICE=kunlunxin",
+		"DL_CCL=bkcl",
+		NULL,
 	};
 	char **env;
 
@@ -208,11 +226,12 @@ static void test_foreign_vars(void **state)
 	free(vars);
 }
 
-static void share(const int *alloc, size_t n_alloc, size_t task,
-		  size_t n_tasks, int *out, size_t *n_out)
+static void share(const int *alloc, size_t n_alloc, size_t task, size_t n_tasks,
+		  int *out, size_t *n_out)
 {
 	assert_int_equal(accel_env_task_share(alloc, n_alloc, task, n_tasks,
-					      out, n_out), 0);
+					      out, n_out),
+			 0);
 }
 
 /* Two tasks on one node get disjoint halves. */
@@ -276,7 +295,7 @@ static void test_share_partitions(void **state)
 	size_t n_alloc, n_tasks, task, n, i;
 
 	for (i = 0; i < 16; i++)
-		alloc[i] = (int)(100 + 3 * i);
+		alloc[i] = (int) (100 + 3 * i);
 	for (n_alloc = 1; n_alloc <= 16; n_alloc++) {
 		for (n_tasks = 1; n_tasks <= n_alloc; n_tasks++) {
 			size_t next = 0, min = 16, max = 0;
@@ -285,8 +304,7 @@ static void test_share_partitions(void **state)
 				share(alloc, n_alloc, task, n_tasks, out, &n);
 				assert_true(n >= 1);
 				for (i = 0; i < n; i++)
-					assert_int_equal(out[i],
-							 alloc[next++]);
+					assert_int_equal(out[i], alloc[next++]);
 				min = n < min ? n : min;
 				max = n > max ? n : max;
 			}

@@ -56,8 +56,8 @@ static void rdma_from_fixture(void **state)
 	src_path(path, sizeof(path), "tests/fixtures/hwloc/h200-vm.xml");
 	assert_int_equal(dlh_rdma_devices(path, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
-	assert_int_equal(dlh_rdma_devices("/nonexistent.xml", buf,
-					  sizeof(buf)), -1);
+	assert_int_equal(dlh_rdma_devices("/nonexistent.xml", buf, sizeof(buf)),
+			 -1);
 }
 
 int main(void)

@@ -21,7 +21,6 @@
 #include "dlh_log.h"
 #include "hetero_spec.h"
 
-
 static int setup(void **state)
 {
 	n_errors = 0;
@@ -54,7 +53,7 @@ static char *read_all(const char *path, size_t *len)
 	rewind(f);
 	buf = malloc(size + 1);
 	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, size, f), (size_t)size);
+	assert_int_equal(fread(buf, 1, size, f), (size_t) size);
 	buf[size] = '\0';
 	fclose(f);
 	*len = size;
@@ -64,14 +63,14 @@ static char *read_all(const char *path, size_t *len)
 /* ---- the shipped catalog ------------------------------------------- */
 
 static const char *const required_types[] = {
-	"a100", "h100", "h800", "h20", "h200", "mi300x", "ascend910b",
-	"mlu370", "mlu590", "k100", "p800", "c500", "bi150", "s60", "s4000",
-	"br100",
+	"a100",	      "h100",	"h800",	  "h20",   "h200", "mi300x",
+	"ascend910b", "mlu370", "mlu590", "k100",  "p800", "c500",
+	"bi150",      "s60",	"s4000",  "br100",
 };
 
 static const char *const required_vendors[] = {
-	"nvidia", "amd", "huawei", "cambricon", "hygon", "kunlunxin",
-	"metax", "iluvatar", "enflame", "mthreads", "biren",
+	"nvidia", "amd",      "huawei",	 "cambricon", "hygon", "kunlunxin",
+	"metax",  "iluvatar", "enflame", "mthreads",  "biren",
 };
 
 static void test_real_catalog_loads(void **state)
@@ -86,8 +85,7 @@ static void test_real_catalog_loads(void **state)
 	assert_int_equal(n_errors, 0);
 	assert_string_equal(cat->path, path);
 	assert_true(cat->n_types >= 15);
-	for (i = 0; i < sizeof(required_types) / sizeof(*required_types);
-	     i++) {
+	for (i = 0; i < sizeof(required_types) / sizeof(*required_types); i++) {
 		const struct chip_type *t;
 
 		t = chip_catalog_find(cat, required_types[i]);
@@ -159,7 +157,8 @@ static void test_real_catalog_entries_sane(void **state)
 		assert_int_equal(chip_type_device_path(t, 7, dev, sizeof(dev)),
 				 0);
 		assert_ptr_equal(chip_catalog_match_pci(cat, t->pci_vendor,
-							t->pci_devices[0]), t);
+							t->pci_devices[0]),
+				 t);
 	}
 	/* The notes mark all MLU590 figures "?". */
 	assert_non_null(strstr(chip_catalog_find(cat, "mlu590")->source,
@@ -199,22 +198,24 @@ static void test_check_spec(void **state)
 	catalog_path(path, sizeof(path));
 	cat = chip_catalog_load(path);
 	assert_non_null(cat);
-	assert_int_equal(hetero_spec_parse("a100:8,ascend910b:8", &spec,
-					   err, sizeof(err)), 0);
-	assert_int_equal(chip_catalog_check_spec(cat, &spec, err,
-						 sizeof(err)), 0);
-	assert_int_equal(hetero_spec_parse("a100:8,h999:8", &spec, err,
-					   sizeof(err)), 0);
-	assert_int_equal(chip_catalog_check_spec(cat, &spec, err,
-						 sizeof(err)), -1);
+	assert_int_equal(hetero_spec_parse("a100:8,ascend910b:8", &spec, err,
+					   sizeof(err)),
+			 0);
+	assert_int_equal(chip_catalog_check_spec(cat, &spec, err, sizeof(err)),
+			 0);
+	assert_int_equal(
+		hetero_spec_parse("a100:8,h999:8", &spec, err, sizeof(err)), 0);
+	assert_int_equal(chip_catalog_check_spec(cat, &spec, err, sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "unknown chip type \"h999\"; valid "
-			       "types: "));
+				    "types: "));
 	assert_non_null(strstr(err, "a100"));
 	/* auto with allowed types is checked the same way */
 	assert_int_equal(hetero_spec_parse("auto:8:a100+x1", &spec, err,
-					   sizeof(err)), 0);
-	assert_int_equal(chip_catalog_check_spec(cat, &spec, err,
-						 sizeof(err)), -1);
+					   sizeof(err)),
+			 0);
+	assert_int_equal(chip_catalog_check_spec(cat, &spec, err, sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "\"x1\""));
 	chip_catalog_free(cat);
 }
@@ -238,12 +239,12 @@ static void test_device_path_bounds(void **state)
 
 /* ---- hostile input ------------------------------------------------- */
 
-#define BASE_ENTRY \
-	"{\"name\":\"x1\",\"vendor\":\"v\",\"pci_vendor\":\"10de\"," \
-	"\"pci_devices\":[\"2335\"],\"device_file\":\"/dev/x%d\"," \
-	"\"ctl_files\":[],\"visible_env\":[\"X_VISIBLE_DEVICES\"]," \
-	"\"dipu_device\":null,\"ccl\":\"xccl\",\"ccl_ifname_env\":null," \
-	"\"link\":\"xlink\",\"mem_gb\":1,\"tflops_bf16\":1,\"mem_tbps\":1," \
+#define BASE_ENTRY                                                             \
+	"{\"name\":\"x1\",\"vendor\":\"v\",\"pci_vendor\":\"10de\","           \
+	"\"pci_devices\":[\"2335\"],\"device_file\":\"/dev/x%d\","             \
+	"\"ctl_files\":[],\"visible_env\":[\"X_VISIBLE_DEVICES\"],"            \
+	"\"dipu_device\":null,\"ccl\":\"xccl\",\"ccl_ifname_env\":null,"       \
+	"\"link\":\"xlink\",\"mem_gb\":1,\"tflops_bf16\":1,\"mem_tbps\":1,"    \
 	"\"link_gbps\":0,\"efficiency\":0.5,\"source\":\"test\"}"
 #define BASE_DOC "{\"version\":1,\"chips\":[" BASE_ENTRY "]}"
 
@@ -256,7 +257,7 @@ static char *base_with(const char *from, const char *to)
 	assert_non_null(at);
 	out = malloc(strlen(base) - strlen(from) + strlen(to) + 1);
 	assert_non_null(out);
-	sprintf(out, "%.*s%s%s", (int)(at - base), base, to,
+	sprintf(out, "%.*s%s%s", (int) (at - base), base, to,
 		at + strlen(from));
 	return out;
 }
@@ -276,8 +277,8 @@ static void test_base_document_is_valid(void **state)
 
 struct hostile {
 	const char *what;
-	const char *from, *to;	/* change to BASE_DOC */
-	const char *expect;	/* substring of the error */
+	const char *from, *to; /* change to BASE_DOC */
+	const char *expect;    /* substring of the error */
 };
 
 static const struct hostile hostile_edits[] = {
@@ -289,10 +290,9 @@ static const struct hostile hostile_edits[] = {
 	{ "string for array", "[\"2335\"]", "\"2335\"", "pci_devices" },
 	{ "number in env list", "[\"X_VISIBLE_DEVICES\"]", "[1]",
 	  "visible_env" },
-	{ "chips not array", "\"chips\":[" BASE_ENTRY "]",
-	  "\"chips\":{}", "\"chips\" must be an array" },
-	{ "no chips", "\"chips\":[" BASE_ENTRY "]", "\"chips\":[]",
-	  "entries" },
+	{ "chips not array", "\"chips\":[" BASE_ENTRY "]", "\"chips\":{}",
+	  "\"chips\" must be an array" },
+	{ "no chips", "\"chips\":[" BASE_ENTRY "]", "\"chips\":[]", "entries" },
 	{ "entry not object", "\"chips\":[" BASE_ENTRY "]", "\"chips\":[7]",
 	  "chips[0]: must be an object" },
 	{ "version 2", "\"version\":1", "\"version\":2", "version" },
@@ -329,8 +329,7 @@ static const struct hostile hostile_edits[] = {
 	  "\"name\":\"abcdefghijklmnopqrstuvwxyz0123456\"", "name" },
 	{ "missing name", "\"name\":\"x1\",", "", "\"name\": missing" },
 	{ "null name", "\"name\":\"x1\"", "\"name\":null", "name" },
-	{ "vendor space", "\"vendor\":\"v\"", "\"vendor\":\"v x\"",
-	  "vendor" },
+	{ "vendor space", "\"vendor\":\"v\"", "\"vendor\":\"v x\"", "vendor" },
 	{ "bad hex", "\"pci_vendor\":\"10de\"", "\"pci_vendor\":\"10dg\"",
 	  "pci_vendor" },
 	{ "0x hex", "\"pci_vendor\":\"10de\"", "\"pci_vendor\":\"0x10\"",
@@ -381,7 +380,7 @@ static void test_hostile_edits(void **state)
 		    !strstr(last_error, h->expect) ||
 		    !strstr(last_error, "hostile.json"))
 			print_error("case \"%s\": cat=%p errors=%d last: %s\n",
-				    h->what, (void *)cat, n_errors,
+				    h->what, (void *) cat, n_errors,
 				    last_error);
 		assert_null(cat);
 		assert_true(n_errors >= 1);
@@ -399,7 +398,7 @@ static void test_pci_id_claimed_twice(void **state)
 	const char *at = strstr(base, "\"x1\"");
 
 	assert_non_null(at);
-	assert_true(asprintf(&second, "%.*s\"x2\"%s", (int)(at - base), base,
+	assert_true(asprintf(&second, "%.*s\"x2\"%s", (int) (at - base), base,
 			     at + 4) > 0);
 	assert_true(asprintf(&doc, "{\"version\":1,\"chips\":[%s,%s]}", base,
 			     second) > 0);
@@ -455,9 +454,9 @@ static void test_binary_garbage(void **state)
 
 	for (i = 0; i < sizeof(buf); i++) {
 		x = x * 1103515245u + 12345u;
-		buf[i] = (unsigned char)(x >> 16);
+		buf[i] = (unsigned char) (x >> 16);
 	}
-	assert_null(chip_catalog_parse((char *)buf, sizeof(buf), "bin"));
+	assert_null(chip_catalog_parse((char *) buf, sizeof(buf), "bin"));
 	assert_true(n_errors >= 1);
 	/* Leading valid JSON, then a NUL: json-c alone would stop there. */
 	assert_null(chip_catalog_parse(BASE_DOC "\0garbage",
@@ -518,13 +517,21 @@ static uint32_t rng(void)
 	rng_state ^= rng_state >> 12;
 	rng_state ^= rng_state << 25;
 	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
+	return (uint32_t) ((rng_state * 0x2545f4914f6cdd1dull) >> 32);
 }
 
 static const char *const tokens[] = {
-	"%n", "%s", "%d", "-1", "1e999", "NaN", "\"", "{", "}", "[", "]",
-	",", ":", "null", "true", "0", "\\u0000", "/../", "\xff\xfe",
-	"99999999999999999999", "\"name\"", "\"device_file\":\"/a%d\"",
+	"%n",	    "%s",
+	"%d",	    "-1",
+	"1e999",    "NaN",
+	"\"",	    "{",
+	"}",	    "[",
+	"]",	    ",",
+	":",	    "null",
+	"true",	    "0",
+	"\\u0000",  "/../",
+	"\xff\xfe", "99999999999999999999",
+	"\"name\"", "\"device_file\":\"/a%d\"",
 };
 
 /* Apply 1-4 random edits to @buf (capacity @cap), returns new length. */
@@ -538,18 +545,17 @@ static size_t mutate(char *buf, size_t len, size_t cap)
 		size_t tlen;
 
 		switch (rng() % 4) {
-		case 0:		/* replace a byte */
-			buf[at] = (char)(rng() & 0xff);
+		case 0: /* replace a byte */
+			buf[at] = (char) (rng() & 0xff);
 			break;
-		case 1:		/* delete a span */
+		case 1: /* delete a span */
 			if (span > len - at)
 				span = len - at;
 			memmove(buf + at, buf + at + span, len - at - span);
 			len -= span;
 			break;
-		case 2:		/* insert a token */
-			tok = tokens[rng() % (sizeof(tokens) /
-					      sizeof(*tokens))];
+		case 2: /* insert a token */
+			tok = tokens[rng() % (sizeof(tokens) / sizeof(*tokens))];
 			tlen = strlen(tok);
 			if (len + tlen > cap)
 				break;
@@ -557,7 +563,7 @@ static size_t mutate(char *buf, size_t len, size_t cap)
 			memcpy(buf + at, tok, tlen);
 			len += tlen;
 			break;
-		default:	/* duplicate a span */
+		default: /* duplicate a span */
 			if (span > len - at)
 				span = len - at;
 			if (len + span > cap)
@@ -638,33 +644,33 @@ static void test_mutation_fuzz(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_real_catalog_loads,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_real_catalog_h200,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_catalog_loads, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_real_catalog_h200, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_real_catalog_entries_sane,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_default_path,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_spec,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_device_path_bounds,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_spec, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_device_path_bounds, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_base_document_is_valid,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_edits,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_edits, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_pci_id_claimed_twice,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syntax_error_names_line,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deep_nesting,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_binary_garbage,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deep_nesting, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_binary_garbage, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mutation_fuzz,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mutation_fuzz, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

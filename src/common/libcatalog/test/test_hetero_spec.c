@@ -17,8 +17,8 @@
 
 struct spec_case {
 	const char *in;
-	const char *canon;	/* NULL: must be rejected */
-	const char *err;	/* substring of the message when rejected */
+	const char *canon; /* NULL: must be rejected */
+	const char *err;   /* substring of the message when rejected */
 };
 
 static const struct spec_case cases[] = {
@@ -33,14 +33,14 @@ static const struct spec_case cases[] = {
 	{ "auto:1000000", "auto:1000000", NULL },
 	{ "auto:16:a100+mlu590", "auto:16:a100+mlu590", NULL },
 	{ "auto:4:a100", "auto:4:a100", NULL },
-	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:1",	/* 31 chars */
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:1", /* 31 chars */
 	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:1", NULL },
 	{ "t0:1,t1:1,t2:1,t3:1,t4:1,t5:1,t6:1,t7:1,t8:1,t9:1,ta:1,tb:1,tc:1,td:1,te:1,tf:1",
 	  "t0:1,t1:1,t2:1,t3:1,t4:1,t5:1,t6:1,t7:1,t8:1,t9:1,ta:1,tb:1,tc:1,td:1,te:1,tf:1",
 	  NULL },
 	{ "t0:65536,t1:65536,t2:65536,t3:65536,t4:65536,t5:65536,t6:65536,t7:65536,t8:65536,t9:65536,ta:65536,tb:65536,tc:65536,td:65536,te:65536",
 	  "t0:65536,t1:65536,t2:65536,t3:65536,t4:65536,t5:65536,t6:65536,t7:65536,t8:65536,t9:65536,ta:65536,tb:65536,tc:65536,td:65536,te:65536",
-	  NULL },	/* 983040 <= 1,000,000 */
+	  NULL }, /* 983040 <= 1,000,000 */
 	/* counts */
 	{ "a100:x", NULL, "bad count \"x\" for type a100 (want 1..65536)" },
 	{ "a100:0", NULL, "bad count \"0\" for type a100" },
@@ -105,7 +105,7 @@ static void test_table(void **state)
 {
 	size_t i;
 
-	(void)state;
+	(void) state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct spec_case *c = &cases[i];
 		struct hetero_spec spec;
@@ -122,11 +122,11 @@ static void test_table(void **state)
 			assert_string_equal(buf, c->canon);
 		} else {
 			if (!rc)
-				fail_msg("case %zu \"%s\": accepted", i,
-					 c->in);
+				fail_msg("case %zu \"%s\": accepted", i, c->in);
 			if (!strstr(err, c->err))
-				fail_msg("case %zu \"%s\": message \"%s\" lacks \"%s\"",
-					 i, c->in, err, c->err);
+				fail_msg(
+					"case %zu \"%s\": message \"%s\" lacks \"%s\"",
+					i, c->in, err, c->err);
 			/* a rejected spec is zeroed */
 			assert_int_equal(spec.n, 0);
 			assert_int_equal(spec.total, 0);
@@ -139,9 +139,10 @@ static void test_fields(void **state)
 	struct hetero_spec spec;
 	char err[128];
 
-	(void)state;
+	(void) state;
 	assert_int_equal(hetero_spec_parse("a100:8,mlu590:16", &spec, err,
-					   sizeof(err)), 0);
+					   sizeof(err)),
+			 0);
 	assert_false(spec.is_auto);
 	assert_int_equal(spec.n, 2);
 	assert_string_equal(spec.item[0].type, "a100");
@@ -153,15 +154,16 @@ static void test_fields(void **state)
 	assert_int_equal(hetero_spec_find(&spec, "mlu"), -1);
 
 	assert_int_equal(hetero_spec_parse("auto:12:a100+k100", &spec, err,
-					   sizeof(err)), 0);
+					   sizeof(err)),
+			 0);
 	assert_true(spec.is_auto);
 	assert_int_equal(spec.total, 12);
 	assert_int_equal(spec.n, 2);
 	assert_int_equal(spec.item[1].count, 0);
 	assert_string_equal(spec.item[1].type, "k100");
 
-	assert_int_equal(hetero_spec_parse("auto:3", &spec, err,
-					   sizeof(err)), 0);
+	assert_int_equal(hetero_spec_parse("auto:3", &spec, err, sizeof(err)),
+			 0);
 	assert_true(spec.is_auto);
 	assert_int_equal(spec.n, 0);
 }
@@ -171,7 +173,7 @@ static void test_null_and_limits(void **state)
 	struct hetero_spec spec;
 	char err[8], *big;
 
-	(void)state;
+	(void) state;
 	assert_int_equal(hetero_spec_parse(NULL, &spec, err, sizeof(err)), -1);
 	assert_int_equal(hetero_spec_parse("a:1", NULL, err, sizeof(err)), -1);
 	/* err may be NULL or tiny: no overflow */
@@ -195,7 +197,7 @@ static void test_null_and_limits(void **state)
 	spec.total = 70000;
 	assert_int_equal(hetero_spec_format(&spec, NULL, 0), -1);
 	spec.item[0].count = 8;
-	spec.total = 9;		/* total disagrees */
+	spec.total = 9; /* total disagrees */
 	assert_int_equal(hetero_spec_format(&spec, NULL, 0), -1);
 	spec.total = 8;
 	assert_int_equal(hetero_spec_format(&spec, NULL, 0), 6);
@@ -214,7 +216,7 @@ static uint32_t xrand(uint64_t *s)
 	x ^= x >> 7;
 	x ^= x << 17;
 	*s = x;
-	return (uint32_t)(x >> 32);
+	return (uint32_t) (x >> 32);
 }
 
 /* Invariants of any accepted spec. */
@@ -227,28 +229,27 @@ static void check_accepted(const char *in, const struct hetero_spec *spec)
 	int len;
 
 	assert_true(spec->n <= HETERO_SPEC_MAX_TYPES);
-	assert_true(spec->total >= 1 &&
-		    spec->total <= HETERO_SPEC_MAX_TOTAL);
+	assert_true(spec->total >= 1 && spec->total <= HETERO_SPEC_MAX_TOTAL);
 	for (i = 0; i < spec->n; i++) {
 		size_t tl = strlen(spec->item[i].type);
 
 		assert_true(tl >= 1 && tl < HETERO_SPEC_TYPE_LEN);
 		assert_true(strspn(spec->item[i].type,
-				   "abcdefghijklmnopqrstuvwxyz0123456789_-")
-			    == tl);
+				   "abcdefghijklmnopqrstuvwxyz0123456789_-") ==
+			    tl);
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(spec->item[i].type,
 						spec->item[j].type);
 		if (!spec->is_auto)
 			assert_true(spec->item[i].count >= 1 &&
 				    spec->item[i].count <=
-				    HETERO_SPEC_MAX_COUNT);
+					    HETERO_SPEC_MAX_COUNT);
 		total += spec->item[i].count;
 	}
 	if (!spec->is_auto)
 		assert_int_equal(total, spec->total);
 	len = hetero_spec_format(spec, buf, sizeof(buf));
-	assert_true(len > 0 && (size_t)len < sizeof(buf));
+	assert_true(len > 0 && (size_t) len < sizeof(buf));
 	/* canonical form is the input for these inputs (no aliases) */
 	assert_string_equal(buf, in);
 	assert_int_equal(hetero_spec_parse(buf, &again, err, sizeof(err)), 0);
@@ -259,16 +260,17 @@ static void check_accepted(const char *in, const struct hetero_spec *spec)
 
 static void test_fuzz(void **state)
 {
-	static const char alphabet[] = "a0z9_-:,+A \x01\xff" "auto";
+	static const char alphabet[] = "a0z9_-:,+A \x01\xff"
+				       "auto";
 	static const char *seeds[] = {
 		"a100:8,mlu590:16", "auto:16:a100+mlu590", "auto:4",
-		"x:65536,y:1", "t0:1,t1:2,t2:3,t3:4",
+		"x:65536,y:1",	    "t0:1,t1:2,t2:3,t3:4",
 	};
 	uint64_t st = 0x5eed1234abcdull;
 	char buf[HETERO_SPEC_MAX_LEN + 8], err[256];
 	int i, accepted = 0;
 
-	(void)state;
+	(void) state;
 	for (i = 0; i < 200000; i++) {
 		struct hetero_spec spec;
 		size_t len, k;

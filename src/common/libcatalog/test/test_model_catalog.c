@@ -42,10 +42,11 @@ static struct model_catalog *load_shipped(void)
 static void test_shipped_catalog(void **state)
 {
 	static const char *const names[] = {
-		"llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b",
-		"llama3-70b", "llama3-405b", "qwen2.5-7b", "qwen2.5-72b",
-		"qwen3-30b-a3b", "qwen3-235b-a22b", "internlm2-7b",
-		"internlm2-20b", "deepseek-v2", "deepseek-v3", "mixtral-8x7b",
+		"llama2-7b",	   "llama2-13b",   "llama2-70b",
+		"llama3-8b",	   "llama3-70b",   "llama3-405b",
+		"qwen2.5-7b",	   "qwen2.5-72b",  "qwen3-30b-a3b",
+		"qwen3-235b-a22b", "internlm2-7b", "internlm2-20b",
+		"deepseek-v2",	   "deepseek-v3",  "mixtral-8x7b",
 	};
 	struct model_catalog *cat = load_shipped();
 	const struct model_spec *m;
@@ -107,28 +108,29 @@ static void test_param_counts(void **state)
 	assert_non_null(cat);
 	assert_true(cm_total_params(model_catalog_find(cat, "llama2-7b")) ==
 		    6738415616.0);
-	assert_true(cm_total_params(model_catalog_find(cat,
-						       "mixtral-8x7b")) ==
+	assert_true(cm_total_params(model_catalog_find(cat, "mixtral-8x7b")) ==
 		    46702792704.0);
-	assert_true(cm_active_params(model_catalog_find(cat,
-							"mixtral-8x7b")) ==
+	assert_true(cm_active_params(model_catalog_find(cat, "mixtral-8x7b")) ==
 		    46702792704.0 - 32.0 * 6 * 3 * 4096 * 14336);
-	assert_true(fabs(cm_total_params(model_catalog_find(cat,
-							    "deepseek-v3")) /
-			 671e9 - 1) < 0.005);
-	assert_true(fabs(cm_active_params(model_catalog_find(cat,
-							     "deepseek-v3")) /
-			 37e9 - 1) < 0.03);
+	assert_true(
+		fabs(cm_total_params(model_catalog_find(cat, "deepseek-v3")) /
+			     671e9 -
+		     1) < 0.005);
+	assert_true(
+		fabs(cm_active_params(model_catalog_find(cat, "deepseek-v3")) /
+			     37e9 -
+		     1) < 0.03);
 	model_catalog_free(cat);
 }
 
 struct hostile {
 	const char *name;
-	const char *text;	/* file contents (NULL: no file) */
-	const char *expect;	/* substring of the error */
+	const char *text;   /* file contents (NULL: no file) */
+	const char *expect; /* substring of the error */
 };
 
-#define OK_ENTRY "{\"name\":\"m\",\"layers\":2,\"hidden\":64," \
+#define OK_ENTRY                                                               \
+	"{\"name\":\"m\",\"layers\":2,\"hidden\":64,"                          \
 	"\"ffn\":128,\"heads\":4,\"kv_heads\":2,\"vocab\":100"
 #define OK_HEAD "{\"models\":[" OK_ENTRY
 
@@ -149,12 +151,11 @@ static const struct hostile hostile[] = {
 	  "'name'" },
 	{ "missing layers",
 	  "{\"models\":[{\"name\":\"m\",\"hidden\":64,\"ffn\":1,\"heads\":1,"
-	  "\"kv_heads\":1,\"vocab\":1}]}", "'layers' is missing" },
-	{ "layers string",
-	  "{\"models\":[{\"name\":\"m\",\"layers\":\"32\"}]}",
+	  "\"kv_heads\":1,\"vocab\":1}]}",
+	  "'layers' is missing" },
+	{ "layers string", "{\"models\":[{\"name\":\"m\",\"layers\":\"32\"}]}",
 	  "'layers' must be an integer" },
-	{ "layers fraction",
-	  "{\"models\":[{\"name\":\"m\",\"layers\":32.5}]}",
+	{ "layers fraction", "{\"models\":[{\"name\":\"m\",\"layers\":32.5}]}",
 	  "'layers' must be an integer" },
 	{ "layers zero", "{\"models\":[{\"name\":\"m\",\"layers\":0}]}",
 	  "'layers' must be in" },
@@ -188,13 +189,17 @@ static const struct hostile hostile[] = {
 	  "'expert_ffn' is missing" },
 	{ "moe dense_layers all",
 	  OK_HEAD ",\"moe\":{\"experts\":4,\"top_k\":2,\"expert_ffn\":8,"
-	  "\"dense_layers\":2}}]}", "'dense_layers' must be in" },
+		  "\"dense_layers\":2}}]}",
+	  "'dense_layers' must be in" },
 	{ "moe unknown key",
 	  OK_HEAD ",\"moe\":{\"experts\":4,\"top_k\":2,\"expert_ffn\":8,"
-	  "\"routed\":1}}]}", "'routed' is not known in 'moe'" },
+		  "\"routed\":1}}]}",
+	  "'routed' is not known in 'moe'" },
 	{ "mla missing rank", OK_HEAD ",\"mla\":{\"v_head_dim\":8}}]}",
 	  "'kv_lora_rank' is missing" },
-	{ "duplicate name", "{\"models\":[" "{\"name\":\"m\",\"layers\":2,"
+	{ "duplicate name",
+	  "{\"models\":["
+	  "{\"name\":\"m\",\"layers\":2,"
 	  "\"hidden\":64,\"ffn\":128,\"heads\":4,\"kv_heads\":2,"
 	  "\"vocab\":100},{\"name\":\"m\",\"layers\":2,\"hidden\":64,"
 	  "\"ffn\":128,\"heads\":4,\"kv_heads\":2,\"vocab\":100}]}",
@@ -255,9 +260,10 @@ static void test_minimal_ok(void **state)
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
 	fputs(OK_HEAD ",\"moe\":{\"experts\":4,\"top_k\":2,\"expert_ffn\":8,"
-	      "\"dense_layers\":1},\"mla\":{\"kv_lora_rank\":16,"
-	      "\"qk_nope_head_dim\":8,\"qk_rope_head_dim\":4,"
-	      "\"v_head_dim\":8}}]}", f);
+		      "\"dense_layers\":1},\"mla\":{\"kv_lora_rank\":16,"
+		      "\"qk_nope_head_dim\":8,\"qk_rope_head_dim\":4,"
+		      "\"v_head_dim\":8}}]}",
+	      f);
 	fclose(f);
 	cat = model_catalog_load(path);
 	assert_non_null(cat);

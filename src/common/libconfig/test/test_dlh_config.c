@@ -34,7 +34,7 @@ static char dir[64], path[128];
 
 static int setup(void **state)
 {
-	(void)state;
+	(void) state;
 	strcpy(dir, "/tmp/dlh-config-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
@@ -45,7 +45,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	(void)state;
+	(void) state;
 	unlink(path);
 	rmdir(dir);
 	dlh_log_set_sink(NULL);
@@ -66,10 +66,10 @@ static struct dlh_config *load_text(const char *text, size_t len)
 
 struct conf_case {
 	const char *text;
-	int errors;		/* lines reported and ignored */
-	const char *msg;	/* substring of the error log, or NULL */
-	const char *lookups;	/* "node=domain ..." to check, or NULL */
-	double inter_node;	/* expected DefaultInterNodeGBps */
+	int errors;	     /* lines reported and ignored */
+	const char *msg;     /* substring of the error log, or NULL */
+	const char *lookups; /* "node=domain ..." to check, or NULL */
+	double inter_node;   /* expected DefaultInterNodeGBps */
 };
 
 #define DEF DLH_CONFIG_DEFAULT_INTER_NODE_GBPS
@@ -81,8 +81,9 @@ static const struct conf_case cases[] = {
 	{ "defaultinternodegbps=7 # trailing comment\n", 0, NULL, NULL, 7 },
 	{ "DefaultInterNodeGBps=12.5\r\n", 0, NULL, NULL, 12.5 },
 	{ "Domain=asc Nodes=a[01-03] InterDomainGBps=12.5\n"
-	  "Domain=nv Nodes=g[1-2],h5\n", 0, NULL,
-	  "a01=1 a02=1 a03=1 a1=0 a04=0 g1=2 g2=2 h5=2 h=0 g3=0", DEF },
+	  "Domain=nv Nodes=g[1-2],h5\n",
+	  0, NULL, "a01=1 a02=1 a03=1 a1=0 a04=0 g1=2 g2=2 h5=2 h=0 g3=0",
+	  DEF },
 	/* unknown keys and malformed items */
 	{ "Bogus=1\n", 1, "dlhetero.conf:1: unknown key \"Bogus\"", NULL, DEF },
 	{ "\nNoEquals\n", 1, "dlhetero.conf:2: \"NoEquals\" is not Key=Value",
@@ -90,8 +91,7 @@ static const struct conf_case cases[] = {
 	{ "=value\n", 1, "is not Key=Value", NULL, DEF },
 	{ "ChipCatalog=\n", 1, "is not Key=Value", NULL, DEF },
 	{ "DefaultInterNodeGBps=5 ChipCatalog=/x\n", 1,
-	  "unexpected \"ChipCatalog\" after DefaultInterNodeGBps=", NULL,
-	  DEF },
+	  "unexpected \"ChipCatalog\" after DefaultInterNodeGBps=", NULL, DEF },
 	/* numbers */
 	{ "DefaultInterNodeGBps=abc\n", 1, "bad DefaultInterNodeGBps \"abc\"",
 	  NULL, DEF },
@@ -104,8 +104,7 @@ static const struct conf_case cases[] = {
 	{ "DefaultInterNodeGBps=0x10\n", 1, "bad", NULL, DEF },
 	{ "DefaultInterNodeGBps=1e5\n", 1, "bad", NULL, DEF },
 	{ "DefaultInterNodeGBps=1.2.3\n", 1, "bad", NULL, DEF },
-	{ "DefaultInterNodeGBps=99999999999999999999\n", 1, "bad", NULL,
-	  DEF },
+	{ "DefaultInterNodeGBps=99999999999999999999\n", 1, "bad", NULL, DEF },
 	{ "DefaultInterNodeGBps=12.\n", 0, NULL, NULL, 12 },
 	/* paths */
 	{ "ChipCatalog=chips.json\n", 1, "not an absolute path", NULL, DEF },
@@ -119,13 +118,13 @@ static const struct conf_case cases[] = {
 	  "dlhetero.conf:2: domain X defined twice", "a1=1 a2=0", DEF },
 	{ "Domain=x Nodes=a1 Color=red\n", 1,
 	  "unexpected or repeated key \"Color\"", "a1=0", DEF },
-	{ "Domain=x Nodes=a1 Nodes=a2\n", 1, "repeated key \"Nodes\"",
-	  "a1=0", DEF },
+	{ "Domain=x Nodes=a1 Nodes=a2\n", 1, "repeated key \"Nodes\"", "a1=0",
+	  DEF },
 	{ "Domain=x Nodes=a1 InterDomainGBps=fast\n", 1,
 	  "bad InterDomainGBps \"fast\"", "a1=0", DEF },
 	{ "Domain=x Nodes=a[1-3]\nDomain=y Nodes=a[3-4]\n", 1,
-	  "dlhetero.conf:2: node a3 is already in domain x",
-	  "a1=1 a3=1 a4=2", DEF },
+	  "dlhetero.conf:2: node a3 is already in domain x", "a1=1 a3=1 a4=2",
+	  DEF },
 	/* hostlists */
 	{ "Domain=x Nodes=n[1-\n", 1, "unbalanced", "n1=0", DEF },
 	{ "Domain=x Nodes=n[5-1]\n", 1, "end before start", NULL, DEF },
@@ -144,14 +143,12 @@ static const struct conf_case cases[] = {
 	{ "Domain=x Nodes=n[1-2]x[3,5]\n", 0, NULL, "n1x3=1 n2x5=1 n1x4=0",
 	  DEF },
 	/* a bad line does not stop the ones after it */
-	{ "Bogus\nDefaultInterNodeGBps=3\nDomain=z Nodes=q1\n", 1, NULL,
-	  "q1=1", 3 },
+	{ "Bogus\nDefaultInterNodeGBps=3\nDomain=z Nodes=q1\n", 1, NULL, "q1=1",
+	  3 },
 	{ "AutoDetect=hwloc\n", 0, NULL, NULL, DEF },
 	{ "AutoDetect=maybe\n", 1, "bad AutoDetect \"maybe\"", NULL, DEF },
-	{ "ResizeCheckInterval=-1\n", 1, "bad ResizeCheckInterval", NULL,
-	  DEF },
-	{ "ResizeCheckInterval=2s\n", 1, "bad ResizeCheckInterval", NULL,
-	  DEF },
+	{ "ResizeCheckInterval=-1\n", 1, "bad ResizeCheckInterval", NULL, DEF },
+	{ "ResizeCheckInterval=2s\n", 1, "bad ResizeCheckInterval", NULL, DEF },
 	{ "ResizeCheckInterval=99999999999999999999\n", 1,
 	  "bad ResizeCheckInterval", NULL, DEF },
 	{ "ResizeCheckInterval=\n", 1, "is not Key=Value", NULL, DEF },
@@ -172,7 +169,7 @@ static void check_lookups(const struct dlh_config *cfg, const char *spec)
 		char *eq = strchr(tok, '=');
 
 		*eq = '\0';
-		if (dlh_config_domain_of(cfg, tok) != (size_t)atoi(eq + 1))
+		if (dlh_config_domain_of(cfg, tok) != (size_t) atoi(eq + 1))
 			fail_msg("%s: domain %zu, want %s", tok,
 				 dlh_config_domain_of(cfg, tok), eq + 1);
 	}
@@ -182,17 +179,18 @@ static void test_table(void **state)
 {
 	size_t i;
 
-	(void)state;
+	(void) state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct conf_case *c = &cases[i];
 		struct dlh_config *cfg = load_text(c->text, strlen(c->text));
 
 		assert_non_null(cfg);
-		if ((int)cfg->n_errors != c->errors ||
+		if ((int) cfg->n_errors != c->errors ||
 		    n_logged_errors != c->errors)
-			fail_msg("case %zu: %zu errors (%d logged), want %d:\n%s",
-				 i, cfg->n_errors, n_logged_errors, c->errors,
-				 errlog);
+			fail_msg(
+				"case %zu: %zu errors (%d logged), want %d:\n%s",
+				i, cfg->n_errors, n_logged_errors, c->errors,
+				errlog);
 		if (c->msg && !strstr(errlog, c->msg))
 			fail_msg("case %zu: log lacks \"%s\":\n%s", i, c->msg,
 				 errlog);
@@ -211,14 +209,13 @@ static void test_table(void **state)
 
 static void test_values(void **state)
 {
-	const char *text =
-		"ChipCatalog=/etc/slurm/chips.json\n"
-		"ModelCatalog=/etc/slurm/models\n"
-		"AutoDetect=hwloc\n"
-		"Domain=asc Nodes=a[001-002] InterDomainGBps=12.5\n";
+	const char *text = "ChipCatalog=/etc/slurm/chips.json\n"
+			   "ModelCatalog=/etc/slurm/models\n"
+			   "AutoDetect=hwloc\n"
+			   "Domain=asc Nodes=a[001-002] InterDomainGBps=12.5\n";
 	struct dlh_config *cfg = load_text(text, strlen(text));
 
-	(void)state;
+	(void) state;
 	assert_non_null(cfg);
 	assert_int_equal(cfg->n_errors, 0);
 	assert_string_equal(cfg->chip_catalog, "/etc/slurm/chips.json");
@@ -243,10 +240,9 @@ static void test_resize_keys(void **state)
 	const char *bad = "ResizeCheckInterval=x\nResizeSignal=STOP\n";
 	struct dlh_config *cfg;
 
-	(void)state;
+	(void) state;
 	cfg = load_text("", 0);
-	assert_int_equal(cfg->resize_check_interval,
-			 DLH_RESIZE_CHECK_DEFAULT);
+	assert_int_equal(cfg->resize_check_interval, DLH_RESIZE_CHECK_DEFAULT);
 	assert_int_equal(cfg->resize_signal, SIGWINCH);
 	dlh_config_free(cfg);
 	cfg = load_text(good, strlen(good));
@@ -257,8 +253,7 @@ static void test_resize_keys(void **state)
 	dlh_config_free(cfg);
 	cfg = load_text(bad, strlen(bad));
 	assert_int_equal(cfg->n_errors, 2);
-	assert_int_equal(cfg->resize_check_interval,
-			 DLH_RESIZE_CHECK_DEFAULT);
+	assert_int_equal(cfg->resize_check_interval, DLH_RESIZE_CHECK_DEFAULT);
 	assert_int_equal(cfg->resize_signal, SIGWINCH);
 	dlh_config_free(cfg);
 	assert_int_equal(dlh_signal_parse("WINCH"), SIGWINCH);
@@ -272,7 +267,7 @@ static void test_long_and_binary_lines(void **state)
 	char *text = malloc(len + 64);
 	struct dlh_config *cfg;
 
-	(void)state;
+	(void) state;
 	assert_non_null(text);
 	/* an over-long line, then a good one: line numbers stay right */
 	for (i = 0; i < len; i++)
@@ -298,7 +293,7 @@ static void test_long_and_binary_lines(void **state)
 
 	/* random bytes: never crash */
 	for (i = 0; i < len; i++)
-		text[i] = (char)(rand() & 0xff);
+		text[i] = (char) (rand() & 0xff);
 	cfg = load_text(text, len);
 	assert_non_null(cfg);
 	dlh_config_free(cfg);
@@ -309,7 +304,7 @@ static void test_missing_file(void **state)
 {
 	struct dlh_config *cfg;
 
-	(void)state;
+	(void) state;
 	errlog[0] = '\0';
 	n_logged_errors = 0;
 	cfg = dlh_config_load("/nonexistent/dir/dlhetero.conf");
@@ -326,7 +321,7 @@ static void test_default_path(void **state)
 {
 	char buf[256];
 
-	(void)state;
+	(void) state;
 	setenv("SLURM_CONF", "/etc/x/slurm.conf", 1);
 	assert_int_equal(dlh_config_default_path(buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "/etc/x/dlhetero.conf");
@@ -364,7 +359,7 @@ static void test_hostlist(void **state)
 {
 	static const struct {
 		const char *in;
-		const char *out;	/* space separated, NULL: error */
+		const char *out; /* space separated, NULL: error */
 	} hl[] = {
 		{ "n1", "n1" },
 		{ "n[1-3]", "n1 n2 n3" },
@@ -386,14 +381,14 @@ static void test_hostlist(void **state)
 		{ "n[1--2]", NULL },
 		{ "n[1-2-3]", NULL },
 		{ "n[9999999999]", NULL },
-		{ "n[0-99999]", "" },		/* 100000 hosts: allowed */
+		{ "n[0-99999]", "" }, /* 100000 hosts: allowed */
 		{ "n[0-100000]", NULL },
 		{ "a b", NULL },
 		{ "n[1]m[1]o[1]p[1]q[1]r[1]s[1]t[1]u[1]", NULL },
 	};
 	size_t i;
 
-	(void)state;
+	(void) state;
 	for (i = 0; i < sizeof(hl) / sizeof(hl[0]); i++) {
 		char **hosts, err[128], joined[256] = "";
 		size_t n, k, o = 0;
@@ -426,9 +421,11 @@ static void test_hostlist(void **state)
 		size_t n;
 
 		assert_int_equal(dlh_hostlist_expand("n[1-5]", 4, &hosts, &n,
-						     err, sizeof(err)), -1);
-		assert_int_equal(dlh_hostlist_expand(NULL, 4, &hosts, &n,
-						     err, sizeof(err)), -1);
+						     err, sizeof(err)),
+				 -1);
+		assert_int_equal(dlh_hostlist_expand(NULL, 4, &hosts, &n, err,
+						     sizeof(err)),
+				 -1);
 	}
 }
 

@@ -35,7 +35,7 @@ static size_t add(const char *type, uint32_t free_accel, uint32_t total,
 
 	snprintf(names[n_nodes], sizeof(names[0]), "n%zu", n_nodes);
 	p->name = names[n_nodes];
-	p->index = (int)n_nodes;
+	p->index = (int) n_nodes;
 	p->chip_type = type;
 	p->free_accel = free_accel;
 	p->total_accel = total;
@@ -83,7 +83,8 @@ static void place_ok(const struct placement_request *req,
 	assert_int_equal(c.frag_delta, res->cost.frag_delta);
 	assert_int_equal(placement_evaluate(nodes, n_nodes, res->picks,
 					    res->n_picks, req->cores_per_accel,
-					    &e), 0);
+					    &e),
+			 0);
 	assert_int_equal(placement_cost_cmp(&e, &res->cost), 0);
 }
 
@@ -103,7 +104,7 @@ static void test_two_types(void **state)
 	struct placement_result res;
 	size_t i;
 
-	(void)state;
+	(void) state;
 	reset();
 	for (i = 0; i < 4; i++)
 		add("a100", 8, 8, 0, 0, 10, 20);
@@ -119,7 +120,7 @@ static void test_two_types(void **state)
 	assert_int_equal(res.per_type[0], 16);
 	assert_int_equal(res.per_type[1], 8);
 	assert_int_equal(res.cost.domain_links, 0);
-	assert_int_equal(res.cost.span_level, 1);	/* mid switch 10 */
+	assert_int_equal(res.cost.span_level, 1); /* mid switch 10 */
 	assert_int_equal(res.cost.leaves, 2);
 	assert_int_equal(res.cost.frag_delta, 0);
 	assert_int_equal(res.n_picks, 4);
@@ -141,7 +142,7 @@ static void test_three_types(void **state)
 	struct placement_result res;
 	size_t i;
 
-	(void)state;
+	(void) state;
 	reset();
 	/* top 20: a100 + mlu590 only; top 21: all three types */
 	for (i = 0; i < 2; i++)
@@ -168,10 +169,10 @@ static void test_three_types(void **state)
 	assert_int_equal(res.per_type[0], 24);
 	assert_int_equal(res.per_type[1], 12);
 	assert_int_equal(res.per_type[2], 8);
-	assert_int_equal(res.cost.span_level, 2);	/* top 21 */
+	assert_int_equal(res.cost.span_level, 2); /* top 21 */
 	assert_int_equal(res.cost.leaves, 3);
 	for (i = 0; i < 4; i++)
-		assert_false(picked(&res, i));		/* nothing in top 20 */
+		assert_false(picked(&res, i)); /* nothing in top 20 */
 	/* 12 of 16 mlu590: one node split (+1) */
 	assert_int_equal(res.cost.frag_delta, 1);
 	placement_result_free(&res);
@@ -186,7 +187,7 @@ static void test_one_leaf_not_first_fit(void **state)
 	int leaves_ff = 0, last_leaf = -1;
 	size_t i;
 
-	(void)state;
+	(void) state;
 	reset();
 	add("a100", 4, 8, 0, 0, 10, 20);
 	add("a100", 4, 8, 0, 0, 10, 20);
@@ -195,8 +196,8 @@ static void test_one_leaf_not_first_fit(void **state)
 	req2(&req, "a100", 16, NULL, 0);
 	/* what first fit would do */
 	for (i = 0; i < n_nodes && left; i++) {
-		uint32_t a = nodes[i].free_accel < left ?
-			     nodes[i].free_accel : left;
+		uint32_t a = nodes[i].free_accel < left ? nodes[i].free_accel
+							: left;
 
 		left -= a;
 		if (nodes[i].leaf_switch != last_leaf) {
@@ -220,10 +221,10 @@ static void test_domains(void **state)
 	struct placement_request req;
 	struct placement_result res;
 
-	(void)state;
+	(void) state;
 	reset();
-	add("a100", 8, 8, 0, 0, 10, 20);	/* domain 0 */
-	add("a100", 8, 8, 1, 1, 11, 21);	/* domain 1 */
+	add("a100", 8, 8, 0, 0, 10, 20); /* domain 0 */
+	add("a100", 8, 8, 1, 1, 11, 21); /* domain 1 */
 	add("a100", 8, 8, 1, 2, 11, 21);
 	/* first fit: node 0 + node 1, two domains; one domain holds it */
 	req2(&req, "a100", 12, NULL, 0);
@@ -256,11 +257,11 @@ static void test_fragments(void **state)
 	struct placement_request req;
 	struct placement_result res;
 
-	(void)state;
+	(void) state;
 	reset();
-	add("a100", 8, 8, 0, 0, 10, 20);	/* 0: whole free */
-	add("a100", 4, 8, 0, 0, 10, 20);	/* 1: partly busy */
-	add("a100", 4, 8, 0, 0, 10, 20);	/* 2: partly busy */
+	add("a100", 8, 8, 0, 0, 10, 20); /* 0: whole free */
+	add("a100", 4, 8, 0, 0, 10, 20); /* 1: partly busy */
+	add("a100", 4, 8, 0, 0, 10, 20); /* 2: partly busy */
 	/* 8: fill both partly busy nodes, keep the whole one whole */
 	req2(&req, "a100", 8, NULL, 0);
 	place_ok(&req, &res);
@@ -272,7 +273,7 @@ static void test_fragments(void **state)
 	place_ok(&req, &res);
 	assert_int_equal(res.cost.frag_delta, -1);
 	assert_int_equal(res.n_picks, 1);
-	assert_int_equal(res.picks[0].node, 1);	/* lower index wins tie */
+	assert_int_equal(res.picks[0].node, 1); /* lower index wins tie */
 	placement_result_free(&res);
 	/* 2: splitting a partly busy node (0) beats splitting a whole one */
 	req2(&req, "a100", 2, NULL, 0);
@@ -295,7 +296,7 @@ static void test_explain(void **state)
 	struct placement_result res;
 	char buf[256];
 
-	(void)state;
+	(void) state;
 	reset();
 	add("a100", 4, 8, 0, 0, 10, 20);
 	add("a100", 4, 8, 0, 0, 10, 20);
@@ -303,7 +304,8 @@ static void test_explain(void **state)
 
 	req2(&req, "a100", 12, NULL, 0);
 	assert_int_equal(placement_explain(nodes, n_nodes, &req, buf,
-					   sizeof(buf)), PLACEMENT_NOT_NOW);
+					   sizeof(buf)),
+			 PLACEMENT_NOT_NOW);
 	assert_string_equal(buf, "needs a100:12, only 8 free in partition");
 	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
 			 PLACEMENT_NOT_NOW);
@@ -312,7 +314,8 @@ static void test_explain(void **state)
 
 	req2(&req, "a100", 17, NULL, 0);
 	assert_int_equal(placement_explain(nodes, n_nodes, &req, buf,
-					   sizeof(buf)), PLACEMENT_NEVER);
+					   sizeof(buf)),
+			 PLACEMENT_NEVER);
 	assert_string_equal(buf, "never: cluster has only 16 a100 in total");
 	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
 			 PLACEMENT_NEVER);
@@ -320,31 +323,37 @@ static void test_explain(void **state)
 	/* never wins over not now, whatever the order */
 	req2(&req, "mlu590", 1, "k100", 1);
 	assert_int_equal(placement_explain(nodes, n_nodes, &req, buf,
-					   sizeof(buf)), PLACEMENT_NEVER);
+					   sizeof(buf)),
+			 PLACEMENT_NEVER);
 	assert_string_equal(buf, "never: cluster has only 0 k100 in total");
 
 	req2(&req, "a100", 8, NULL, 0);
 	assert_int_equal(placement_explain(nodes, n_nodes, &req, buf,
-					   sizeof(buf)), PLACEMENT_OK);
+					   sizeof(buf)),
+			 PLACEMENT_OK);
 
 	memset(&req, 0, sizeof(req));
 	req.is_auto = true;
 	req.total = 9;
 	assert_int_equal(placement_explain(nodes, n_nodes, &req, buf,
-					   sizeof(buf)), PLACEMENT_NOT_NOW);
-	assert_string_equal(buf,
-		"needs 9 accelerators (auto), only 8 free in partition");
+					   sizeof(buf)),
+			 PLACEMENT_NOT_NOW);
+	assert_string_equal(
+		buf, "needs 9 accelerators (auto), only 8 free in partition");
 	req.total = 25;
 	assert_int_equal(placement_explain(nodes, n_nodes, &req, buf,
-					   sizeof(buf)), PLACEMENT_NEVER);
+					   sizeof(buf)),
+			 PLACEMENT_NEVER);
 	assert_string_equal(buf,
-		"never: cluster has only 24 accelerators in total");
+			    "never: cluster has only 24 accelerators in total");
 	req.type[0] = "mlu590";
 	req.n_types = 1;
 	req.total = 4;
 	assert_int_equal(placement_explain(nodes, n_nodes, &req, buf,
-					   sizeof(buf)), PLACEMENT_NOT_NOW);
-	assert_string_equal(buf,
+					   sizeof(buf)),
+			 PLACEMENT_NOT_NOW);
+	assert_string_equal(
+		buf,
 		"needs 4 accelerators (auto: mlu590), only 0 free in partition");
 	/* tiny or no buffer */
 	assert_int_equal(placement_explain(nodes, n_nodes, &req, buf, 4),
@@ -360,7 +369,7 @@ static void test_invalid(void **state)
 	struct placement_result res;
 	char longtype[64];
 
-	(void)state;
+	(void) state;
 	reset();
 	add("a100", 8, 8, 0, 0, 10, 20);
 	req2(&req, "a100", 1, NULL, 0);
@@ -371,8 +380,7 @@ static void test_invalid(void **state)
 	assert_int_equal(placement_place(NULL, 3, &req, &res),
 			 PLACEMENT_INVALID);
 	/* no nodes at all: never */
-	assert_int_equal(placement_place(NULL, 0, &req, &res),
-			 PLACEMENT_NEVER);
+	assert_int_equal(placement_place(NULL, 0, &req, &res), PLACEMENT_NEVER);
 	req2(&req, "a100", 0, NULL, 0);
 	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
 			 PLACEMENT_INVALID);
@@ -395,10 +403,10 @@ static void test_invalid(void **state)
 	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
 			 PLACEMENT_INVALID);
 	memset(&req, 0, sizeof(req));
-	req.is_auto = true;		/* total 0 */
+	req.is_auto = true; /* total 0 */
 	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
 			 PLACEMENT_INVALID);
-	memset(&req, 0, sizeof(req));	/* explicit without types */
+	memset(&req, 0, sizeof(req)); /* explicit without types */
 	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
 			 PLACEMENT_INVALID);
 }
@@ -411,19 +419,19 @@ static void test_hostile_nodes(void **state)
 	uint32_t sum = 0;
 	size_t i;
 
-	(void)state;
+	(void) state;
 	reset();
-	add(NULL, 8, 8, 0, 0, 10, 20);			/* no type */
-	add("a100", 100, 8, 0, 0, 10, 20);		/* free > total */
+	add(NULL, 8, 8, 0, 0, 10, 20);			    /* no type */
+	add("a100", 100, 8, 0, 0, 10, 20);		    /* free > total */
 	add("a100", UINT32_MAX, UINT32_MAX, -7, 1, 11, 20); /* huge */
 	i = add("a100", 8, 8, 0, 2, 12, 20);
-	nodes[i].n_levels = 99;				/* bad depth */
+	nodes[i].n_levels = 99; /* bad depth */
 	nodes[i].switch_path[3] = 55;
 	i = add("a100", 8, 8, 0, 3, 13, 20);
 	nodes[i].n_levels = -3;
-	i = add("a100", 8, 8, INT32_MIN, -1, -1, -1);	/* no topology */
-	nodes[i].switch_path[1] = 77;			/* stray path */
-	add("", 8, 8, 0, 0, 10, 20);			/* empty type */
+	i = add("a100", 8, 8, INT32_MIN, -1, -1, -1); /* no topology */
+	nodes[i].switch_path[1] = 77;		      /* stray path */
+	add("", 8, 8, 0, 0, 10, 20);		      /* empty type */
 	i = add("a100", 8, 8, 0, 4, 14, 20);
 	nodes[i].weight = UINT32_MAX;
 	req2(&req, "a100", 200, NULL, 0);
@@ -436,8 +444,8 @@ static void test_hostile_nodes(void **state)
 		assert_string_equal(p->chip_type, "a100");
 		assert_true(res.picks[i].count <= PLACEMENT_MAX_ACCEL);
 		assert_true(res.picks[i].count <=
-			    (p->free_accel < p->total_accel ?
-			     p->free_accel : p->total_accel));
+			    (p->free_accel < p->total_accel ? p->free_accel
+							    : p->total_accel));
 		sum += res.picks[i].count;
 	}
 	assert_int_equal(sum, 200);
@@ -448,7 +456,7 @@ static void test_hostile_nodes(void **state)
 	req2(&req, "a100", 9, NULL, 0);
 	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
 			 PLACEMENT_NEVER);
-	placement_result_free(&res);	/* harmless on an empty result */
+	placement_result_free(&res); /* harmless on an empty result */
 	placement_result_free(NULL);
 }
 
@@ -457,13 +465,13 @@ static void test_cores(void **state)
 	struct placement_request req;
 	struct placement_result res;
 
-	(void)state;
+	(void) state;
 	reset();
 	add("a100", 8, 8, 0, 0, 10, 20);
 	add("a100", 8, 8, 0, 0, 10, 20);
 	nodes[0].free_cores = 8;
 	req2(&req, "a100", 10, NULL, 0);
-	req.cores_per_accel = 4;	/* node 0 can take only 2 */
+	req.cores_per_accel = 4; /* node 0 can take only 2 */
 	place_ok(&req, &res);
 	assert_true(picked(&res, 0) && picked(&res, 1));
 	assert_int_equal(res.picks[0].count, 2);
@@ -480,10 +488,10 @@ static int score_calls;
 static double score_types(void *arg, const struct placement_mix *mix,
 			  const struct placement_cost *cost)
 {
-	(void)arg;
+	(void) arg;
 	score_calls++;
 	assert_non_null(cost);
-	return (double)mix->n;
+	return (double) mix->n;
 }
 
 static void test_auto(void **state)
@@ -493,7 +501,7 @@ static void test_auto(void **state)
 	uint32_t sum = 0;
 	size_t i;
 
-	(void)state;
+	(void) state;
 	reset();
 	add("mlu590", 4, 4, 0, 0, 10, 20);
 	add("mlu590", 4, 4, 0, 0, 10, 20);
@@ -555,22 +563,22 @@ static void test_work_limit(void **state)
 	uint64_t st = 42;
 	size_t i;
 
-	(void)state;
+	(void) state;
 	for (i = 0; i < 4096; i++) {
 		struct placement_node *p = &big[i];
 
 		snprintf(bnames[i], sizeof(bnames[i]), "b%zu", i);
 		p->name = bnames[i];
-		p->index = (int)i;
-		p->chip_type = tn[(i / 16 + i / 7) % 3];	/* mixed leaves */
+		p->index = (int) i;
+		p->chip_type = tn[(i / 16 + i / 7) % 3]; /* mixed leaves */
 		p->total_accel = 8;
 		p->free_accel = oracle_rand(&st) % 9;
-		p->leaf_switch = p->switch_path[0] = (int)(i / 16);
-		p->switch_path[1] = 1000 + (int)(i / 128);
-		p->switch_path[2] = 2000 + (int)(i / 1024);
+		p->leaf_switch = p->switch_path[0] = (int) (i / 16);
+		p->switch_path[1] = 1000 + (int) (i / 128);
+		p->switch_path[2] = 2000 + (int) (i / 1024);
 		p->switch_path[3] = -1;
 		p->n_levels = 3;
-		p->domain = (int)(i / 2048);
+		p->domain = (int) (i / 2048);
 		p->weight = 1;
 	}
 	memset(&req, 0, sizeof(req));
@@ -607,9 +615,9 @@ static struct placement_node big[BIG_N];
 static char big_names[BIG_N][16];
 
 static const char *types16[] = {
-	"a100", "h100", "mlu590", "ascend910b", "k100", "mi300x", "l40s",
-	"h20", "mi250x", "gaudi2", "v100", "a800", "h800", "mlu370",
-	"ascend310p", "bi150",
+	"a100", "h100",	  "mlu590",	"ascend910b", "k100", "mi300x",
+	"l40s", "h20",	  "mi250x",	"gaudi2",     "v100", "a800",
+	"h800", "mlu370", "ascend310p", "bi150",
 };
 
 enum big_layout {
@@ -636,27 +644,28 @@ static void make_big(size_t n, int n_types, int n_doms, enum big_layout lay,
 	memset(big, 0, n * sizeof(big[0]));
 	for (i = 0; i < n; i++) {
 		struct placement_node *p = &big[i];
-		int leaf = (int)(i / 16), l;
+		int leaf = (int) (i / 16), l;
 
 		if (i % 16 == 0) {
-			leaf_type = (int)(oracle_rand(&st) % n_types);
+			leaf_type = (int) (oracle_rand(&st) % n_types);
 			mixed = oracle_rand(&st) % 10 == 0;
 		}
 		snprintf(big_names[i], sizeof(big_names[i]), "b%u",
-			 (unsigned)i);
+			 (unsigned) i);
 		p->name = big_names[i];
-		p->index = (int)i;
+		p->index = (int) i;
 		p->total_accel = 8;
 		p->free_accel = busy ? oracle_rand(&st) % 9 : 8;
 		p->free_cores = 64;
 		p->weight = 1;
 		if (lay == BIG_INTERLEAVED) {
 			p->chip_type = types16[i % n_types];
-			p->domain = (int)(i % n_doms);
+			p->domain = (int) (i % n_doms);
 		} else {
-			p->chip_type = types16[mixed ? oracle_rand(&st) %
-					       n_types : (unsigned)leaf_type];
-			p->domain = (int)((size_t)leaf * n_doms / n_leaves);
+			p->chip_type =
+				types16[mixed ? oracle_rand(&st) % n_types
+					      : (unsigned) leaf_type];
+			p->domain = (int) ((size_t) leaf * n_doms / n_leaves);
 		}
 		if (lay == BIG_FLAT) {
 			p->leaf_switch = -1;
@@ -695,8 +704,8 @@ static void check_big(size_t n, const struct placement_request *req,
 		assert_true(pk->type < res->n_types);
 		assert_int_equal(seen[pk->node]++, 0);
 		p = &big[pk->node];
-		use = p->free_accel < p->total_accel ? p->free_accel :
-		      p->total_accel;
+		use = p->free_accel < p->total_accel ? p->free_accel
+						     : p->total_accel;
 		if (req->cores_per_accel &&
 		    p->free_cores / req->cores_per_accel < use)
 			use = p->free_cores / req->cores_per_accel;
@@ -728,7 +737,7 @@ static void req_explicit(struct placement_request *req, int n_types,
 		req->type[i] = types16[i];
 		req->count[i] = per_type;
 	}
-	req->n_types = (size_t)n_types;
+	req->n_types = (size_t) n_types;
 }
 
 static void req_auto(struct placement_request *req, uint32_t total)
@@ -748,11 +757,10 @@ static void test_budget_auto_hostile(void **state)
 	struct placement_request req;
 	struct placement_result res;
 
-	(void)state;
+	(void) state;
 	make_big(BIG_N, 16, 16, BIG_INTERLEAVED, false);
 	req_auto(&req, 4096);
-	assert_int_equal(placement_place(big, BIG_N, &req, &res),
-			 PLACEMENT_OK);
+	assert_int_equal(placement_place(big, BIG_N, &req, &res), PLACEMENT_OK);
 	check_big(BIG_N, &req, &res);
 	assert_true(res.work <= placement_work_bound(BIG_N, 0));
 	/* one domain holds 5,000: the budget must not cost a link */
@@ -768,19 +776,17 @@ static void test_budget_explicit_hostile(void **state)
 	struct placement_request req;
 	struct placement_result res;
 
-	(void)state;
+	(void) state;
 	make_big(BIG_N, 16, 16, BIG_LEAF_TYPES, false);
 	req_explicit(&req, PLACEMENT_MAX_TYPES, 256);
-	assert_int_equal(placement_place(big, BIG_N, &req, &res),
-			 PLACEMENT_OK);
+	assert_int_equal(placement_place(big, BIG_N, &req, &res), PLACEMENT_OK);
 	check_big(BIG_N, &req, &res);
 	assert_true(res.budget_hit);
 	placement_result_free(&res);
 
 	make_big(2000, 16, 16, BIG_INTERLEAVED, false);
 	req_explicit(&req, PLACEMENT_MAX_TYPES, 100);
-	assert_int_equal(placement_place(big, 2000, &req, &res),
-			 PLACEMENT_OK);
+	assert_int_equal(placement_place(big, 2000, &req, &res), PLACEMENT_OK);
 	check_big(2000, &req, &res);
 	placement_result_free(&res);
 }
@@ -794,10 +800,10 @@ static double budget_score(void *arg, const struct placement_mix *mix,
 	double v = 0.0;
 	size_t i;
 
-	(void)arg;
+	(void) arg;
 	budget_score_calls++;
 	for (i = 0; i < mix->n; i++)
-		v += mix->count[i] * (1.0 + (double)(mix->type[i][0] % 5));
+		v += mix->count[i] * (1.0 + (double) (mix->type[i][0] % 5));
 	return v / (1.0 + cost->domain_links + 0.1 * cost->span_level);
 }
 
@@ -806,13 +812,12 @@ static void test_budget_auto_score(void **state)
 	struct placement_request req;
 	struct placement_result res;
 
-	(void)state;
+	(void) state;
 	make_big(BIG_N, 8, 8, BIG_INTERLEAVED, false);
 	req_auto(&req, 2048);
 	req.score = budget_score;
 	budget_score_calls = 0;
-	assert_int_equal(placement_place(big, BIG_N, &req, &res),
-			 PLACEMENT_OK);
+	assert_int_equal(placement_place(big, BIG_N, &req, &res), PLACEMENT_OK);
 	check_big(BIG_N, &req, &res);
 	assert_true(budget_score_calls >= 1);
 	/* each type alone, all together, at most 48 climb steps */
@@ -832,7 +837,7 @@ static void test_budget_spent_at_once(void **state)
 	struct placement_result res;
 	size_t l, k;
 
-	(void)state;
+	(void) state;
 	for (l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
 		for (k = 0; k < 6; k++) {
 			size_t n = 3000;
@@ -894,7 +899,7 @@ static void test_budget_exact_fit(void **state)
 	size_t i, n = 2000;
 	int t;
 
-	(void)state;
+	(void) state;
 	make_big(n, 3, 5, BIG_LEAF_TYPES, true);
 	for (i = 0; i < n; i++)
 		for (t = 0; t < 3; t++)
@@ -902,7 +907,7 @@ static void test_budget_exact_fit(void **state)
 				cap[t] += big[i].free_accel;
 	req_explicit(&req, 3, 1);
 	for (t = 0; t < 3; t++)
-		req.count[t] = (uint32_t)cap[t];
+		req.count[t] = (uint32_t) cap[t];
 	req.work_limit = 1;
 	assert_int_equal(placement_place(big, n, &req, &res), PLACEMENT_OK);
 	check_big(n, &req, &res);
@@ -913,7 +918,7 @@ static void test_budget_exact_fit(void **state)
 	check_big(n, &req, &res);
 	placement_result_free(&res);
 	/* and as auto over the three types */
-	req_auto(&req, (uint32_t)(cap[0] + cap[1] + cap[2]));
+	req_auto(&req, (uint32_t) (cap[0] + cap[1] + cap[2]));
 	req.work_limit = 1;
 	assert_int_equal(placement_place(big, n, &req, &res), PLACEMENT_OK);
 	check_big(n, &req, &res);
@@ -932,7 +937,7 @@ static void test_budget_any_limit(void **state)
 	uint64_t lim;
 	int k;
 
-	(void)state;
+	(void) state;
 	for (k = 0; k < 5; k++) {
 		size_t n = k < 2 ? 3000 : 2000;
 
@@ -984,12 +989,12 @@ static void test_budget_typical_exact(void **state)
 	uint64_t st = 99;
 	int i, j;
 
-	(void)state;
+	(void) state;
 	make_big(4096, 6, 2, BIG_LEAF_TYPES, true);
 	for (i = 0; i < 40; i++) {
 		memset(&req, 0, sizeof(req));
 		req.n_types = 2 + oracle_rand(&st) % 2;
-		for (j = 0; j < (int)req.n_types; j++) {
+		for (j = 0; j < (int) req.n_types; j++) {
 			req.type[j] = types16[(i + 2 * j) % 6];
 			req.count[j] = 1 + oracle_rand(&st) % 64;
 		}
@@ -1009,7 +1014,7 @@ static void test_work_bound(void **state)
 {
 	uint64_t b0 = placement_work_bound(0, 1);
 
-	(void)state;
+	(void) state;
 	assert_true(placement_work_bound(10000, 0) ==
 		    placement_work_bound(10000, PLACEMENT_DEFAULT_WORK));
 	assert_true(placement_work_bound(10000, 0) > PLACEMENT_DEFAULT_WORK);
@@ -1046,11 +1051,12 @@ static void place_vs_oracle(const struct oracle_instance *in, int i,
 	    got->leaves != best->leaves ||
 	    got->frag_delta != best->frag_delta ||
 	    res->cost.weight != best->weight)
-		fail_msg("instance %d: got %u/%u/%u/%d/%llu, best %u/%u/%u/%d/%llu",
-			 i, got->domain_links, got->span_level, got->leaves,
-			 got->frag_delta, (unsigned long long)res->cost.weight,
-			 best->domain_links, best->span_level, best->leaves,
-			 best->frag_delta, (unsigned long long)best->weight);
+		fail_msg(
+			"instance %d: got %u/%u/%u/%d/%llu, best %u/%u/%u/%d/%llu",
+			i, got->domain_links, got->span_level, got->leaves,
+			got->frag_delta, (unsigned long long) res->cost.weight,
+			best->domain_links, best->span_level, best->leaves,
+			best->frag_delta, (unsigned long long) best->weight);
 }
 
 /* The heart: optimal for (1)-(5) on random small instances. */
@@ -1059,7 +1065,7 @@ static void test_exhaustive(void **state)
 	uint64_t st = 0xfeedbeefull;
 	int i, multi_leaf = 0, multi_dom = 0, neg_frag = 0;
 
-	(void)state;
+	(void) state;
 	for (i = 0; i < 200; i++) {
 		struct oracle_instance in;
 		struct placement_cost best, got;
@@ -1091,7 +1097,7 @@ static void test_exhaustive_big_nodes(void **state)
 	uint64_t st = 0xabad1deaull;
 	int i;
 
-	(void)state;
+	(void) state;
 	for (i = 0; i < 150; i++) {
 		struct oracle_instance in;
 		struct placement_cost best, got;
@@ -1106,8 +1112,8 @@ static void test_exhaustive_big_nodes(void **state)
 			in.nodes[j].free_cores = 1024;
 		}
 		for (j = 0; j < in.req.n_types; j++)
-			in.req.count[j] = in.req.count[j] * mul -
-					  oracle_rand(&st) % mul;
+			in.req.count[j] =
+				in.req.count[j] * mul - oracle_rand(&st) % mul;
 		place_vs_oracle(&in, i, &res, &got, &best);
 		assert_true(res.exact);
 		placement_result_free(&res);

@@ -17,7 +17,7 @@ static void spends_then_waits_for_next_second(void **state)
 		sched_budget_spend(&b, 30);
 		calls++;
 	}
-	assert_int_equal(calls, 4);	/* 0, 30, 60, 90 < 100 */
+	assert_int_equal(calls, 4); /* 0, 30, 60, 90 < 100 */
 	assert_false(sched_budget_left(&b, 7));
 	assert_true(sched_budget_left(&b, 8));
 	assert_int_equal(b.spent, 0);

@@ -24,16 +24,15 @@
 static struct chip_catalog *chips;
 static struct model_catalog *models;
 
-
 static int setup(void **state)
 {
 	char path[4096];
 
 	dlh_log_set_sink(quiet_sink);
-	chips = chip_catalog_load(src_path(path, sizeof(path),
-					   "data/chips.json"));
-	models = model_catalog_load(src_path(path, sizeof(path),
-					     "data/models.json"));
+	chips = chip_catalog_load(
+		src_path(path, sizeof(path), "data/chips.json"));
+	models = model_catalog_load(
+		src_path(path, sizeof(path), "data/models.json"));
 	return chips && models ? 0 : -1;
 }
 
@@ -52,8 +51,9 @@ static void parse_good(void **state)
 	char err[128];
 	char *s;
 
-	assert_int_equal(hetero_map_parse("n1:a100:8,n5:ascend910b:4", &v,
-					  &n, err, sizeof(err)), 0);
+	assert_int_equal(hetero_map_parse("n1:a100:8,n5:ascend910b:4", &v, &n,
+					  err, sizeof(err)),
+			 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].name, "n1");
 	assert_string_equal(v[1].type, "ascend910b");
@@ -67,13 +67,27 @@ static void parse_good(void **state)
 static void parse_hostile(void **state)
 {
 	static const char *bad[] = {
-		"", ":", "n1", "n1:a100", "n1:a100:", "n1:a100:0",
-		"n1:a100:-1", "n1:a100:8,", ",n1:a100:8", "n1:a100:8x",
-		"n1:a100:99999999999999999999", "n1:a100:4097",
-		"n/1:a100:8", "n1:a1 00:8", "n1:a100:8,,n2:a100:8",
-		"../../etc:a100:8", "n1:$(id):8", "n1::8",
+		"",
+		":",
+		"n1",
+		"n1:a100",
+		"n1:a100:",
+		"n1:a100:0",
+		"n1:a100:-1",
+		"n1:a100:8,",
+		",n1:a100:8",
+		"n1:a100:8x",
+		"n1:a100:99999999999999999999",
+		"n1:a100:4097",
+		"n/1:a100:8",
+		"n1:a1 00:8",
+		"n1:a100:8,,n2:a100:8",
+		"../../etc:a100:8",
+		"n1:$(id):8",
+		"n1::8",
 		"n1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:8",
-		"n1:a100:8;n2:a100:8", "n1:a100:\n8",
+		"n1:a100:8;n2:a100:8",
+		"n1:a100:\n8",
 	};
 	struct hetero_node *v;
 	size_t n, i;
@@ -86,8 +100,7 @@ static void parse_hostile(void **state)
 		assert_null(v);
 		assert_true(strlen(err) > 0);
 	}
-	assert_int_equal(hetero_map_parse(NULL, &v, &n, err, sizeof(err)),
-			 -1);
+	assert_int_equal(hetero_map_parse(NULL, &v, &n, err, sizeof(err)), -1);
 }
 
 /* A long name fills the field exactly; one more character is refused. */
@@ -127,7 +140,9 @@ static void plan_ranks_follow_job_order(void **state)
 	static const char *want_chip[] = { "a100", "ascend910b", "a100" };
 
 	assert_int_equal(hetero_map_parse("n1:a100:8,n5:ascend910b:8,"
-					  "n9:a100:8", &v, &n, NULL, 0), 0);
+					  "n9:a100:8",
+					  &v, &n, NULL, 0),
+			 0);
 	json = hetero_plan_json(v, n, chips, models, &opts, &err);
 	if (!json)
 		fail_msg("no plan: %s", err);
@@ -162,7 +177,8 @@ static void plan_same_inputs_same_text(void **state)
 
 	assert_int_equal(hetero_map_parse("n1:a100:8,n2:a100:8,"
 					  "n5:ascend910b:8,n6:ascend910b:8",
-					  &v, &n, NULL, 0), 0);
+					  &v, &n, NULL, 0),
+			 0);
 	a = hetero_plan_json(v, n, chips, models, &opts, &err);
 	b = hetero_plan_json(v, n, chips, models, &opts, &err);
 	assert_non_null(a);
@@ -206,9 +222,11 @@ static void keep_job_nodes(void **state)
 
 	assert_int_equal(hetero_map_parse("n1:a100:8,n2:a100:8,"
 					  "n5:ascend910b:8,n6:ascend910b:8",
-					  &v, &n, NULL, 0), 0);
+					  &v, &n, NULL, 0),
+			 0);
 	assert_int_equal(hetero_map_keep(v, n, "n[1,5-6]", &k, &n_k, err,
-					 sizeof(err)), 0);
+					 sizeof(err)),
+			 0);
 	assert_int_equal(n_k, 3);
 	assert_string_equal(k[0].name, "n1");
 	assert_string_equal(k[1].name, "n5");
@@ -225,17 +243,17 @@ static void keep_job_nodes(void **state)
 	free(json);
 	free(k);
 	/* nodes the map never had are ignored; none left is no error */
-	assert_int_equal(hetero_map_keep(v, n, "x[1-3]", &k, &n_k, err,
-					 sizeof(err)), 0);
+	assert_int_equal(
+		hetero_map_keep(v, n, "x[1-3]", &k, &n_k, err, sizeof(err)), 0);
 	assert_int_equal(n_k, 0);
 	free(k);
 	/* a broken list from slurmctld is refused, with a message */
-	assert_int_equal(hetero_map_keep(v, n, "n[1-", &k, &n_k, err,
-					 sizeof(err)), -1);
+	assert_int_equal(
+		hetero_map_keep(v, n, "n[1-", &k, &n_k, err, sizeof(err)), -1);
 	assert_null(k);
 	assert_true(err[0] != '\0');
-	assert_int_equal(hetero_map_keep(v, n, NULL, &k, &n_k, err,
-					 sizeof(err)), -1);
+	assert_int_equal(
+		hetero_map_keep(v, n, NULL, &k, &n_k, err, sizeof(err)), -1);
 	free(v);
 }
 

@@ -34,10 +34,10 @@ static int setup(void **state)
 {
 	char path[4096];
 
-	models = model_catalog_load(src_path(path, sizeof(path),
-					     "data/models.json"));
-	chips = chip_catalog_load(src_path(path, sizeof(path),
-					   "data/chips.json"));
+	models = model_catalog_load(
+		src_path(path, sizeof(path), "data/models.json"));
+	chips = chip_catalog_load(
+		src_path(path, sizeof(path), "data/chips.json"));
 	return models && chips ? 0 : -1;
 }
 
@@ -116,13 +116,16 @@ static void test_calibration_h200(void **state)
 	double f = cm_chip_flops(h200);
 
 	assert_close(cm_layer_train_flops(model("llama2-7b"), 0, 1, 4096,
-					  RECOMPUTE_NONE) / f,
+					  RECOMPUTE_NONE) /
+			     f,
 		     8.915e-3, 0.05);
 	assert_close(cm_layer_train_flops(model("llama2-70b"), 0, 1, 4096,
-					  RECOMPUTE_NONE) / f,
+					  RECOMPUTE_NONE) /
+			     f,
 		     34.616e-3, 0.05);
 	assert_close(cm_layer_train_flops(model("qwen2.5-7b"), 0, 1, 4096,
-					  RECOMPUTE_NONE) / f,
+					  RECOMPUTE_NONE) /
+			     f,
 		     10.316e-3, 0.08);
 }
 
@@ -155,8 +158,12 @@ static struct plan *make_plan(const char *mdl, enum plan_mode mode,
 			      enum plan_strategy st, int gb)
 {
 	struct plan_request req = {
-		.model = model(mdl), .mode = mode, .groups = g,
-		.n_groups = n, .strategy = st, .global_batch = gb,
+		.model = model(mdl),
+		.mode = mode,
+		.groups = g,
+		.n_groups = n,
+		.strategy = st,
+		.global_batch = gb,
 	};
 	char *err = NULL;
 	struct plan *p = plan_compute(&req, &err);
@@ -212,13 +219,14 @@ static void check_state(const char *mdl, double params,
 			e += cm_layer_expert_params(m, l);
 		assert_close(w, 2.0 * ((params - e) * D + e * D / ep), 1e-9);
 	}
-	inflight = p->micro_batches < (int)p->n_stages ? p->micro_batches :
-							 (int)p->n_stages;
+	inflight = p->micro_batches < (int) p->n_stages ? p->micro_batches
+							: (int) p->n_stages;
 	if (p->recompute == RECOMPUTE_SELECTIVE && p->n_stages > 1)
 		assert_close(s0->mem.activations,
 			     34.0 * 4096 * m->hidden / s0->tp *
 				     (s0->last_layer - s0->first_layer) *
-				     inflight, 1e-9);
+				     inflight,
+			     1e-9);
 	plan_free(p);
 }
 
@@ -241,12 +249,20 @@ static void test_plan_memory(void **state)
 
 /* Two made-up chips, one twice as fast, memory no object. */
 static struct chip_type fast = {
-	.name = "fast", .tflops_bf16 = 800, .mem_gb = 4000, .mem_tbps = 4,
-	.link_gbps = 400, .efficiency = 1,
+	.name = "fast",
+	.tflops_bf16 = 800,
+	.mem_gb = 4000,
+	.mem_tbps = 4,
+	.link_gbps = 400,
+	.efficiency = 1,
 };
 static struct chip_type slow = {
-	.name = "slow", .tflops_bf16 = 400, .mem_gb = 4000, .mem_tbps = 4,
-	.link_gbps = 400, .efficiency = 1,
+	.name = "slow",
+	.tflops_bf16 = 400,
+	.mem_gb = 4000,
+	.mem_tbps = 4,
+	.link_gbps = 400,
+	.efficiency = 1,
 };
 
 static int group_layers(const struct plan *p, const char *name)
@@ -256,8 +272,7 @@ static int group_layers(const struct plan *p, const char *name)
 
 	for (i = 0; i < p->n_groups; i++)
 		if (!strcmp(p->groups[i].chip, name))
-			n += p->groups[i].last_layer -
-			     p->groups[i].first_layer;
+			n += p->groups[i].last_layer - p->groups[i].first_layer;
 	return n;
 }
 
@@ -269,15 +284,14 @@ static void test_balancer_2x(void **state)
 		{ .chip = &slow, .nodes = 8, .accel_per_node = 1 },
 		{ .chip = &fast, .nodes = 8, .accel_per_node = 1 },
 	};
-	struct plan *p = make_plan("llama2-70b", PLAN_TRAIN, g, 2,
-				   PLAN_BALANCED, 0);
-	double ratio = (double)group_layers(p, "fast") /
-		       group_layers(p, "slow");
+	struct plan *p =
+		make_plan("llama2-70b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 0);
+	double ratio =
+		(double) group_layers(p, "fast") / group_layers(p, "slow");
 	double mx = 0, mn = 1e9;
 	size_t i;
 
-	assert_int_equal(group_layers(p, "fast") + group_layers(p, "slow"),
-			 80);
+	assert_int_equal(group_layers(p, "fast") + group_layers(p, "slow"), 80);
 	if (ratio < 1.75 || ratio > 2.25) {
 		print_error("fast/slow layers %.2f\n", ratio);
 		fail();
@@ -332,8 +346,10 @@ static void brute(const struct plan_stage_cost *c, int P, int L, int de,
 
 			for (x = a; x < a + cnt[i]; x++)
 				d += x < de;
-			if (d * c[i].m_layer[0] + (cnt[i] - d) * c[i].m_layer[1] +
-			    c[i].m_fixed > c[i].cap)
+			if (d * c[i].m_layer[0] +
+				    (cnt[i] - d) * c[i].m_layer[1] +
+				    c[i].m_fixed >
+			    c[i].cap)
 				ok = 0;
 			a += cnt[i];
 		}
@@ -395,8 +411,7 @@ static void test_split_bruteforce(void **state)
 				    brute_best * (1 - 1e-9));
 	}
 	/* More stages than layers cannot be split. */
-	assert_int_equal(plan_split_layers(PLAN_BALANCED, c, 5, 4, 0, cnt),
-			 0);
+	assert_int_equal(plan_split_layers(PLAN_BALANCED, c, 5, 4, 0, cnt), 0);
 }
 
 static struct json_object *get(struct json_object *o, const char *k)
@@ -416,12 +431,12 @@ static void test_json_roundtrip(void **state)
 		{ .chip = chip("ascend910b"), .nodes = 2 },
 		{ .chip = chip("a100"), .nodes = 2 },
 	};
-	struct plan *p = make_plan("llama2-70b", PLAN_TRAIN, g, 2,
-				   PLAN_BALANCED, 256);
-	struct plan *q = make_plan("llama2-70b", PLAN_TRAIN, g, 2,
-				   PLAN_BALANCED, 256);
-	struct plan *other = make_plan("llama2-13b", PLAN_TRAIN, g, 2,
-				       PLAN_BALANCED, 256);
+	struct plan *p =
+		make_plan("llama2-70b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
+	struct plan *q =
+		make_plan("llama2-70b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
+	struct plan *other =
+		make_plan("llama2-13b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
 	char *js = plan_to_json(p), *js2 = plan_to_json(q);
 	char *js3 = plan_to_json(other);
 	char h1[17], h2[17], h3[17];
@@ -446,15 +461,16 @@ static void test_json_roundtrip(void **state)
 	assert_int_equal(json_object_get_int(get(o, "global_batch")), 256);
 	groups = get(o, "groups");
 	assert_int_equal(json_object_array_length(groups), 2);
-	assert_string_equal(json_object_get_string(get(
-			json_object_array_get_idx(groups, 0), "chip")),
-			    "ascend910b");
+	assert_string_equal(
+		json_object_get_string(
+			get(json_object_array_get_idx(groups, 0), "chip")),
+		"ascend910b");
 	ranks = get(o, "ranks");
 	n = json_object_array_length(ranks);
 	assert_int_equal(n, 32);
 	/* Every rank once, in order; every replica covers each layer once;
 	 * tp groups are as wide as their stage's tp and stay in a node. */
-	layers_seen = calloc((size_t)L * p->n_replicas, sizeof(int));
+	layers_seen = calloc((size_t) L * p->n_replicas, sizeof(int));
 	for (i = 0; i < n; i++) {
 		struct json_object *r = json_object_array_get_idx(ranks, i);
 		int rank = json_object_get_int(get(r, "rank"));
@@ -466,8 +482,8 @@ static void test_json_roundtrip(void **state)
 		int l;
 		size_t k, same = 0;
 
-		assert_int_equal(rank, (int)i);
-		assert_true(st >= 0 && (size_t)st < p->n_stages);
+		assert_int_equal(rank, (int) i);
+		assert_true(st >= 0 && (size_t) st < p->n_stages);
 		assert_int_equal(a, p->stages[st].first_layer);
 		assert_int_equal(b, p->stages[st].last_layer);
 		assert_true(json_object_get_int(get(r, "micro_batches")) > 0);
@@ -488,7 +504,7 @@ static void test_json_roundtrip(void **state)
 		}
 		assert_int_equal(same, p->stages[st].tp);
 	}
-	for (i = 0; i < (size_t)L * p->n_replicas; i++)
+	for (i = 0; i < (size_t) L * p->n_replicas; i++)
 		assert_int_equal(layers_seen[i], 1);
 	free(layers_seen);
 
@@ -520,8 +536,8 @@ static void test_svg(void **state)
 		{ .chip = chip("ascend910b"), .nodes = 2 },
 		{ .chip = chip("a100"), .nodes = 2 },
 	};
-	struct plan *p = make_plan("llama2-70b", PLAN_TRAIN, g, 2,
-				   PLAN_BALANCED, 0);
+	struct plan *p =
+		make_plan("llama2-70b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 0);
 	char *svg = plan_to_svg(p), label[32];
 	size_t i;
 
@@ -530,8 +546,7 @@ static void test_svg(void **state)
 	assert_non_null(strstr(svg, "</svg>"));
 	for (i = 0; i < p->n_stages; i++) {
 		snprintf(label, sizeof(label), ">L%d-%d<",
-			 p->stages[i].first_layer,
-			 p->stages[i].last_layer - 1);
+			 p->stages[i].first_layer, p->stages[i].last_layer - 1);
 		assert_non_null(strstr(svg, label));
 	}
 	free(svg);
@@ -552,12 +567,12 @@ static void test_infer_decode(void **state)
 	struct plan_group_req g[] = {
 		{ .chip = chip("h200"), .nodes = 1, .accel_per_node = 1 },
 	};
-	struct plan *p = make_plan("llama2-7b", PLAN_INFER, g, 1,
-				   PLAN_BALANCED, 0);
+	struct plan *p =
+		make_plan("llama2-7b", PLAN_INFER, g, 1, PLAN_BALANCED, 0);
 	const struct chip_type *h = chip("h200");
 	double usable = h->mem_gb * 1073741824.0 * 0.9;
 	double w = 6738415616.0 * 2, kv = 524288;
-	int batch = (int)(floor((usable - w) / kv) / 4096);
+	int batch = (int) (floor((usable - w) / kv) / 4096);
 	double round = (w + batch * 4096.0 * kv) / (h->mem_tbps * 1e12 * 0.75);
 
 	assert_int_equal(p->groups[0].replicas, 1);
@@ -577,8 +592,10 @@ static void test_infer_decode(void **state)
 					   PLAN_BALANCED, 0);
 		size_t i;
 
-		assert_close(q->tokens_per_s, q->groups[0].tokens_per_s +
-				q->groups[1].tokens_per_s, 1e-9);
+		assert_close(q->tokens_per_s,
+			     q->groups[0].tokens_per_s +
+				     q->groups[1].tokens_per_s,
+			     1e-9);
 		for (i = 0; i < 2; i++) {
 			const struct plan_group *pg = &q->groups[i];
 
@@ -594,11 +611,14 @@ static void test_infer_decode(void **state)
 
 static void test_errors(void **state)
 {
-	struct plan_group_req small[] = { { .chip = chip("a100"), .nodes = 1 } };
+	struct plan_group_req small[] = { { .chip = chip("a100"),
+					    .nodes = 1 } };
 	struct plan_group_req bad[] = { { .chip = NULL, .nodes = 1 } };
 	struct plan_group_req zero[] = { { .chip = chip("a100"), .nodes = 0 } };
 	struct plan_request req = {
-		.model = model("llama3-405b"), .groups = small, .n_groups = 1,
+		.model = model("llama3-405b"),
+		.groups = small,
+		.n_groups = 1,
 	};
 	char *err = NULL;
 
@@ -652,9 +672,11 @@ static int run_cli(const char *args, char **out)
 	FILE *f;
 	int st;
 
-	if (asprintf(&cmd, "%s/src/cli/dlhetero-plan --catalog %s/data/chips.json --models %s/data/models.json %s 2>&1",
-		     bld ? bld : ".", src ? src : ".", src ? src : ".",
-		     args) < 0)
+	if (asprintf(
+		    &cmd,
+		    "%s/src/cli/dlhetero-plan --catalog %s/data/chips.json --models %s/data/models.json %s 2>&1",
+		    bld ? bld : ".", src ? src : ".", src ? src : ".",
+		    args) < 0)
 		return -1;
 	f = popen(cmd, "r");
 	free(cmd);
@@ -713,8 +735,9 @@ static void test_cli(void **state)
 
 		if (st != cli_cases[i].status ||
 		    !strstr(out, cli_cases[i].expect)) {
-			print_error("dlhetero-plan %s: status %d, output:\n%s\n",
-				    cli_cases[i].args, st, out);
+			print_error(
+				"dlhetero-plan %s: status %d, output:\n%s\n",
+				cli_cases[i].args, st, out);
 			free(out);
 			fail();
 		}
@@ -732,8 +755,11 @@ static void test_cli_json_svg(void **state)
 
 	assert_true(fd >= 0);
 	close(fd);
-	assert_true(asprintf(&args, "--model llama2-13b --chips ascend910b:8,h100:8 --json --svg %s",
-			     svg) > 0);
+	assert_true(
+		asprintf(
+			&args,
+			"--model llama2-13b --chips ascend910b:8,h100:8 --json --svg %s",
+			svg) > 0);
 	assert_int_equal(run_cli(args, &out), 0);
 	free(args);
 	o = json_tokener_parse(out);

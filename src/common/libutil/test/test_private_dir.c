@@ -16,7 +16,7 @@
 
 #include "private_dir.h"
 
-static char base[64];	/* a fresh one for each test */
+static char base[64]; /* a fresh one for each test */
 
 static int setup(void **state)
 {
@@ -39,15 +39,17 @@ static void makes_and_reuses(void **state)
 
 	snprintf(want, sizeof(want), "%s/dlhetero-%u", base,
 		 (unsigned) getuid());
-	assert_int_equal(private_dir_make(base, getuid(), dir, sizeof(dir),
-					  why, sizeof(why)), 0);
+	assert_int_equal(private_dir_make(base, getuid(), dir, sizeof(dir), why,
+					  sizeof(why)),
+			 0);
 	assert_string_equal(dir, want);
 	assert_string_equal(why, "");
 	assert_int_equal(lstat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	assert_int_equal(private_dir_check(dir, getuid()), 0);
-	assert_int_equal(private_dir_make(base, getuid(), again,
-					  sizeof(again), why, sizeof(why)), 0);
+	assert_int_equal(private_dir_make(base, getuid(), again, sizeof(again),
+					  why, sizeof(why)),
+			 0);
 	assert_string_equal(again, want);
 }
 
@@ -70,7 +72,8 @@ static void squatted_name_gets_a_fresh_dir(void **state)
 			assert_int_equal(fclose(fopen(name, "w")), 0);
 		assert_int_equal(private_dir_make(base, getuid(), dir,
 						  sizeof(dir), why,
-						  sizeof(why)), 0);
+						  sizeof(why)),
+				 0);
 		assert_int_equal(strncmp(dir, name, strlen(name)), 0);
 		assert_int_equal(dir[strlen(name)], '.');
 		assert_int_equal(private_dir_check(dir, getuid()), 0);
@@ -98,7 +101,8 @@ static void long_base_refused(void **state)
 
 	assert_int_equal(private_dir_make("/tmp/a-very-long-base-dir-name",
 					  getuid(), dir, sizeof(dir), why,
-					  sizeof(why)), -1);
+					  sizeof(why)),
+			 -1);
 	assert_non_null(strstr(why, "too long"));
 }
 
@@ -107,10 +111,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(makes_and_reuses, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(squatted_name_gets_a_fresh_dir, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(check_refuses, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(squatted_name_gets_a_fresh_dir,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(check_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(long_base_refused, setup,
 						teardown),
 	};
