@@ -3,17 +3,61 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "private_dir.h"
 
-int private_dir_check(const char *dir, uid_t uid)
+int dlh_dir_owned(const char *dir, uid_t uid, mode_t deny)
 {
 	struct stat st;
 
 	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != uid ||
-	    (st.st_mode & 077))
+	    (st.st_mode & deny))
 		return -1;
+	return 0;
+}
+
+int private_dir_check(const char *dir, uid_t uid)
+{
+	return dlh_dir_owned(dir, uid, 077);
+}
+
+int dlh_file_replace(const char *path, const char *text, mode_t mode)
+{
+	char tmp[4096];
+	size_t len = strlen(text), off = 0;
+	ssize_t w;
+	int fd, n, err;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long) getpid());
+	if (n < 0 || (size_t) n >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  mode);
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		w = write(fd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break;
+		if (!w) {
+			errno = EIO;
+			break;
+		}
+		off += w;
+	}
+	if (close(fd) || off < len || rename(tmp, path)) {
+		err = errno;
+		unlink(tmp);
+		errno = err;
+		return -1;
+	}
 	return 0;
 }
 

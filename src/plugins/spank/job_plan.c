@@ -195,30 +195,8 @@ static int plan_dir(uid_t uid, char *dir, size_t len)
 
 static int write_file(const char *dir, const char *name, const char *text)
 {
-	char tmp[512];
-	size_t len = strlen(text), off = 0;
-	ssize_t w;
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld", dir, name, (long) getpid());
 	snprintf(jp.path, sizeof(jp.path), "%s/%s", dir, name);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return -1;
-	while (off < len) {
-		w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += w;
-	}
-	if (close(fd) || off < len || rename(tmp, jp.path)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return dlh_file_replace(jp.path, text, 0600);
 }
 
 /*

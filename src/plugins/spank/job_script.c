@@ -23,6 +23,7 @@
 #include "spank_dlhetero.h"
 #include "dlh_config.h"
 #include "hetero_map.h"
+#include "private_dir.h"
 
 /* SLURM_JOB_ID from slurmd: digits only. */
 static int job_id(unsigned long *id)
@@ -63,12 +64,8 @@ int dlh_map_path(const char *state_dir, unsigned long id, const char *node,
 /* A directory that only root can change, created if missing. */
 static int root_dir(const char *dir)
 {
-	struct stat st;
-
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return -1;
-	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & 022)) {
+	if ((mkdir(dir, 0755) && errno != EEXIST) ||
+	    dlh_dir_owned(dir, 0, 022)) {
 		slurm_error("dlhetero: %s must be a directory of root, not "
 			    "writable by others",
 			    dir);
@@ -82,11 +79,9 @@ int dlh_job_script_prolog(spank_t sp)
 	struct dlh_config *cfg;
 	struct hetero_node *nodes;
 	const char *map = getenv("SPANK_" DLH_VAR_HETERO_MAP);
-	char path[1024], tmp[1100], err[256];
+	char path[1024], err[256];
 	unsigned long id;
 	size_t n;
-	int fd, rc = 0;
-	ssize_t len;
 
 	if (!map)
 		return 0; /* not a --dl-hetero job */
@@ -110,21 +105,10 @@ int dlh_job_script_prolog(spank_t sp)
 		return 0;
 	}
 	dlh_config_free(cfg);
-	/* several slurmd may share a host: write aside, rename in place */
-	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long) getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
-	if (fd < 0) {
-		slurm_error("dlhetero: prolog: cannot write %s: %m", tmp);
-		return 0;
-	}
-	len = strlen(map);
-	if (write(fd, map, len) != len || close(fd) || rename(tmp, path)) {
+	/* several slurmd may share a host: written aside, renamed in place */
+	if (dlh_file_replace(path, map, 0644))
 		slurm_error("dlhetero: prolog: cannot write %s: %m", path);
-		unlink(tmp);
-		rc = 0;
-	}
-	return rc;
+	return 0; /* the job runs; its tasks are told why there is no plan */
 }
 
 int dlh_job_script_epilog(spank_t sp)

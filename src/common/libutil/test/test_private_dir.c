@@ -106,6 +106,46 @@ static void long_base_refused(void **state)
 	assert_non_null(strstr(why, "too long"));
 }
 
+static void file_replaced_whole(void **state)
+{
+	char path[256], buf[64], link[256];
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/map", base);
+	assert_int_equal(dlh_file_replace(path, "first", 0640), 0);
+	assert_int_equal(dlh_file_replace(path, "second text", 0640), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "second text");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	/* a link planted where the temporary file goes is not followed */
+	snprintf(link, sizeof(link), "%s/map.%ld.tmp", base, (long) getpid());
+	assert_int_equal(symlink("/etc/passwd", link), 0);
+	assert_int_equal(dlh_file_replace(path, "third", 0640), -1);
+	assert_int_equal(unlink(link), 0);
+	/* no directory: an error, nothing left behind */
+	snprintf(path, sizeof(path), "%s/none/map", base);
+	assert_int_equal(dlh_file_replace(path, "x", 0600), -1);
+}
+
+static void dir_owned_modes(void **state)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/d", base);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+	assert_int_equal(dlh_dir_owned(path, getuid(), 022), 0);
+	assert_int_equal(dlh_dir_owned(path, getuid(), 077), -1);
+	assert_int_equal(dlh_dir_owned(path, getuid() + 1, 022), -1);
+	assert_int_equal(chmod(path, 0775), 0);
+	assert_int_equal(dlh_dir_owned(path, getuid(), 022), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +154,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(squatted_name_gets_a_fresh_dir,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(check_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(file_replaced_whole, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(dir_owned_modes, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(long_base_refused, setup,
 						teardown),
 	};
