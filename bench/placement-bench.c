@@ -179,13 +179,14 @@ static int time_cluster(size_t n, int requests, uint64_t seed)
 	for (i = 0; i < requests; i++) {
 		struct placement_request req;
 		struct placement_result res;
+		struct dlh_error err;
 		double t0;
 		int rc;
 
 		random_request(&st, &req);
 		req.work_limit = work_limit;
 		t0 = now_us();
-		rc = placement_place(c.nodes, c.n, &req, &res);
+		rc = placement_place(c.nodes, c.n, &req, &res, &err);
 		us[i] = now_us() - t0;
 		if (rc == PLACEMENT_OK) {
 			uint64_t got[PLACEMENT_MAX_TYPES] = { 0 };
@@ -208,6 +209,7 @@ static int time_cluster(size_t n, int requests, uint64_t seed)
 			sum_leaves += res.cost.leaves;
 			sum_work += res.work;
 		} else if (rc == PLACEMENT_INVALID) {
+			dlh_error("%s", err.text);
 			bad++;
 		}
 		placement_result_free(&res);
@@ -234,20 +236,19 @@ static int quality(int instances, uint64_t seed)
 		struct oracle_instance in;
 		struct placement_cost best, got;
 		struct placement_result res;
-		char why[128];
+		struct dlh_error why = { "" };
 		double t0;
 		int rc;
 
 		oracle_random_instance(&st, 16, &in);
 		t0 = now_us();
-		rc = placement_place(in.nodes, in.n, &in.req, &res);
+		rc = placement_place(in.nodes, in.n, &in.req, &res, &why);
 		t_lib += now_us() - t0;
 		if (rc != PLACEMENT_OK ||
-		    oracle_check(in.nodes, in.n, &in.req, &res, &got, why,
-				 sizeof(why)) ||
+		    oracle_check(in.nodes, in.n, &in.req, &res, &got, &why) ||
 		    oracle_best(in.nodes, in.n, &in.req, &best)) {
-			fprintf(stderr, "instance %d: invalid (rc %d)\n", i,
-				rc);
+			fprintf(stderr, "instance %d: invalid (rc %d)%s%s\n", i,
+				rc, why.text[0] ? ": " : "", why.text);
 			bad++;
 			placement_result_free(&res);
 			continue;
@@ -474,6 +475,7 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 		req.work_limit = work_limit;
 		for (r = 0; r < rounds; r++) {
 			struct placement_result res;
+			struct dlh_error err;
 			char cs[64];
 			int rc = PLACEMENT_INVALID;
 
@@ -482,11 +484,14 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 				double t0 = now_us();
 
 				placement_result_free(&res);
-				rc = placement_place(c.nodes, c.n, &req, &res);
+				rc = placement_place(c.nodes, c.n, &req, &res,
+						     &err);
 				ms[k] = (now_us() - t0) / 1000.0;
 				if (rc != PLACEMENT_OK)
 					break;
 			}
+			if (rc == PLACEMENT_INVALID)
+				dlh_error("%s", err.text);
 			if (rc != PLACEMENT_OK) {
 				printf("| %zu | %s | %zu | ... | rc %d |\n",
 				       i + 1, hc->name, hc->nodes, rc);
@@ -561,8 +566,10 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 		struct cluster c;
 		uint64_t st = seed + i;
 		char a[64], b[64];
+		struct dlh_error err;
 		double t0, t;
 		bool same;
+		int rc;
 
 		if (!keep[i].picks)
 			continue;
@@ -570,7 +577,10 @@ static int hostile(int rounds, int calls, uint64_t factor, uint64_t seed,
 		hostile_request(hc, &req);
 		req.work_limit = limit * factor;
 		t0 = now_us();
-		if (placement_place(c.nodes, c.n, &req, &res) != PLACEMENT_OK) {
+		rc = placement_place(c.nodes, c.n, &req, &res, &err);
+		if (rc != PLACEMENT_OK) {
+			if (rc == PLACEMENT_INVALID)
+				dlh_error("%s", err.text);
 			bad++;
 			continue;
 		}

@@ -86,6 +86,7 @@ int main(int argc, char **argv)
 	const char *catalog_path = NULL, *xml_path = NULL;
 	enum output output = OUTPUT_TABLE;
 	struct chip_catalog *cat;
+	struct dlh_error err;
 	struct accel_device *devs;
 	size_t n;
 	int opt, rc = 0;
@@ -129,15 +130,17 @@ int main(int argc, char **argv)
 	if (!catalog_path)
 		catalog_path = chip_catalog_default_path();
 
-	cat = chip_catalog_load(catalog_path);
+	cat = chip_catalog_load(catalog_path, &err);
 	if (!cat) {
+		dlh_error("%s", err.text);
 		fprintf(stderr,
 			"dlhetero-detect: cannot use chip catalog "
 			"%s (see above)\n",
 			catalog_path);
 		return 1;
 	}
-	if (accel_detect(cat, xml_path, &devs, &n)) {
+	if (accel_detect(cat, xml_path, &devs, &n, &err)) {
+		dlh_error("%s", err.text);
 		fprintf(stderr, "dlhetero-detect: detection failed\n");
 		chip_catalog_free(cat);
 		return 1;

@@ -447,21 +447,28 @@ int main(int argc, char **argv)
 	struct plan *p = NULL;
 	struct opts o;
 	int rc = 1, n, i;
-	char *err = NULL, *json = NULL, hash[17];
+	struct dlh_error err;
+	char *json = NULL, hash[17];
 
 	if (parse_args(argc, argv, &o))
 		return 2;
 	if (o.list_chips || o.chips) {
 		cc = chip_catalog_load(o.catalog ? o.catalog
-						 : chip_catalog_default_path());
-		if (!cc)
+						 : chip_catalog_default_path(),
+				       &err);
+		if (!cc) {
+			dlh_error("%s", err.text);
 			goto out;
+		}
 	}
 	if (o.list_models || o.model) {
-		mc = model_catalog_load(
-			o.models ? o.models : model_catalog_default_path());
-		if (!mc)
+		mc = model_catalog_load(o.models ? o.models
+						 : model_catalog_default_path(),
+					&err);
+		if (!mc) {
+			dlh_error("%s", err.text);
 			goto out;
+		}
 	}
 	if (o.list_chips || o.list_models) {
 		if (o.list_chips)
@@ -499,7 +506,7 @@ int main(int argc, char **argv)
 	req.strategy = o.strategy;
 	p = plan_compute(&req, &err);
 	if (!p) {
-		fprintf(stderr, "dlhetero-plan: %s\n", err ? err : "no plan");
+		fprintf(stderr, "dlhetero-plan: %s\n", err.text);
 		goto out;
 	}
 	json = plan_to_json(p);
@@ -510,7 +517,7 @@ int main(int argc, char **argv)
 	plan_json_hash_hex(json, hash);
 	if (o.svg && plan_write_svg(p, o.svg, &err)) {
 		fprintf(stderr, "dlhetero-plan: cannot write SVG: %s\n",
-			err ? err : "?");
+			err.text);
 		goto out;
 	}
 	if (o.json)
@@ -519,7 +526,6 @@ int main(int argc, char **argv)
 		print_table(p, hash);
 	rc = 0;
 out:
-	free(err);
 	free(json);
 	plan_free(p);
 	model_catalog_free(mc);

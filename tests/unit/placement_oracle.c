@@ -242,64 +242,48 @@ int oracle_best(const struct placement_node *nodes, size_t n,
 int oracle_check(const struct placement_node *nodes, size_t n,
 		 const struct placement_request *req,
 		 const struct placement_result *res,
-		 struct placement_cost *cost, char *why, size_t whylen)
+		 struct placement_cost *cost, struct dlh_error *err)
 {
 	size_t set[ORACLE_MAX_NODES], i, j, t;
 	uint64_t got[PLACEMENT_MAX_TYPES] = { 0 };
 	uint32_t cpa = req->cores_per_accel;
 
-	if (res->n_picks > ORACLE_MAX_NODES || res->n_picks == 0) {
-		snprintf(why, whylen, "%zu picks", res->n_picks);
-		return -1;
-	}
+	if (res->n_picks > ORACLE_MAX_NODES || res->n_picks == 0)
+		return dlh_err(err, "%zu picks", res->n_picks);
 	for (i = 0; i < res->n_picks; i++) {
 		const struct placement_pick *pk = &res->picks[i];
 		const struct placement_node *p;
 		int rt;
 
-		if (pk->node >= n || pk->type >= res->n_types) {
-			snprintf(why, whylen, "pick %zu out of range", i);
-			return -1;
-		}
+		if (pk->node >= n || pk->type >= res->n_types)
+			return dlh_err(err, "pick %zu out of range", i);
 		p = &nodes[pk->node];
-		if (pk->index != p->index) {
-			snprintf(why, whylen, "pick %zu: index %d, node has %d",
-				 i, pk->index, p->index);
-			return -1;
-		}
-		if (!pk->count || pk->count > usable(p, cpa)) {
-			snprintf(why, whylen, "pick %zu: takes %u of %u", i,
-				 pk->count, usable(p, cpa));
-			return -1;
-		}
-		if (strcmp(res->type[pk->type], p->chip_type)) {
-			snprintf(why, whylen, "pick %zu: type %s on a %s node",
-				 i, res->type[pk->type], p->chip_type);
-			return -1;
-		}
+		if (pk->index != p->index)
+			return dlh_err(err, "pick %zu: index %d, node has %d",
+				       i, pk->index, p->index);
+		if (!pk->count || pk->count > usable(p, cpa))
+			return dlh_err(err, "pick %zu: takes %u of %u", i,
+				       pk->count, usable(p, cpa));
+		if (strcmp(res->type[pk->type], p->chip_type))
+			return dlh_err(err, "pick %zu: type %s on a %s node", i,
+				       res->type[pk->type], p->chip_type);
 		rt = type_of(req, p->chip_type);
-		if (rt < 0) {
-			snprintf(why, whylen, "pick %zu: type not requested",
-				 i);
-			return -1;
-		}
+		if (rt < 0)
+			return dlh_err(err, "pick %zu: type not requested", i);
 		got[rt] += pk->count;
 		for (j = 0; j < i; j++) {
-			if (set[j] == pk->node) {
-				snprintf(why, whylen, "node %zu picked twice",
-					 pk->node);
-				return -1;
-			}
+			if (set[j] == pk->node)
+				return dlh_err(err, "node %zu picked twice",
+					       pk->node);
 		}
 		set[i] = pk->node;
 	}
 	for (t = 0; t < req->n_types; t++) {
-		if (got[t] != req->count[t]) {
-			snprintf(why, whylen, "type %s: got %llu, want %u",
-				 req->type[t], (unsigned long long) got[t],
-				 req->count[t]);
-			return -1;
-		}
+		if (got[t] != req->count[t])
+			return dlh_err(err, "type %s: got %llu, want %u",
+				       req->type[t],
+				       (unsigned long long) got[t],
+				       req->count[t]);
 	}
 	topo_cost(nodes, set, res->n_picks, cost);
 	for (i = 0; i < res->n_picks; i++) {

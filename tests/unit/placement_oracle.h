@@ -22,12 +22,12 @@ int oracle_best(const struct placement_node *nodes, size_t n,
  * Checks a result against the request (counts per type exact, no node
  * twice, no node over its usable free accelerators, pick types match the
  * node's chip type) and computes its cost from the definitions.  Returns
- * 0, or -1 with a reason in why.
+ * 0, or -1 with a reason in err.
  */
 int oracle_check(const struct placement_node *nodes, size_t n,
 		 const struct placement_request *req,
 		 const struct placement_result *res,
-		 struct placement_cost *cost, char *why, size_t whylen);
+		 struct placement_cost *cost, struct dlh_error *err);
 
 struct oracle_instance {
 	struct placement_node nodes[ORACLE_MAX_NODES];

@@ -157,7 +157,8 @@ static bool osdev_file(const struct chip_type *type, hwloc_obj_t pci, char *buf,
 	return false;
 }
 
-/* Returns -1 (after logging) when the device file cannot be named. */
+/* Returns -1 (after logging: the device is skipped, detection goes on)
+ * when the device file cannot be named. */
 static int fill_device(hwloc_topology_t topo, const struct candidate *c,
 		       int index, struct accel_device *d)
 {
@@ -187,16 +188,16 @@ static int fill_device(hwloc_topology_t topo, const struct candidate *c,
 	return 0;
 }
 
-static int load_topology(hwloc_topology_t *topo, const char *xml_path)
+static int load_topology(hwloc_topology_t *topo, const char *xml_path,
+			 struct dlh_error *err)
 {
-	if (hwloc_topology_init(topo)) {
-		dlh_error("hwloc: cannot initialise a topology");
-		return -1;
-	}
+	if (hwloc_topology_init(topo))
+		return dlh_err(err, "hwloc: cannot initialise a topology");
 	if (xml_path) {
 		if (hwloc_topology_set_xml(*topo, xml_path)) {
-			dlh_error("%s: hwloc cannot use this XML topology: %s",
-				  xml_path, strerror(errno));
+			dlh_err(err,
+				"%s: hwloc cannot use this XML topology: %s",
+				xml_path, strerror(errno));
 			goto fail;
 		}
 		/* Keep the support flags of the exporting machine instead
@@ -207,8 +208,8 @@ static int load_topology(hwloc_topology_t *topo, const char *xml_path)
 	/* PCI objects are filtered out by default. */
 	hwloc_topology_set_io_types_filter(*topo, HWLOC_TYPE_FILTER_KEEP_ALL);
 	if (hwloc_topology_load(*topo)) {
-		dlh_error("%s: hwloc cannot load the topology",
-			  xml_path ? xml_path : "this machine");
+		dlh_err(err, "%s: hwloc cannot load the topology",
+			xml_path ? xml_path : "this machine");
 		goto fail;
 	}
 	return 0;
@@ -218,7 +219,7 @@ fail:
 }
 
 int accel_detect(const struct chip_catalog *cat, const char *xml_path,
-		 struct accel_device **out, size_t *n)
+		 struct accel_device **out, size_t *n, struct dlh_error *err)
 {
 	struct candidate *cands = NULL;
 	struct accel_device *devs = NULL;
@@ -228,13 +229,11 @@ int accel_detect(const struct chip_catalog *cat, const char *xml_path,
 	unsigned vendor = 0;
 	int index = 0;
 
-	if (!cat || !out || !n) {
-		dlh_error("accel_detect: missing argument");
-		return -1;
-	}
+	if (!cat || !out || !n)
+		return dlh_err(err, "accel_detect: missing argument");
 	*out = NULL;
 	*n = 0;
-	if (load_topology(&topo, xml_path))
+	if (load_topology(&topo, xml_path, err))
 		return -1;
 
 	while ((obj = hwloc_get_next_pcidev(topo, obj))) {
@@ -252,7 +251,7 @@ int accel_detect(const struct chip_catalog *cat, const char *xml_path,
 
 			grown = realloc(cands, new_cap * sizeof(*cands));
 			if (!grown) {
-				dlh_error("accel_detect: out of memory");
+				dlh_err(err, "accel_detect: out of memory");
 				goto fail;
 			}
 			cands = grown;
@@ -276,7 +275,7 @@ int accel_detect(const struct chip_catalog *cat, const char *xml_path,
 	qsort(cands, n_cands, sizeof(*cands), candidate_cmp);
 	devs = calloc(n_cands, sizeof(*devs));
 	if (!devs) {
-		dlh_error("accel_detect: out of memory");
+		dlh_err(err, "accel_detect: out of memory");
 		goto fail;
 	}
 	for (i = 0; i < n_cands; i++) {

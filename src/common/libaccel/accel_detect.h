@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "chip_catalog.h"
+#include "dlh_log.h"
 
 struct accel_device {
 	const struct chip_type *type; /* points into the catalog */
@@ -30,15 +31,16 @@ struct accel_device {
  * export to read instead of this machine (NULL: this machine, which still
  * honours HWLOC_XMLFILE).  On success returns 0 and stores a malloc'd array
  * of *n devices ordered by vendor then PCI bus id (*out is NULL when *n is
- * 0).  On error logs through dlh_error() and returns -1.
+ * 0).  On error returns -1 with why in err.
  *
  * A PCI function of a catalog vendor with an accelerator class (3D/VGA/
  * display controller, processing accelerator) whose device id is not in the
  * catalog is skipped with a debug message, but still takes its place in the
- * vendor numbering, as it does in the vendor runtime.
+ * vendor numbering, as it does in the vendor runtime.  A device whose file
+ * cannot be named is skipped with an error logged (detection goes on).
  */
 int accel_detect(const struct chip_catalog *cat, const char *xml_path,
-		 struct accel_device **out, size_t *n);
+		 struct accel_device **out, size_t *n, struct dlh_error *err);
 void accel_detect_free(struct accel_device *devs);
 
 /*

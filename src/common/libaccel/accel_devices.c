@@ -20,20 +20,26 @@ struct accel_devices *accel_devices_new(const char *catalog_path)
 {
 	struct accel_devices *d = calloc(1, sizeof(*d));
 	struct dlh_config *cfg = NULL;
+	struct dlh_error err;
 
 	if (!d)
 		return NULL;
 	if (!catalog_path) {
-		cfg = dlh_config_load(NULL);
+		cfg = dlh_config_load(NULL, &err);
+		if (!cfg)
+			dlh_error("%s", err.text);
 		catalog_path = dlh_config_chip_catalog(cfg);
 		d->autodetect = cfg && cfg->autodetect_hwloc;
 	}
 	d->catalog_path = strdup(catalog_path);
-	d->chips = chip_catalog_load(catalog_path);
-	if (!d->chips)
+	d->chips = chip_catalog_load(catalog_path, &err);
+	if (!d->chips) {
+		/* Gone on from: the devices are still counted. */
+		dlh_error("%s", err.text);
 		dlh_error("no chip catalog (%s): devices are counted but "
 			  "tasks get no accelerator variables",
 			  catalog_path);
+	}
 	dlh_config_free(cfg);
 	return d;
 }
@@ -122,10 +128,12 @@ void accel_devices_check_detected(struct accel_devices *d)
 {
 	struct accel_device *found = NULL;
 	size_t n_found = 0, i, j;
+	struct dlh_error err;
 
 	if (!d->autodetect || !d->chips)
 		return;
-	if (accel_detect(d->chips, NULL, &found, &n_found)) {
+	if (accel_detect(d->chips, NULL, &found, &n_found, &err)) {
+		dlh_error("%s", err.text);
 		dlh_error("AutoDetect=hwloc: detection failed");
 		return;
 	}
@@ -185,9 +193,9 @@ static int add_var(struct accel_env_list *l, const char *name,
 }
 
 static int add_type_env(struct accel_env_list *l, const struct chip_type *t,
-			const int *nums, size_t n)
+			const int *nums, size_t n, struct dlh_error *err)
 {
-	char **env = accel_env_build(t, nums, n), *eq;
+	char **env = accel_env_build(t, nums, n, err), *eq;
 	size_t i;
 	int rc = 0;
 
@@ -200,24 +208,31 @@ static int add_type_env(struct accel_env_list *l, const struct chip_type *t,
 		*eq = '\0';
 		rc = add_var(l, env[i], eq + 1);
 	}
+	if (rc)
+		dlh_err(err, "accel_env: out of memory");
 	accel_env_free(env);
 	return rc;
 }
 
 struct accel_env_list *accel_devices_env(const struct accel_devices *d,
-					 const int *idx, int n)
+					 const int *idx, int n,
+					 struct dlh_error *err)
 {
 	struct accel_env_list *l;
 	const struct chip_type *t, *first = NULL;
 	const char **foreign;
 	int *nums, i, j, k;
 
+	if (err)
+		err->text[0] = '\0';
 	if (!d || !d->chips || n < 0)
 		return NULL;
 	l = calloc(1, sizeof(*l));
 	nums = calloc(n + 1, sizeof(int));
-	if (!l || !nums)
+	if (!l || !nums) {
+		dlh_err(err, "accel_env: out of memory");
 		goto fail;
+	}
 	/* one pass per chip type present, in device order */
 	for (i = 0; i < n; i++) {
 		if (idx[i] < 0 || (size_t) idx[i] >= d->n ||
@@ -243,7 +258,7 @@ struct accel_env_list *accel_devices_env(const struct accel_devices *d,
 			    d->dev[idx[j]].type &&
 			    !strcmp(d->dev[idx[j]].type, t->name))
 				nums[k++] = d->dev[idx[j]].dev_num;
-		if (add_type_env(l, t, nums, k))
+		if (add_type_env(l, t, nums, k, err))
 			goto fail;
 	}
 	if (!first) {

@@ -20,7 +20,8 @@ struct accel_device_entry {
 struct accel_devices;
 
 /* catalog_path NULL: the one dlhetero.conf names.  A catalog that cannot
- * be read is logged; devices are still counted. */
+ * be read is logged (why, then what it costs); devices are still counted.
+ * NULL when out of memory. */
 struct accel_devices *accel_devices_new(const char *catalog_path);
 void accel_devices_free(struct accel_devices *d);
 
@@ -35,7 +36,8 @@ const char *accel_devices_catalog_path(const struct accel_devices *d);
 
 /*
  * When dlhetero.conf has AutoDetect=hwloc: compare the configured devices
- * with what hwloc finds and log every difference (gres.conf wins).
+ * with what hwloc finds and log every difference (gres.conf wins), or why
+ * detection failed.  A check that only logs: nothing is returned.
  */
 void accel_devices_check_detected(struct accel_devices *d);
 
@@ -46,11 +48,13 @@ struct accel_env_list {
 	char **unset; /* other vendors' variables to remove */
 };
 
-/* Variables for the devices at gres indexes idx[0..n-1]; NULL when there is
- * nothing to set (no catalog, unknown type).  Free with
- * accel_env_list_free(). */
+/* Variables for the devices at gres indexes idx[0..n-1]; NULL with
+ * err->text empty when there is nothing to set (no catalog, unknown type:
+ * logged, the other types still get theirs), NULL with why in err on
+ * failure (out of memory).  Free with accel_env_list_free(). */
 struct accel_env_list *accel_devices_env(const struct accel_devices *d,
-					 const int *idx, int n);
+					 const int *idx, int n,
+					 struct dlh_error *err);
 void accel_env_list_free(struct accel_env_list *l);
 
 #endif

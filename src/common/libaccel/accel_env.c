@@ -22,20 +22,22 @@ void accel_env_free(char **env)
 }
 
 /* "0,1,5", or "" for no index; NULL on a negative index or no memory. */
-static char *index_list(const int *indexes, size_t n)
+static char *index_list(const int *indexes, size_t n, struct dlh_error *err)
 {
 	/* An int is at most 11 characters, plus the comma. */
 	char *buf = malloc(n * 12 + 1), *p;
 	size_t i;
 
-	if (!buf)
+	if (!buf) {
+		dlh_err(err, "accel_env: out of memory");
 		return NULL;
+	}
 	p = buf;
 	*p = '\0';
 	for (i = 0; i < n; i++) {
 		if (indexes[i] < 0) {
-			dlh_error("accel_env: negative device index %d",
-				  indexes[i]);
+			dlh_err(err, "accel_env: negative device index %d",
+				indexes[i]);
 			free(buf);
 			return NULL;
 		}
@@ -55,17 +57,17 @@ static char *name_value(const char *name, const char *value)
 }
 
 char **accel_env_build(const struct chip_type *type, const int *indexes,
-		       size_t n)
+		       size_t n, struct dlh_error *err)
 {
 	const char *device;
 	char **env, *list;
 	size_t n_env, i, k = 0;
 
 	if (!type || (n && !indexes)) {
-		dlh_error("accel_env: missing argument");
+		dlh_err(err, "accel_env: missing argument");
 		return NULL;
 	}
-	list = index_list(indexes, n);
+	list = index_list(indexes, n, err);
 	if (!list)
 		return NULL;
 	n_env = type->n_visible_env + 3;
@@ -83,7 +85,7 @@ char **accel_env_build(const struct chip_type *type, const int *indexes,
 	free(list);
 	return env;
 oom:
-	dlh_error("accel_env: out of memory");
+	dlh_err(err, "accel_env: out of memory");
 	free(list);
 	accel_env_free(env);
 	return NULL;

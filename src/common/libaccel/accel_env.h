@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "chip_catalog.h"
+#include "dlh_log.h"
 
 /*
  * "NAME=VALUE" strings for a task given devices @indexes of @type:
@@ -19,10 +20,10 @@
  *   which hides every device rather than exposing all of them),
  *   DL_CHIP_TYPE=<name>, DL_DEVICE=<dipu_device, else vendor>, DL_CCL=<ccl>.
  * Returns a malloc'd NULL-terminated array (free with accel_env_free()), or
- * NULL after logging on a negative index or out of memory.
+ * NULL with why in err on a negative index or out of memory.
  */
 char **accel_env_build(const struct chip_type *type, const int *indexes,
-		       size_t n);
+		       size_t n, struct dlh_error *err);
 void accel_env_free(char **env);
 
 /*

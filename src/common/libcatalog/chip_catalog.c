@@ -6,7 +6,8 @@
  * bounds the file size, the nesting depth, every string and array length,
  * checks every character class, and rejects any entry that is not exactly
  * what the rest of dlhetero expects.  On error it names the file and the
- * line:column (syntax) or the entry and field (content) and returns NULL.
+ * line:column (syntax) or the entry and field (content) in err and returns
+ * NULL.
  */
 #include <errno.h>
 #include <math.h>
@@ -54,6 +55,7 @@ struct entry_ctx {
 	const char *path;
 	size_t index;
 	const char *name; /* NULL until the name has been validated */
+	struct dlh_error *err;
 };
 
 static void entry_error(const struct entry_ctx *ctx, const char *field,
@@ -70,11 +72,11 @@ static void entry_error(const struct entry_ctx *ctx, const char *field,
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	if (ctx->name)
-		dlh_error("%s: chips[%zu] (\"%s\"): field \"%s\": %s",
-			  ctx->path, ctx->index, ctx->name, field, why);
+		dlh_err(ctx->err, "%s: chips[%zu] (\"%s\"): field \"%s\": %s",
+			ctx->path, ctx->index, ctx->name, field, why);
 	else
-		dlh_error("%s: chips[%zu]: field \"%s\": %s", ctx->path,
-			  ctx->index, field, why);
+		dlh_err(ctx->err, "%s: chips[%zu]: field \"%s\": %s", ctx->path,
+			ctx->index, field, why);
 }
 
 /* Character classes by hand: <ctype.h> follows the locale, and a daemon's
@@ -199,8 +201,8 @@ static int parse_hex16(const char *s, uint16_t *out)
 }
 
 /*
- * Field getters.  Each returns 0 on success, -1 after logging.  @opt: the
- * field may be absent or null (string getters then yield NULL).
+ * Field getters.  Each returns 0 on success, -1 with ctx->err filled.
+ * @opt: the field may be absent or null (string getters then yield NULL).
  */
 static int get_string(const struct entry_ctx *ctx, json_object *entry,
 		      const char *field, bool opt, size_t max,
@@ -465,8 +467,8 @@ static int parse_entry(struct entry_ctx *ctx, json_object *entry,
 	double base;
 
 	if (!json_object_is_type(entry, json_type_object)) {
-		dlh_error("%s: chips[%zu]: must be an object", ctx->path,
-			  ctx->index);
+		dlh_err(ctx->err, "%s: chips[%zu]: must be an object",
+			ctx->path, ctx->index);
 		return -1;
 	}
 	if (get_string(ctx, entry, "name", false, CHIP_NAME_MAX, is_name,
@@ -530,7 +532,7 @@ static int parse_entry(struct entry_ctx *ctx, json_object *entry,
 
 /* Two entries with one name, or one PCI id claimed by two types, would
  * make lookups depend on file order. */
-static int check_unique(const struct chip_catalog *cat)
+static int check_unique(const struct chip_catalog *cat, struct dlh_error *err)
 {
 	size_t i, j, a, b;
 
@@ -541,10 +543,10 @@ static int check_unique(const struct chip_catalog *cat)
 			const struct chip_type *u = &cat->types[j];
 
 			if (!strcasecmp(t->name, u->name)) {
-				dlh_error("%s: chips[%zu] (\"%s\"): name used "
-					  "by chips[%zu] already",
-					  cat->path, i, t->name, j);
-				return -1;
+				return dlh_err(err,
+					       "%s: chips[%zu] (\"%s\"): name "
+					       "used by chips[%zu] already",
+					       cat->path, i, t->name, j);
 			}
 			if (t->pci_vendor != u->pci_vendor)
 				continue;
@@ -552,31 +554,34 @@ static int check_unique(const struct chip_catalog *cat)
 				for (b = 0; b < u->n_pci_devices; b++)
 					if (t->pci_devices[a] ==
 					    u->pci_devices[b]) {
-						dlh_error("%s: chips[%zu] "
-							  "(\"%s\"): PCI id "
-							  "%04x:%04x claimed "
-							  "by \"%s\" already",
-							  cat->path, i, t->name,
-							  t->pci_vendor,
-							  t->pci_devices[a],
-							  u->name);
-						return -1;
+						return dlh_err(
+							err,
+							"%s: chips[%zu] "
+							"(\"%s\"): PCI id "
+							"%04x:%04x claimed "
+							"by \"%s\" already",
+							cat->path, i, t->name,
+							t->pci_vendor,
+							t->pci_devices[a],
+							u->name);
 					}
 		}
 	}
 	return 0;
 }
 
-static struct chip_catalog *build_catalog(const char *path, json_object *root)
+static struct chip_catalog *build_catalog(const char *path, json_object *root,
+					  struct dlh_error *err)
 {
 	struct chip_catalog *cat;
 	json_object *val, *chips;
 	size_t n, i;
 
 	if (!json_object_is_type(root, json_type_object)) {
-		dlh_error("%s: top level must be an object "
-			  "{\"version\":1,\"chips\":[...]}",
-			  path);
+		dlh_err(err,
+			"%s: top level must be an object "
+			"{\"version\":1,\"chips\":[...]}",
+			path);
 		return NULL;
 	}
 	json_object_object_foreach(root, key, v)
@@ -584,38 +589,38 @@ static struct chip_catalog *build_catalog(const char *path, json_object *root)
 		(void) v;
 		if (key[0] != '_' && strcmp(key, "version") &&
 		    strcmp(key, "chips")) {
-			dlh_error("%s: unknown top-level field \"%s\"", path,
-				  key);
+			dlh_err(err, "%s: unknown top-level field \"%s\"", path,
+				key);
 			return NULL;
 		}
 	}
 	if (!json_object_object_get_ex(root, "version", &val) ||
 	    !json_object_is_type(val, json_type_int) ||
 	    json_object_get_int64(val) != 1) {
-		dlh_error("%s: field \"version\" must be 1", path);
+		dlh_err(err, "%s: field \"version\" must be 1", path);
 		return NULL;
 	}
 	if (!json_object_object_get_ex(root, "chips", &chips) ||
 	    !json_object_is_type(chips, json_type_array)) {
-		dlh_error("%s: field \"chips\" must be an array", path);
+		dlh_err(err, "%s: field \"chips\" must be an array", path);
 		return NULL;
 	}
 	n = json_object_array_length(chips);
 	if (n < 1 || n > CATALOG_TYPES_MAX) {
-		dlh_error("%s: field \"chips\" has %zu entries, want 1..%d",
-			  path, n, CATALOG_TYPES_MAX);
+		dlh_err(err, "%s: field \"chips\" has %zu entries, want 1..%d",
+			path, n, CATALOG_TYPES_MAX);
 		return NULL;
 	}
 
 	cat = calloc(1, sizeof(*cat));
 	if (!cat || !(cat->path = strdup(path)) ||
 	    !(cat->types = calloc(n, sizeof(*cat->types)))) {
-		dlh_error("%s: out of memory", path);
+		dlh_err(err, "%s: out of memory", path);
 		chip_catalog_free(cat);
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		struct entry_ctx ctx = { .path = path, .index = i };
+		struct entry_ctx ctx = { .path = path, .index = i, .err = err };
 
 		/* Count first so that free releases a half-built entry. */
 		cat->n_types++;
@@ -625,7 +630,7 @@ static struct chip_catalog *build_catalog(const char *path, json_object *root)
 			return NULL;
 		}
 	}
-	if (check_unique(cat)) {
+	if (check_unique(cat, err)) {
 		chip_catalog_free(cat);
 		return NULL;
 	}
@@ -633,7 +638,7 @@ static struct chip_catalog *build_catalog(const char *path, json_object *root)
 }
 
 struct chip_catalog *chip_catalog_parse(const char *text, size_t len,
-					const char *name)
+					const char *name, struct dlh_error *err)
 {
 	struct chip_catalog *cat;
 	json_object *root;
@@ -641,39 +646,39 @@ struct chip_catalog *chip_catalog_parse(const char *text, size_t len,
 	if (!name)
 		name = "(chip catalog)";
 	if (!text) {
-		dlh_error("%s: no text given", name);
+		dlh_err(err, "%s: no text given", name);
 		return NULL;
 	}
 	if (len > CATALOG_FILE_MAX) {
-		dlh_error("%s: chip catalog larger than %d bytes", name,
-			  CATALOG_FILE_MAX);
+		dlh_err(err, "%s: chip catalog larger than %d bytes", name,
+			CATALOG_FILE_MAX);
 		return NULL;
 	}
 	root = dlh_json_parse(name, text, len, CATALOG_DEPTH_MAX,
-			      "chip catalog");
+			      "chip catalog", err);
 	if (!root)
 		return NULL;
-	cat = build_catalog(name, root);
+	cat = build_catalog(name, root, err);
 	json_object_put(root);
 	if (cat)
 		dlh_debug("%s: %zu chip types", name, cat->n_types);
 	return cat;
 }
 
-struct chip_catalog *chip_catalog_load(const char *path)
+struct chip_catalog *chip_catalog_load(const char *path, struct dlh_error *err)
 {
 	struct chip_catalog *cat;
 	size_t len;
 	char *buf;
 
 	if (!path) {
-		dlh_error("chip catalog: no path given");
+		dlh_err(err, "chip catalog: no path given");
 		return NULL;
 	}
-	buf = dlh_read_file(path, CATALOG_FILE_MAX, "chip catalog", &len);
+	buf = dlh_read_file(path, CATALOG_FILE_MAX, "chip catalog", &len, err);
 	if (!buf)
 		return NULL;
-	cat = chip_catalog_parse(buf, len, path);
+	cat = chip_catalog_parse(buf, len, path, err);
 	free(buf);
 	return cat;
 }
@@ -732,8 +737,8 @@ char *chip_catalog_names(const struct chip_catalog *cat)
 }
 
 int chip_catalog_check_spec(const struct chip_catalog *cat,
-			    const struct hetero_spec *spec, char *err,
-			    size_t errlen)
+			    const struct hetero_spec *spec,
+			    struct dlh_error *err)
 {
 	char *names;
 	size_t i;
@@ -742,10 +747,8 @@ int chip_catalog_check_spec(const struct chip_catalog *cat,
 		if (chip_catalog_find(cat, spec->item[i].type))
 			continue;
 		names = chip_catalog_names(cat);
-		dlh_set_err(err, errlen,
-			    "unknown chip type \"%s\"; valid "
-			    "types: %s",
-			    spec->item[i].type, names ? names : "");
+		dlh_err(err, "unknown chip type \"%s\"; valid types: %s",
+			spec->item[i].type, names ? names : "");
 		free(names);
 		return -1;
 	}

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "dlh_log.h"
+
 struct chip_type {
 	char *name;	       /* gres Type, lowercase: "ascend910b" */
 	char *vendor;	       /* "huawei", "nvidia", ... */
@@ -50,15 +52,18 @@ const char *chip_catalog_default_path(void);
 
 /*
  * Load a catalog.  On any error (unreadable file, bad JSON, missing or
- * ill-typed field) logs through dlh_error() the file and the line or the
- * entry and field at fault, and returns NULL.  Never aborts.
+ * ill-typed field) returns NULL with the file and the line or the entry
+ * and field at fault in err ("chips.json:3:14: bad JSON: ...",
+ * "chips.json: chips[2] (\"a100\"): field \"mem_gb\": missing").  Never
+ * aborts, never logs.
  */
-struct chip_catalog *chip_catalog_load(const char *path);
+struct chip_catalog *chip_catalog_load(const char *path, struct dlh_error *err);
 
 /* Same as chip_catalog_load() on @len bytes of JSON held in memory; @name
  * stands for the file in messages and in cat->path. */
 struct chip_catalog *chip_catalog_parse(const char *text, size_t len,
-					const char *name);
+					const char *name,
+					struct dlh_error *err);
 void chip_catalog_free(struct chip_catalog *cat);
 
 /* Lookups return NULL when nothing matches.  Names compare
@@ -80,8 +85,8 @@ struct hetero_spec;
  * and slurmctld check alike).
  */
 int chip_catalog_check_spec(const struct chip_catalog *cat,
-			    const struct hetero_spec *spec, char *err,
-			    size_t errlen);
+			    const struct hetero_spec *spec,
+			    struct dlh_error *err);
 
 /*
  * Write the device file of runtime index @index of @type into @buf:

@@ -40,39 +40,35 @@ static bool type_char(char c)
 }
 
 /* Checks one TYPE slice; on error writes why into err. */
-static int check_type(const char *s, size_t len, char *err, size_t errlen)
+static int check_type(const char *s, size_t len, struct dlh_error *err)
 {
 	char q[QUOTE_MAX * 4 + 8];
 	size_t i;
 
 	quote(s, len, q, sizeof(q));
 	if (len == 0) {
-		dlh_set_err(err, errlen, "empty chip type");
+		dlh_err(err, "empty chip type");
 		return -1;
 	}
 	if (len >= HETERO_SPEC_TYPE_LEN) {
-		dlh_set_err(err, errlen,
-			    "chip type \"%s\" is longer than %d characters", q,
-			    HETERO_SPEC_TYPE_LEN - 1);
+		dlh_err(err, "chip type \"%s\" is longer than %d characters", q,
+			HETERO_SPEC_TYPE_LEN - 1);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
 		if (s[i] >= 'A' && s[i] <= 'Z') {
-			dlh_set_err(err, errlen,
-				    "chip type \"%s\" must be lowercase", q);
+			dlh_err(err, "chip type \"%s\" must be lowercase", q);
 			return -1;
 		}
 		if (!type_char(s[i])) {
-			dlh_set_err(
-				err, errlen,
+			dlh_err(err,
 				"bad character in chip type \"%s\" (want [a-z0-9_-])",
 				q);
 			return -1;
 		}
 	}
 	if (len == 4 && !memcmp(s, "auto", 4)) {
-		dlh_set_err(
-			err, errlen,
+		dlh_err(err,
 			"\"auto\" is not a chip type; use auto:N or auto:N:TYPE+TYPE alone");
 		return -1;
 	}
@@ -111,20 +107,19 @@ static bool seen_type(const struct hetero_spec *spec, const char *s, size_t len)
 
 /* Adds a checked type to spec; returns -1 (with err) on duplicate/overflow. */
 static int add_type(struct hetero_spec *spec, const char *s, size_t len,
-		    uint32_t count, char *err, size_t errlen)
+		    uint32_t count, struct dlh_error *err)
 {
 	char q[QUOTE_MAX * 4 + 8];
 
-	if (check_type(s, len, err, errlen))
+	if (check_type(s, len, err))
 		return -1;
 	quote(s, len, q, sizeof(q));
 	if (seen_type(spec, s, len)) {
-		dlh_set_err(err, errlen, "chip type %s given twice", q);
+		dlh_err(err, "chip type %s given twice", q);
 		return -1;
 	}
 	if (spec->n == HETERO_SPEC_MAX_TYPES) {
-		dlh_set_err(err, errlen, "more than %d chip types",
-			    HETERO_SPEC_MAX_TYPES);
+		dlh_err(err, "more than %d chip types", HETERO_SPEC_MAX_TYPES);
 		return -1;
 	}
 	memcpy(spec->item[spec->n].type, s, len);
@@ -136,7 +131,7 @@ static int add_type(struct hetero_spec *spec, const char *s, size_t len,
 
 /* auto:N or auto:N:TYPE+TYPE...; s points after "auto:". */
 static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
-		      char *err, size_t errlen)
+		      struct dlh_error *err)
 {
 	char q[QUOTE_MAX * 4 + 8];
 	const char *colon = memchr(s, ':', len);
@@ -145,16 +140,14 @@ static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
 
 	quote(s, nlen, q, sizeof(q));
 	if (parse_count(s, nlen, HETERO_SPEC_MAX_TOTAL, &spec->total)) {
-		dlh_set_err(err, errlen,
-			    "bad total \"%s\" for auto (want 1..%d)", q,
-			    HETERO_SPEC_MAX_TOTAL);
+		dlh_err(err, "bad total \"%s\" for auto (want 1..%d)", q,
+			HETERO_SPEC_MAX_TOTAL);
 		return -1;
 	}
 	if (!colon)
 		return 0;
 	if (colon + 1 == end) {
-		dlh_set_err(
-			err, errlen,
+		dlh_err(err,
 			"empty type list after auto:%u: (want TYPE+TYPE...)",
 			spec->total);
 		return -1;
@@ -164,19 +157,17 @@ static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
 		size_t tlen = plus ? (size_t) (plus - p) : (size_t) (end - p);
 
 		if (tlen == 0) {
-			dlh_set_err(
-				err, errlen,
+			dlh_err(err,
 				"empty chip type in auto type list (stray '+')");
 			return -1;
 		}
-		if (add_type(spec, p, tlen, 0, err, errlen))
+		if (add_type(spec, p, tlen, 0, err))
 			return -1;
 		if (!plus)
 			break;
 		p = plus + 1;
 		if (p == end) {
-			dlh_set_err(
-				err, errlen,
+			dlh_err(err,
 				"empty chip type in auto type list (stray '+')");
 			return -1;
 		}
@@ -185,7 +176,7 @@ static int parse_auto(const char *s, size_t len, struct hetero_spec *spec,
 }
 
 static int parse_explicit(const char *s, size_t len, struct hetero_spec *spec,
-			  char *err, size_t errlen)
+			  struct dlh_error *err)
 {
 	char q[QUOTE_MAX * 4 + 8], qt[QUOTE_MAX * 4 + 8];
 	const char *p = s, *end = s + len;
@@ -199,52 +190,49 @@ static int parse_explicit(const char *s, size_t len, struct hetero_spec *spec,
 
 		quote(p, iend - p, q, sizeof(q));
 		if (iend == p) {
-			dlh_set_err(err, errlen, "empty item (stray ',')");
+			dlh_err(err, "empty item (stray ',')");
 			return -1;
 		}
 		if (!colon && iend - p == 4 && !memcmp(p, "auto", 4)) {
-			dlh_set_err(
-				err, errlen,
+			dlh_err(err,
 				"auto needs a total: auto:N or auto:N:TYPE+TYPE");
 			return -1;
 		}
 		if (!colon) {
-			dlh_set_err(err, errlen,
-				    "item \"%s\" has no count (want TYPE:N)",
-				    q);
+			dlh_err(err, "item \"%s\" has no count (want TYPE:N)",
+				q);
 			return -1;
 		}
-		if (check_type(p, colon - p, err, errlen))
+		if (check_type(p, colon - p, err))
 			return -1;
 		quote(p, colon - p, qt, sizeof(qt));
 		quote(colon + 1, iend - colon - 1, q, sizeof(q));
 		if (memchr(colon + 1, ':', iend - colon - 1)) {
-			dlh_set_err(err, errlen,
-				    "bad count \"%s\" for type %s (want 1..%d)",
-				    q, qt, HETERO_SPEC_MAX_COUNT);
+			dlh_err(err,
+				"bad count \"%s\" for type %s (want 1..%d)", q,
+				qt, HETERO_SPEC_MAX_COUNT);
 			return -1;
 		}
 		if (parse_count(colon + 1, iend - colon - 1,
 				HETERO_SPEC_MAX_COUNT, &count)) {
-			dlh_set_err(err, errlen,
-				    "bad count \"%s\" for type %s (want 1..%d)",
-				    q, qt, HETERO_SPEC_MAX_COUNT);
+			dlh_err(err,
+				"bad count \"%s\" for type %s (want 1..%d)", q,
+				qt, HETERO_SPEC_MAX_COUNT);
 			return -1;
 		}
-		if (add_type(spec, p, colon - p, count, err, errlen))
+		if (add_type(spec, p, colon - p, count, err))
 			return -1;
 		total += count;
 		if (!comma)
 			break;
 		p = comma + 1;
 		if (p == end) {
-			dlh_set_err(err, errlen, "empty item (trailing ',')");
+			dlh_err(err, "empty item (trailing ',')");
 			return -1;
 		}
 	}
 	if (total > HETERO_SPEC_MAX_TOTAL) {
-		dlh_set_err(
-			err, errlen,
+		dlh_err(err,
 			"total of %llu accelerators is over the limit of %d",
 			(unsigned long long) total, HETERO_SPEC_MAX_TOTAL);
 		return -1;
@@ -253,31 +241,30 @@ static int parse_explicit(const char *s, size_t len, struct hetero_spec *spec,
 	return 0;
 }
 
-int hetero_spec_parse(const char *s, struct hetero_spec *out, char *err,
-		      size_t errlen)
+int hetero_spec_parse(const char *s, struct hetero_spec *out,
+		      struct dlh_error *err)
 {
 	struct hetero_spec spec;
 	size_t len, i;
 	int rc;
 
-	if (err && errlen)
-		err[0] = '\0';
+	if (err)
+		err->text[0] = '\0';
 	if (out)
 		memset(out, 0, sizeof(*out));
 	if (!s || !out) {
-		dlh_set_err(err, errlen, "no SPEC given");
+		dlh_err(err, "no SPEC given");
 		return -1;
 	}
 	len = strnlen(s, HETERO_SPEC_MAX_LEN + 1);
 	if (len == 0) {
-		dlh_set_err(
-			err, errlen,
+		dlh_err(err,
 			"empty SPEC (want TYPE:N[,TYPE:N...] or auto:N[:TYPE+TYPE...])");
 		return -1;
 	}
 	if (len > HETERO_SPEC_MAX_LEN) {
-		dlh_set_err(err, errlen, "SPEC longer than %d characters",
-			    HETERO_SPEC_MAX_LEN);
+		dlh_err(err, "SPEC longer than %d characters",
+			HETERO_SPEC_MAX_LEN);
 		return -1;
 	}
 	/* Reject control and other odd bytes up front, with their place. */
@@ -288,32 +275,29 @@ int hetero_spec_parse(const char *s, struct hetero_spec *out, char *err,
 		    c == ',' || c == '+')
 			continue;
 		if (c >= 0x20 && c < 0x7f)
-			dlh_set_err(err, errlen,
-				    "unexpected character '%c' at position %zu",
-				    c, i + 1);
+			dlh_err(err,
+				"unexpected character '%c' at position %zu", c,
+				i + 1);
 		else
-			dlh_set_err(err, errlen,
-				    "unexpected byte 0x%02x at position %zu", c,
-				    i + 1);
+			dlh_err(err, "unexpected byte 0x%02x at position %zu",
+				c, i + 1);
 		return -1;
 	}
 	memset(&spec, 0, sizeof(spec));
 	if (len >= 5 && !memcmp(s, "auto:", 5)) {
 		spec.is_auto = true;
 		if (memchr(s, ',', len)) {
-			dlh_set_err(
-				err, errlen,
+			dlh_err(err,
 				"auto cannot be combined with TYPE:N items (use auto:N:TYPE+TYPE)");
 			return -1;
 		}
-		rc = parse_auto(s + 5, len - 5, &spec, err, errlen);
+		rc = parse_auto(s + 5, len - 5, &spec, err);
 	} else {
 		if (memchr(s, '+', len)) {
-			dlh_set_err(err, errlen,
-				    "'+' is only allowed in auto:N:TYPE+TYPE");
+			dlh_err(err, "'+' is only allowed in auto:N:TYPE+TYPE");
 			return -1;
 		}
-		rc = parse_explicit(s, len, &spec, err, errlen);
+		rc = parse_explicit(s, len, &spec, err);
 	}
 	if (rc)
 		return -1;
@@ -335,7 +319,7 @@ static bool spec_valid(const struct hetero_spec *spec)
 		size_t len = strnlen(spec->item[i].type, HETERO_SPEC_TYPE_LEN);
 
 		if (len == HETERO_SPEC_TYPE_LEN ||
-		    check_type(spec->item[i].type, len, NULL, 0))
+		    check_type(spec->item[i].type, len, NULL))
 			return false;
 		for (j = 0; j < i; j++)
 			if (!strcmp(spec->item[i].type, spec->item[j].type))

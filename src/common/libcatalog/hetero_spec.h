@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dlh_log.h"
+
 #define HETERO_SPEC_MAX_TYPES 16
 #define HETERO_SPEC_TYPE_LEN  32    /* with the NUL: names <= 31 chars */
 #define HETERO_SPEC_MAX_COUNT 65536 /* per type */
@@ -47,8 +49,8 @@ struct hetero_spec {
  *   bad count "x" for type a100 (want 1..65536)
  * User text quoted in messages is truncated and made printable.
  */
-int hetero_spec_parse(const char *s, struct hetero_spec *out, char *err,
-		      size_t errlen);
+int hetero_spec_parse(const char *s, struct hetero_spec *out,
+		      struct dlh_error *err);
 
 /*
  * Write the canonical form of spec ("a100:8,mlu590:16", "auto:16",

@@ -43,18 +43,19 @@ struct ctx {
 	const char *path;
 	size_t index;
 	const char *name; /* NULL until the entry's name is known */
+	struct dlh_error *err;
 };
 
 static void entry_error(const struct ctx *c, const char *field,
 			const char *what)
 {
 	if (c->name)
-		dlh_error(
+		dlh_err(c->err,
 			"model catalog %s: model '%s' (entry %zu): field '%s' %s",
 			c->path, c->name, c->index, field, what);
 	else
-		dlh_error("model catalog %s: entry %zu: field '%s' %s", c->path,
-			  c->index, field, what);
+		dlh_err(c->err, "model catalog %s: entry %zu: field '%s' %s",
+			c->path, c->index, field, what);
 }
 
 /*
@@ -183,8 +184,9 @@ static int parse_model(struct ctx *c, struct json_object *o,
 	const char *s;
 
 	if (!json_object_is_type(o, json_type_object)) {
-		dlh_error("model catalog %s: entry %zu: must be an object",
-			  c->path, c->index);
+		dlh_err(c->err,
+			"model catalog %s: entry %zu: must be an object",
+			c->path, c->index);
 		return -1;
 	}
 	if (!json_object_object_get_ex(o, "name", &v) ||
@@ -201,7 +203,8 @@ static int parse_model(struct ctx *c, struct json_object *o,
 	m->name = strdup(s);
 	c->name = m->name;
 	if (!m->name)
-		return -1;
+		return dlh_err(c->err, "model catalog %s: out of memory",
+			       c->path);
 	if (check_keys(c, o, top_keys, NULL))
 		return -1;
 	if (json_object_object_get_ex(o, "source", &v)) {
@@ -211,7 +214,9 @@ static int parse_model(struct ctx *c, struct json_object *o,
 		}
 		m->source = strdup(json_object_get_string(v));
 		if (!m->source)
-			return -1;
+			return dlh_err(c->err,
+				       "model catalog %s: out of memory",
+				       c->path);
 	}
 	if (get_int(c, o, "layers", 0, 0, 1, 1024, &m->layers) ||
 	    get_int(c, o, "hidden", 0, 0, 64, 1 << 17, &m->hidden) ||
@@ -252,7 +257,8 @@ static void free_models(struct model_spec *models, size_t n)
 	free(models);
 }
 
-struct model_catalog *model_catalog_load(const char *path)
+struct model_catalog *model_catalog_load(const char *path,
+					 struct dlh_error *err)
 {
 	struct model_catalog *cat = NULL;
 	struct json_object *root = NULL, *arr, *v;
@@ -260,21 +266,21 @@ struct model_catalog *model_catalog_load(const char *path)
 	char *text;
 
 	if (!path) {
-		dlh_error("model catalog: no path given");
+		dlh_err(err, "model catalog: no path given");
 		return NULL;
 	}
 	text = dlh_read_file(path, MODEL_CATALOG_MAX_BYTES, "model catalog",
-			     &len);
+			     &len, err);
 	if (!text)
 		return NULL;
 	root = dlh_json_parse(path, text, len, MODEL_CATALOG_MAX_DEPTH,
-			      "model catalog");
+			      "model catalog", err);
 	if (!root)
 		goto out;
 	if (!json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "models", &arr) ||
 	    !json_object_is_type(arr, json_type_array)) {
-		dlh_error(
+		dlh_err(err,
 			"model catalog %s: top level must be an object with a 'models' array",
 			path);
 		goto out;
@@ -282,23 +288,28 @@ struct model_catalog *model_catalog_load(const char *path)
 	if (json_object_object_get_ex(root, "version", &v) &&
 	    (!json_object_is_type(v, json_type_int) ||
 	     json_object_get_int(v) != 1)) {
-		dlh_error("model catalog %s: field 'version' must be 1", path);
+		dlh_err(err, "model catalog %s: field 'version' must be 1",
+			path);
 		goto out;
 	}
 	n = json_object_array_length(arr);
 	if (n == 0) {
-		dlh_error("model catalog %s: 'models' is empty", path);
+		dlh_err(err, "model catalog %s: 'models' is empty", path);
 		goto out;
 	}
 	cat = calloc(1, sizeof(*cat));
-	if (!cat)
+	if (!cat) {
+		dlh_err(err, "model catalog %s: out of memory", path);
 		goto out;
+	}
 	cat->models = calloc(n, sizeof(*cat->models));
 	cat->path = strdup(path);
-	if (!cat->models || !cat->path)
+	if (!cat->models || !cat->path) {
+		dlh_err(err, "model catalog %s: out of memory", path);
 		goto fail;
+	}
 	for (i = 0; i < n; i++) {
-		struct ctx c = { .path = path, .index = i };
+		struct ctx c = { .path = path, .index = i, .err = err };
 
 		cat->n_models = i + 1;
 		if (parse_model(&c, json_object_array_get_idx(arr, i),

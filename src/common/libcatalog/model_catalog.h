@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "dlh_log.h"
+
 struct model_spec {
 	char *name;   /* lowercase: "llama2-70b" */
 	char *source; /* where the shape comes from */
@@ -47,10 +49,11 @@ const char *model_catalog_default_path(void);
 /*
  * Load a catalog.  On any error (unreadable or oversized file, bad JSON,
  * missing, unknown or ill-typed field, inconsistent shape, duplicate name)
- * logs through dlh_error() the file and the line, or the entry and field at
- * fault, and returns NULL.  Never aborts.
+ * returns NULL with the file and the line, or the entry and field at
+ * fault, in err.  Never aborts, never logs.
  */
-struct model_catalog *model_catalog_load(const char *path);
+struct model_catalog *model_catalog_load(const char *path,
+					 struct dlh_error *err);
 void model_catalog_free(struct model_catalog *cat);
 
 /* NULL when nothing matches.  Names compare case-insensitively. */

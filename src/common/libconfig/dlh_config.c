@@ -67,8 +67,7 @@ const char *dlh_signal_name(int sig)
 struct host_vec {
 	char **v;
 	size_t n, cap, max;
-	char *err;
-	size_t errlen;
+	struct dlh_error *err;
 };
 
 static bool host_char(char c)
@@ -81,8 +80,7 @@ static int push_host(struct host_vec *hv, const char *name, size_t len)
 	char *copy;
 
 	if (hv->n == hv->max) {
-		dlh_set_err(hv->err, hv->errlen,
-			    "hostlist names more than %zu hosts", hv->max);
+		dlh_err(hv->err, "hostlist names more than %zu hosts", hv->max);
 		return -1;
 	}
 	if (hv->n == hv->cap) {
@@ -102,7 +100,7 @@ static int push_host(struct host_vec *hv, const char *name, size_t len)
 	hv->v[hv->n++] = copy;
 	return 0;
 oom:
-	dlh_set_err(hv->err, hv->errlen, "out of memory");
+	dlh_err(hv->err, "out of memory");
 	return -1;
 }
 
@@ -129,39 +127,36 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 
 	for (i = 0; i < lit; i++) {
 		if (!host_char(term[i])) {
-			dlh_set_err(hv->err, hv->errlen,
-				    "bad character 0x%02x in host name",
-				    (unsigned char) term[i]);
+			dlh_err(hv->err, "bad character 0x%02x in host name",
+				(unsigned char) term[i]);
 			return -1;
 		}
 	}
 	if (plen + lit > HOST_NAME_MAX_LEN) {
-		dlh_set_err(hv->err, hv->errlen, "host name longer than %d",
-			    HOST_NAME_MAX_LEN);
+		dlh_err(hv->err, "host name longer than %d", HOST_NAME_MAX_LEN);
 		return -1;
 	}
 	memcpy(buf + plen, term, lit);
 	plen += lit;
 	if (!open) {
 		if (plen == 0) {
-			dlh_set_err(hv->err, hv->errlen, "empty host name");
+			dlh_err(hv->err, "empty host name");
 			return -1;
 		}
 		return push_host(hv, buf, plen);
 	}
 	if (++depth > HOSTLIST_MAX_GROUPS) {
-		dlh_set_err(hv->err, hv->errlen,
-			    "more than %d [..] groups in a name",
-			    HOSTLIST_MAX_GROUPS);
+		dlh_err(hv->err, "more than %d [..] groups in a name",
+			HOSTLIST_MAX_GROUPS);
 		return -1;
 	}
 	close = memchr(open, ']', term + len - open);
 	if (!close || memchr(open + 1, '[', close - open - 1)) {
-		dlh_set_err(hv->err, hv->errlen, "unbalanced '[' in hostlist");
+		dlh_err(hv->err, "unbalanced '[' in hostlist");
 		return -1;
 	}
 	if (close == open + 1) {
-		dlh_set_err(hv->err, hv->errlen, "empty [] in hostlist");
+		dlh_err(hv->err, "empty [] in hostlist");
 		return -1;
 	}
 	for (p = open + 1; p < close;) {
@@ -178,23 +173,20 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 				nlo = 0;
 		}
 		if (!nlo || p + nlo + (nhi ? nhi + 1 : 0) != rend) {
-			dlh_set_err(
-				hv->err, hv->errlen,
+			dlh_err(hv->err,
 				"bad range \"%.*s\" in hostlist (want N or N-M)",
 				(int) (rend - p < 20 ? rend - p : 20), p);
 			return -1;
 		}
 		if (hi < lo) {
-			dlh_set_err(
-				hv->err, hv->errlen,
+			dlh_err(hv->err,
 				"bad range %lu-%lu in hostlist (end before start)",
 				lo, hi);
 			return -1;
 		}
 		if (hi - lo >= hv->max) {
-			dlh_set_err(hv->err, hv->errlen,
-				    "hostlist names more than %zu hosts",
-				    hv->max);
+			dlh_err(hv->err, "hostlist names more than %zu hosts",
+				hv->max);
 			return -1;
 		}
 		/* Slurm keeps the width of a zero-padded start: n[01-10]. */
@@ -205,9 +197,8 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 					 v);
 
 			if (w < 0 || plen + w > HOST_NAME_MAX_LEN) {
-				dlh_set_err(hv->err, hv->errlen,
-					    "host name longer than %d",
-					    HOST_NAME_MAX_LEN);
+				dlh_err(hv->err, "host name longer than %d",
+					HOST_NAME_MAX_LEN);
 				return -1;
 			}
 			if (expand_term(hv, buf, plen + w, close + 1,
@@ -216,8 +207,7 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 		}
 		p = comma ? comma + 1 : close;
 		if (comma && p == close) {
-			dlh_set_err(hv->err, hv->errlen,
-				    "empty range in hostlist");
+			dlh_err(hv->err, "empty range in hostlist");
 			return -1;
 		}
 	}
@@ -236,12 +226,11 @@ void dlh_hostlist_free(char **hosts, size_t n_hosts)
 }
 
 int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
-			size_t *n_hosts, char *err, size_t errlen)
+			size_t *n_hosts, struct dlh_error *err)
 {
 	struct host_vec hv = {
 		.max = max_hosts ? max_hosts : DLH_HOSTLIST_MAX_HOSTS,
 		.err = err,
-		.errlen = errlen,
 	};
 	char buf[HOST_NAME_MAX_LEN + 1];
 	const char *p, *end;
@@ -251,16 +240,15 @@ int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 		*hosts = NULL;
 	if (n_hosts)
 		*n_hosts = 0;
-	if (err && errlen)
-		err[0] = '\0';
+	if (err)
+		err->text[0] = '\0';
 	if (!expr || !hosts || !n_hosts) {
-		dlh_set_err(err, errlen, "no hostlist");
+		dlh_err(err, "no hostlist");
 		return -1;
 	}
 	len = strnlen(expr, DLH_CONFIG_MAX_LINE + 1);
 	if (len == 0 || len > DLH_CONFIG_MAX_LINE) {
-		dlh_set_err(err, errlen,
-			    len ? "hostlist too long" : "empty hostlist");
+		dlh_err(err, len ? "hostlist too long" : "empty hostlist");
 		return -1;
 	}
 	end = expr + len;
@@ -281,22 +269,21 @@ int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 			}
 		}
 		if (q < end && *q != ',') {
-			dlh_set_err(err, errlen,
-				    "unbalanced brackets in hostlist");
+			dlh_err(err, "unbalanced brackets in hostlist");
 			goto fail;
 		}
 		if (in_bracket) {
-			dlh_set_err(err, errlen, "unbalanced '[' in hostlist");
+			dlh_err(err, "unbalanced '[' in hostlist");
 			goto fail;
 		}
 		if (q == p) {
-			dlh_set_err(err, errlen, "empty host name in hostlist");
+			dlh_err(err, "empty host name in hostlist");
 			goto fail;
 		}
 		if (expand_term(&hv, buf, 0, p, q - p, 0))
 			goto fail;
 		if (q < end && q + 1 == end) {
-			dlh_set_err(err, errlen, "trailing ',' in hostlist");
+			dlh_err(err, "trailing ',' in hostlist");
 			goto fail;
 		}
 		p = q + 1;
@@ -449,7 +436,8 @@ static void parse_domain(struct loader *ld, char **key, char **val,
 	struct dlh_config *cfg = ld->cfg;
 	const char *name = NULL, *nodes = NULL;
 	double gbps = 0.0;
-	char err[256], sbuf[64], **hosts = NULL;
+	char sbuf[64], **hosts = NULL;
+	struct dlh_error err;
 	struct dlh_domain *doms;
 	size_t i, n_hosts = 0, dom;
 
@@ -503,9 +491,9 @@ static void parse_domain(struct loader *ld, char **key, char **val,
 		line_error(ld, "more than %d domains", DLH_CONFIG_MAX_DOMAINS);
 		return;
 	}
-	if (dlh_hostlist_expand(nodes, 0, &hosts, &n_hosts, err, sizeof(err))) {
+	if (dlh_hostlist_expand(nodes, 0, &hosts, &n_hosts, &err)) {
 		line_error(ld, "Nodes=%s: %s", shown(nodes, sbuf, sizeof(sbuf)),
-			   err);
+			   err.text);
 		return;
 	}
 	if (ld->n_nodes + n_hosts > DLH_CONFIG_MAX_NODES) {
@@ -739,7 +727,7 @@ static void build_node_map(struct loader *ld)
 	ld->n_nodes = 0;
 }
 
-struct dlh_config *dlh_config_load(const char *path)
+struct dlh_config *dlh_config_load(const char *path, struct dlh_error *err)
 {
 	char defpath[PATH_MAX];
 	struct loader ld = { 0 };
@@ -759,7 +747,7 @@ struct dlh_config *dlh_config_load(const char *path)
 	}
 	cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
-		return NULL;
+		goto oom;
 	ld.cfg = cfg;
 	cfg->default_inter_node_gbps = DLH_CONFIG_DEFAULT_INTER_NODE_GBPS;
 	cfg->resize_check_interval = DLH_RESIZE_CHECK_DEFAULT;
@@ -810,7 +798,7 @@ done:
 		goto oom;
 	return cfg;
 oom:
-	dlh_error("dlhetero.conf: out of memory");
+	dlh_err(err, "dlhetero.conf: out of memory");
 	while (ld.n_nodes)
 		free(ld.nodes[--ld.n_nodes].name);
 	free(ld.nodes);

@@ -14,15 +14,19 @@
  *   Domain=nvidia Nodes=g[1-32],h5
  *
  * Bad lines (unknown key, bad number, over-long line, bad hostlist, ...)
- * are reported through dlh_error("dlhetero.conf:LINE: ...") and ignored,
- * so one typo never takes the scheduler down.  A missing file means all
- * defaults.  No Slurm dependency.
+ * are logged through dlh_error("dlhetero.conf:LINE: ...; line ignored"),
+ * counted in n_errors and otherwise ignored, so one typo never takes the
+ * scheduler down: they are problems the loader goes on from, not errors
+ * it returns (see dlh_log.h).  A missing file means all defaults.  No
+ * Slurm dependency.
  */
 #ifndef DLH_CONFIG_H
 #define DLH_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "dlh_log.h"
 
 #define DLH_CONFIG_FILE			   "dlhetero.conf"
 #define DLH_CONFIG_MAX_LINE		   4096	  /* longer lines are ignored */
@@ -76,9 +80,10 @@ int dlh_config_default_path(char *buf, size_t len);
 
 /*
  * Loads path (NULL: the default path).  A missing file gives the defaults
- * and is not an error.  Returns NULL only when out of memory.
+ * and is not an error.  Returns NULL only when out of memory, with
+ * "dlhetero.conf: out of memory" in err.
  */
-struct dlh_config *dlh_config_load(const char *path);
+struct dlh_config *dlh_config_load(const char *path, struct dlh_error *err);
 
 /* Domain index of a node (see above): 0 when no Domain line names it. */
 size_t dlh_config_domain_of(const struct dlh_config *cfg, const char *nodename);
@@ -103,7 +108,7 @@ const char *dlh_signal_name(int sig);
  * dlh_hostlist_free()), or -1 with a message in err.
  */
 int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
-			size_t *n_hosts, char *err, size_t errlen);
+			size_t *n_hosts, struct dlh_error *err);
 void dlh_hostlist_free(char **hosts, size_t n_hosts);
 
 #endif

@@ -14,8 +14,11 @@ struct chip_catalog;
 /*
  * The chip catalog named by the dlhetero.conf at conf_path (NULL: the one
  * next to slurm.conf), for callers that need nothing else from it.  NULL
- * when it cannot be read (the loader has logged why).
+ * with why in err when it cannot be read.  Bad dlhetero.conf lines are
+ * logged as dlh_config_load() does; a dlhetero.conf that cannot be loaded
+ * at all (out of memory) is logged too, and the default catalog tried.
  */
-struct chip_catalog *dlh_load_chip_catalog(const char *conf_path);
+struct chip_catalog *dlh_load_chip_catalog(const char *conf_path,
+					   struct dlh_error *err);
 
 #endif

@@ -1479,6 +1479,7 @@ struct place_ctx {
 	int n_dom; /* dense domain ranks 0..n_dom-1 */
 	struct budget bud;
 	bool oom;
+	bool bug; /* with oom: not memory, an internal error */
 };
 
 /* Stable grouping of picks by result type (they arrive in pool order). */
@@ -1563,7 +1564,7 @@ static void solve_domains(struct place_ctx *pc, const struct pnode *pool,
 	}
 	if (placement_evaluate(pc->nodes, pc->n_nodes, c.picks, c.n_picks,
 			       pc->cpa, &c.cost)) {
-		dlh_error("placement: internal error: invalid selection");
+		pc->bug = true;
 		pc->oom = true;
 		goto out;
 	}
@@ -2471,7 +2472,7 @@ static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 
 int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		    const struct placement_request *req,
-		    struct placement_result *res)
+		    struct placement_result *res, struct dlh_error *err)
 {
 	struct place_ctx pc = { .nodes = nodes,
 				.n_nodes = n_nodes,
@@ -2490,8 +2491,10 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 
 	if (res)
 		memset(res, 0, sizeof(*res));
-	if (!res || !request_ok(req) || (!nodes && n_nodes))
+	if (!res || !request_ok(req) || (!nodes && n_nodes)) {
+		dlh_err(err, "placement: invalid request");
 		return PLACEMENT_INVALID;
+	}
 	pc.cpa = req->cores_per_accel;
 	pc.bud.limit = req->work_limit ? req->work_limit
 				       : PLACEMENT_DEFAULT_WORK;
@@ -2590,7 +2593,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		goto oom;
 	if (!best.valid) {
 		/* Capacity was checked: only a bug gets here. */
-		dlh_error("placement: internal error: no placement found");
+		dlh_err(err, "placement: internal error: no placement found");
 		rc = PLACEMENT_INVALID;
 		goto out;
 	}
@@ -2613,7 +2616,8 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	rc = PLACEMENT_OK;
 	goto out;
 oom:
-	dlh_error("placement: out of memory");
+	dlh_err(err, pc.bug ? "placement: internal error: invalid selection"
+			    : "placement: out of memory");
 	rc = PLACEMENT_INVALID;
 out:
 	cand_free(&best);

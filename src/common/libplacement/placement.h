@@ -4,7 +4,8 @@
  * Pure computation: the select plugin turns slurmctld's node records into
  * struct placement_node, calls placement_place(), and narrows cons_tres's
  * candidate node bitmap to the answer.  No Slurm dependency, no globals,
- * no I/O except dlh_debug().
+ * no I/O except dlh_debug().  Errors come back in a struct dlh_error
+ * (dlh_log.h).
  *
  * Objective (see doc/placement.md for the algorithm).  Satisfy every
  * per-type count exactly (a node gives at most its usable free accelerators,
@@ -45,6 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dlh_log.h"
 #include "hetero_spec.h"
 
 #define PLACEMENT_MAX_TYPES    HETERO_SPEC_MAX_TYPES
@@ -160,12 +162,14 @@ int placement_request_from_spec(const struct hetero_spec *spec,
 
 /*
  * Places req on nodes[0..n_nodes).  Returns PLACEMENT_OK with *res filled
- * (free with placement_result_free()), or another status with *res empty;
- * placement_explain() then says why.
+ * (free with placement_result_free()), or another status with *res empty:
+ * PLACEMENT_NOT_NOW or PLACEMENT_NEVER (placement_explain() then says why),
+ * or PLACEMENT_INVALID with why in err (a bad request, out of memory, an
+ * internal error).
  */
 int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		    const struct placement_request *req,
-		    struct placement_result *res);
+		    struct placement_result *res, struct dlh_error *err);
 
 void placement_result_free(struct placement_result *res);
 

@@ -12,9 +12,9 @@
 #include "plan.h"
 #include "plan_json.h"
 
-static void set_err(char *err, size_t len, const char *msg, size_t pos)
+static int set_err(struct dlh_error *err, const char *msg, size_t pos)
 {
-	dlh_set_err(err, len, "DL_HETERO_MAP: %s at character %zu", msg, pos);
+	return dlh_err(err, "DL_HETERO_MAP: %s at character %zu", msg, pos);
 }
 
 /* Copy a field of [A-Za-z0-9._-] up to stop into dst; NULL when bad. */
@@ -36,7 +36,7 @@ static const char *field(const char *p, char stop, char *dst, size_t len)
 }
 
 int hetero_map_parse(const char *s, struct hetero_node **nodes, size_t *n,
-		     char *err, size_t errlen)
+		     struct dlh_error *err)
 {
 	const char *p = s, *q;
 	struct hetero_node *v = NULL, *nv;
@@ -47,39 +47,41 @@ int hetero_map_parse(const char *s, struct hetero_node **nodes, size_t *n,
 	*nodes = NULL;
 	*n = 0;
 	if (!s || !*s) {
-		set_err(err, errlen, "empty", 0);
+		set_err(err, "empty", 0);
 		return -1;
 	}
 	while (*p) {
 		if (cnt == HETERO_MAP_MAX_NODES) {
-			set_err(err, errlen, "too many nodes", p - s);
+			set_err(err, "too many nodes", p - s);
 			goto fail;
 		}
 		if (cnt == cap) {
 			cap = cap ? 2 * cap : 16;
 			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
+			if (!nv) {
+				dlh_err(err, "out of memory");
 				goto fail;
+			}
 			v = nv;
 		}
 		if (!(q = field(p, ':', v[cnt].name, sizeof(v[cnt].name))) ||
 		    !(q = field(q, ':', v[cnt].type, sizeof(v[cnt].type)))) {
-			set_err(err, errlen, "want node:type:count", p - s);
+			set_err(err, "want node:type:count", p - s);
 			goto fail;
 		}
 		if (!isdigit((unsigned char) *q)) {
-			set_err(err, errlen, "bad count", q - s);
+			set_err(err, "bad count", q - s);
 			goto fail;
 		}
 		c = strtoul(q, &end, 10);
 		if (c < 1 || c > 4096 || (*end && *end != ',')) {
-			set_err(err, errlen, "bad count", q - s);
+			set_err(err, "bad count", q - s);
 			goto fail;
 		}
 		v[cnt++].count = c;
 		p = *end ? end + 1 : end;
 		if (*end && !*p) {
-			set_err(err, errlen, "trailing comma", p - s);
+			set_err(err, "trailing comma", p - s);
 			goto fail;
 		}
 	}
@@ -143,8 +145,8 @@ static int parse_tasks_per_node(const char *s, unsigned *counts, size_t max,
 
 int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 			const char *step_nodes, const char *tasks_per_node,
-			struct hetero_node **out, size_t *n_out, char *err,
-			size_t errlen)
+			struct hetero_node **out, size_t *n_out,
+			struct dlh_error *err)
 {
 	char **hosts = NULL;
 	unsigned *tasks = NULL;
@@ -153,15 +155,16 @@ int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 
 	*out = NULL;
 	*n_out = 0;
-	if (!step_nodes || dlh_hostlist_expand(step_nodes, HETERO_MAP_MAX_NODES,
-					       &hosts, &n_hosts, err, errlen))
+	/* a NULL list is refused there too, with a message */
+	if (dlh_hostlist_expand(step_nodes, HETERO_MAP_MAX_NODES, &hosts,
+				&n_hosts, err))
 		return -1;
 	tasks = calloc(n_hosts + 1, sizeof(*tasks));
 	*out = calloc(n_hosts + 1, sizeof(**out));
 	if (!tasks || !*out ||
 	    parse_tasks_per_node(tasks_per_node, tasks, n_hosts, &n_tasks) ||
 	    n_tasks != n_hosts) {
-		set_err(err, errlen, "bad step tasks per node", 0);
+		set_err(err, "bad step tasks per node", 0);
 		goto out;
 	}
 	for (i = 0; i < n_hosts; i++) {
@@ -187,19 +190,19 @@ out:
 
 int hetero_map_keep(const struct hetero_node *nodes, size_t n,
 		    const char *job_nodes, struct hetero_node **out,
-		    size_t *n_out, char *err, size_t errlen)
+		    size_t *n_out, struct dlh_error *err)
 {
 	char **hosts = NULL;
 	size_t n_hosts = 0, i, j;
 
 	*out = NULL;
 	*n_out = 0;
-	if (!job_nodes || dlh_hostlist_expand(job_nodes, HETERO_MAP_MAX_NODES,
-					      &hosts, &n_hosts, err, errlen))
+	if (dlh_hostlist_expand(job_nodes, HETERO_MAP_MAX_NODES, &hosts,
+				&n_hosts, err))
 		return -1;
 	if (!(*out = calloc(n + 1, sizeof(**out)))) {
 		dlh_hostlist_free(hosts, n_hosts);
-		dlh_set_err(err, errlen, "out of memory");
+		dlh_err(err, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -246,7 +249,7 @@ static struct slot *type_slots(const struct hetero_node *nodes, size_t n,
 static int set_request(const struct hetero_node *nodes, size_t n,
 		       const struct chip_catalog *chips,
 		       struct plan_group_req *g, size_t *n_groups,
-		       const char **types, char **err)
+		       const char **types, struct dlh_error *err)
 {
 	size_t i, j, k;
 	unsigned per_node;
@@ -259,21 +262,16 @@ static int set_request(const struct hetero_node *nodes, size_t n,
 				break;
 		if (k < *n_groups)
 			continue;
-		if (k == PLAN_MAX_GROUPS) {
-			*err = strdup("too many chip types for the planner");
-			return -1;
-		}
+		if (k == PLAN_MAX_GROUPS)
+			return dlh_err(err,
+				       "too many chip types for the planner");
 		types[k] = nodes[i].type;
 		memset(&g[k], 0, sizeof(g[k]));
 		g[k].chip = chip_catalog_find(chips, nodes[i].type);
-		if (!g[k].chip) {
-			if (asprintf(err,
-				     "chip type %s is not in the "
-				     "catalog",
-				     nodes[i].type) < 0)
-				*err = NULL;
-			return -1;
-		}
+		if (!g[k].chip)
+			return dlh_err(err,
+				       "chip type %s is not in the catalog",
+				       nodes[i].type);
 		/* nodes with the same count form a regular group; a ragged
 		 * one is planned as one accelerator per node, which only
 		 * under-estimates its intra-node bandwidth */
@@ -366,7 +364,8 @@ out:
 char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 		       const struct chip_catalog *chips,
 		       const struct model_catalog *models,
-		       const struct hetero_plan_opts *opts, char **err)
+		       const struct hetero_plan_opts *opts,
+		       struct dlh_error *err)
 {
 	struct plan_group_req groups[PLAN_MAX_GROUPS];
 	const char *types[PLAN_MAX_GROUPS];
@@ -378,18 +377,16 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 					: HETERO_PLAN_DEFAULT_MODEL;
 	size_t i;
 
-	*err = NULL;
 	if (!n) {
-		*err = strdup("the job has no accelerators");
+		dlh_err(err, "the job has no accelerators");
 		return NULL;
 	}
 	if (!(req.model = model_catalog_find(models, model))) {
-		if (asprintf(err, "unknown model %s", model) < 0)
-			*err = NULL;
+		dlh_err(err, "unknown model %s", model);
 		return NULL;
 	}
 	if (plan_mode_parse(opts->mode ? opts->mode : "train", &req.mode)) {
-		*err = strdup("mode must be train or infer");
+		dlh_err(err, "mode must be train or infer");
 		return NULL;
 	}
 	if (set_request(nodes, n, chips, groups, &req.n_groups, types, err))
@@ -405,7 +402,7 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 	o = plan_to_json_object(p);
 	if (!o || !json_object_object_get_ex(o, "ranks", &ranks) ||
 	    !(ranks = job_ranks(p, ranks, nodes, n, types))) {
-		*err = strdup("cannot map the plan's ranks onto the job");
+		dlh_err(err, "cannot map the plan's ranks onto the job");
 		goto out;
 	}
 	json_object_object_add(o, "ranks", ranks);
@@ -427,6 +424,8 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 	json_object_object_add(o, "nodes", list);
 	json = strdup(json_object_to_json_string_ext(
 		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (!json)
+		dlh_err(err, "out of memory");
 out:
 	json_object_put(o);
 	plan_free(p);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "chip_catalog.h"
+#include "dlh_log.h"
 #include "model_catalog.h"
 
 #define HETERO_MAP_MAX_NODES 65536
@@ -26,7 +27,7 @@ struct hetero_node {
 
 /* Returns 0 with a malloc'd array, or -1 with a message in err. */
 int hetero_map_parse(const char *s, struct hetero_node **nodes, size_t *n,
-		     char *err, size_t errlen);
+		     struct dlh_error *err);
 
 /* malloc'd "name:type:count,..." */
 char *hetero_map_format(const struct hetero_node *nodes, size_t n);
@@ -39,8 +40,8 @@ char *hetero_map_format(const struct hetero_node *nodes, size_t n);
  */
 int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 			const char *step_nodes, const char *tasks_per_node,
-			struct hetero_node **out, size_t *n_out, char *err,
-			size_t errlen);
+			struct hetero_node **out, size_t *n_out,
+			struct dlh_error *err);
 
 /*
  * The map cut down to the nodes still in the job (a Slurm hostlist
@@ -49,7 +50,7 @@ int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
  */
 int hetero_map_keep(const struct hetero_node *nodes, size_t n,
 		    const char *job_nodes, struct hetero_node **out,
-		    size_t *n_out, char *err, size_t errlen);
+		    size_t *n_out, struct dlh_error *err);
 
 struct hetero_plan_opts {
 	const char *model;	   /* NULL: HETERO_PLAN_DEFAULT_MODEL */
@@ -65,11 +66,12 @@ struct hetero_plan_opts {
  * The plan of a job as the JSON written to DL_PLAN: the planner's plan,
  * with ranks numbered in the job's node order and local device order
  * (what Slurm's block distribution and torchrun give), each rank naming
- * its node.  Returns a malloc'd string, or NULL with *err (malloc'd).
+ * its node.  Returns a malloc'd string, or NULL with why in err.
  */
 char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 		       const struct chip_catalog *chips,
 		       const struct model_catalog *models,
-		       const struct hetero_plan_opts *opts, char **err);
+		       const struct hetero_plan_opts *opts,
+		       struct dlh_error *err);
 
 #endif

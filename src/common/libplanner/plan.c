@@ -16,7 +16,6 @@
  */
 #define _GNU_SOURCE
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,19 +23,6 @@
 #include "plan.h"
 
 #define BIG 1e300
-
-static char *msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *msg(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 const char *plan_mode_name(enum plan_mode m)
 {
@@ -626,27 +612,29 @@ static int run_search(struct search *S)
 /* ---------------------------------------------------------------- */
 /* Request checking                                                  */
 
-static char *normalize(const struct plan_request *req, struct search *S)
+static int normalize(const struct plan_request *req, struct search *S,
+		     struct dlh_error *err)
 {
 	const struct model_spec *M = req->model;
 	size_t k;
 
 	memset(S, 0, sizeof(*S));
 	if (!M)
-		return msg("no model given");
+		return dlh_err(err, "no model given");
 	if (M->layers < 1 || M->hidden < 1 || M->heads < 1 || M->kv_heads < 1 ||
 	    M->head_dim < 1 || M->vocab < 1)
-		return msg("model %s has an invalid shape", M->name);
+		return dlh_err(err, "model %s has an invalid shape", M->name);
 	if (req->n_groups < 1 || req->n_groups > PLAN_MAX_GROUPS ||
 	    !req->groups)
-		return msg("between 1 and %d chip groups are needed, not %zu",
-			   PLAN_MAX_GROUPS, req->n_groups);
+		return dlh_err(
+			err, "between 1 and %d chip groups are needed, not %zu",
+			PLAN_MAX_GROUPS, req->n_groups);
 	if (req->global_batch < 0 || req->global_batch > PLAN_MAX_GLOBAL_BATCH)
-		return msg("global batch %d out of range 0..%d",
-			   req->global_batch, PLAN_MAX_GLOBAL_BATCH);
+		return dlh_err(err, "global batch %d out of range 0..%d",
+			       req->global_batch, PLAN_MAX_GLOBAL_BATCH);
 	if (req->seq_len < 0 || req->seq_len > PLAN_MAX_SEQ_LEN)
-		return msg("sequence length %d out of range 0..%d",
-			   req->seq_len, PLAN_MAX_SEQ_LEN);
+		return dlh_err(err, "sequence length %d out of range 0..%d",
+			       req->seq_len, PLAN_MAX_SEQ_LEN);
 	S->mdl = M;
 	S->L = M->layers;
 	S->dense_end = M->experts ? M->dense_layers : M->layers;
@@ -663,10 +651,12 @@ static char *normalize(const struct plan_request *req, struct search *S)
 		struct grp *G = &S->g[k];
 
 		if (!r->chip || !r->chip->name)
-			return msg("chip group %zu has no chip type", k);
+			return dlh_err(err, "chip group %zu has no chip type",
+				       k);
 		if (!(r->chip->tflops_bf16 > 0) || !(r->chip->mem_gb > 0) ||
 		    !(r->chip->mem_tbps > 0))
-			return msg(
+			return dlh_err(
+				err,
 				"chip type %s lacks tflops_bf16, mem_gb or mem_tbps",
 				r->chip->name);
 		G->chip = r->chip;
@@ -674,7 +664,8 @@ static char *normalize(const struct plan_request *req, struct search *S)
 					   : PLAN_DEFAULT_ACCEL_PER_NODE;
 		if (G->apn < 1 || G->apn > 1024 || r->nodes < 1 ||
 		    r->nodes > 100000)
-			return msg(
+			return dlh_err(
+				err,
 				"chip group %zu (%s): %d nodes of %d accelerators is out of range",
 				k, r->chip->name, r->nodes, G->apn);
 		G->nodes = r->nodes;
@@ -689,7 +680,7 @@ static char *normalize(const struct plan_request *req, struct search *S)
 		G->flops = cm_chip_flops(r->chip);
 		G->mem = cm_chip_mem_bytes(r->chip);
 	}
-	return NULL;
+	return 0;
 }
 
 static int alloc_scratch(struct search *S)
@@ -720,15 +711,17 @@ static double total_mem(const struct search *S)
 	return m;
 }
 
-static char *too_small(const struct search *S, double need)
+static int too_small(const struct search *S, double need, struct dlh_error *err)
 {
 	double have = total_mem(S);
 
 	if (need > have)
-		return msg(
+		return dlh_err(
+			err,
 			"too few chips to hold %s: weights, gradients and optimizer state alone need %.0f GB but the %d chip group(s) hold %.0f GB usable",
 			S->mdl->name, need / 1e9, S->ng, have / 1e9);
-	return msg(
+	return dlh_err(
+		err,
 		"too few chips to hold %s: weights, gradients and optimizer state need %.0f GB of the %.0f GB usable, but no split over the stages fits each chip's memory with activations, even with full recompute",
 		S->mdl->name, need / 1e9, have / 1e9);
 }
@@ -999,8 +992,8 @@ static int infer_best(const struct search *S, const struct grp *G,
 	return found;
 }
 
-static char *build_infer(struct plan *p, struct search *S,
-			 const struct plan_request *req)
+static int build_infer(struct plan *p, struct search *S,
+		       const struct plan_request *req, struct dlh_error *err)
 {
 	struct infer_choice ch[PLAN_MAX_GROUPS];
 	int ok[PLAN_MAX_GROUPS], k, any = 0, rep = 0;
@@ -1023,7 +1016,8 @@ static char *build_infer(struct plan *p, struct search *S,
 				largest = S->g[k].n * S->g[k].mem;
 		need = cm_total_params(S->mdl) * CM_WEIGHT_BYTES +
 		       cm_kv_bytes_per_token(S->mdl) * S->s;
-		return msg(
+		return dlh_err(
+			err,
 			"too few chips to serve %s: one replica needs about %.0f GB (bf16 weights + one %d-token KV cache) but no chip group can hold it (largest group: %.0f GB usable)",
 			S->mdl->name, need / 1e9, S->s, largest / 1e9);
 	}
@@ -1048,7 +1042,7 @@ static char *build_infer(struct plan *p, struct search *S,
 	p->n_ranks = p->world_size;
 	p->ranks = calloc(p->n_ranks, sizeof(*p->ranks));
 	if (!p->replica_batch || !p->ranks)
-		return msg("out of memory");
+		return dlh_err(err, "out of memory");
 	p->micro_batch_size = 0;
 	p->recompute = RECOMPUTE_NONE;
 	p->global_batch = 0;
@@ -1131,7 +1125,7 @@ static char *build_infer(struct plan *p, struct search *S,
 	}
 	p->standalone_tokens_per_s = p->tokens_per_s;
 	p->efficiency = p->even_split_efficiency = p->metis_efficiency = 1.0;
-	return NULL;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1168,23 +1162,18 @@ static double train_tokens_per_s(const struct search *base,
 	return r;
 }
 
-struct plan *plan_compute(const struct plan_request *req, char **err)
+struct plan *plan_compute(const struct plan_request *req, struct dlh_error *err)
 {
 	struct search S;
 	struct plan *p;
-	char *e;
 	int k;
 
-	*err = NULL;
 	if (!req) {
-		*err = msg("no request");
+		dlh_err(err, "no request");
 		return NULL;
 	}
-	e = normalize(req, &S);
-	if (e) {
-		*err = e;
+	if (normalize(req, &S, err))
 		return NULL;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		goto oom;
@@ -1194,13 +1183,12 @@ struct plan *plan_compute(const struct plan_request *req, char **err)
 		goto oom;
 	init_groups(p, &S, req);
 	if (req->mode == PLAN_INFER) {
-		e = build_infer(p, &S, req);
-		if (e)
+		if (build_infer(p, &S, req, err))
 			goto fail;
 		return p;
 	}
 	if (req->mode != PLAN_TRAIN) {
-		e = msg("unknown mode %d", (int) req->mode);
+		dlh_err(err, "unknown mode %d", (int) req->mode);
 		goto fail;
 	}
 	if (alloc_scratch(&S))
@@ -1211,7 +1199,7 @@ struct plan *plan_compute(const struct plan_request *req, char **err)
 			(CM_WEIGHT_BYTES + CM_GRAD_BYTES + CM_OPTIM_BYTES);
 
 		free_scratch(&S);
-		e = too_small(&S, need);
+		too_small(&S, need, err);
 		goto fail;
 	}
 	if (build_train(p, &S)) {
@@ -1253,9 +1241,8 @@ struct plan *plan_compute(const struct plan_request *req, char **err)
 	}
 	return p;
 oom:
-	e = msg("out of memory");
+	dlh_err(err, "out of memory");
 fail:
 	plan_free(p);
-	*err = e ? e : msg("out of memory");
 	return NULL;
 }

@@ -12,8 +12,8 @@
  * Inference: each group serves independent replicas (its own TP x PP);
  * throughput adds up across groups.
  *
- * Pure library: no Slurm, no I/O, no exit().  Errors come back as a
- * message string.
+ * Pure library: no Slurm, no I/O, no exit().  Errors come back in a
+ * struct dlh_error (dlh_log.h).
  */
 #ifndef DLH_PLAN_H
 #define DLH_PLAN_H
@@ -22,6 +22,7 @@
 
 #include "chip_catalog.h"
 #include "cost_model.h"
+#include "dlh_log.h"
 #include "model_catalog.h"
 
 #define PLAN_MAX_GROUPS		       8
@@ -164,11 +165,12 @@ double plan_split_max_time(const struct plan_stage_cost *c, int P,
 			   int dense_end, const int *cnt);
 
 /*
- * Plan.  Returns NULL and sets *err (malloc'ed, caller frees) when the
- * request is invalid or the chips cannot hold the model; the message says
- * how much memory is needed against how much there is.
+ * Plan.  Returns NULL with why in err when the request is invalid or the
+ * chips cannot hold the model; the message says how much memory is needed
+ * against how much there is.
  */
-struct plan *plan_compute(const struct plan_request *req, char **err);
+struct plan *plan_compute(const struct plan_request *req,
+			  struct dlh_error *err);
 void plan_free(struct plan *p);
 
 const char *plan_mode_name(enum plan_mode m);

@@ -234,28 +234,20 @@ char *plan_to_svg(const struct plan *p)
 	return buf;
 }
 
-int plan_write_svg(const struct plan *p, const char *path, char **err)
+int plan_write_svg(const struct plan *p, const char *path,
+		   struct dlh_error *err)
 {
 	char *svg = plan_to_svg(p);
 	FILE *f;
 	int rc = 0;
 
-	*err = NULL;
-	if (!svg) {
-		*err = strdup("out of memory drawing the plan");
-		return -1;
-	}
+	if (!svg)
+		return dlh_err(err, "out of memory drawing the plan");
 	f = fopen(path, "w");
-	if (!f || fputs(svg, f) < 0) {
-		if (asprintf(err, "%s: %s", path, strerror(errno)) < 0)
-			*err = NULL;
-		rc = -1;
-	}
-	if (f && fclose(f) && !rc) {
-		if (asprintf(err, "%s: %s", path, strerror(errno)) < 0)
-			*err = NULL;
-		rc = -1;
-	}
+	if (!f || fputs(svg, f) < 0)
+		rc = dlh_err(err, "%s: %s", path, strerror(errno));
+	if (f && fclose(f) && !rc)
+		rc = dlh_err(err, "%s: %s", path, strerror(errno));
 	free(svg);
 	return rc;
 }

@@ -12,7 +12,8 @@
 /* SVG document text; caller frees.  NULL on allocation failure. */
 char *plan_to_svg(const struct plan *p);
 
-/* Write plan_to_svg() to path.  0, or -1 with *err set (caller frees). */
-int plan_write_svg(const struct plan *p, const char *path, char **err);
+/* Write plan_to_svg() to path.  0, or -1 with why in err. */
+int plan_write_svg(const struct plan *p, const char *path,
+		   struct dlh_error *err);
 
 #endif

@@ -6,31 +6,32 @@
 #include "dlh_json.h"
 #include "dlh_log.h"
 
-char *dlh_read_file(const char *path, size_t max, const char *what, size_t *len)
+char *dlh_read_file(const char *path, size_t max, const char *what, size_t *len,
+		    struct dlh_error *err)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
 
 	if (!f) {
-		dlh_error("%s: cannot open %s: %s", path, what,
-			  strerror(errno));
+		dlh_err(err, "%s: cannot open %s: %s", path, what,
+			strerror(errno));
 		return NULL;
 	}
 	buf = malloc(max + 1);
 	if (!buf) {
-		dlh_error("%s: out of memory", path);
+		dlh_err(err, "%s: out of memory", path);
 		fclose(f);
 		return NULL;
 	}
 	n = fread(buf, 1, max + 1, f);
 	if (ferror(f)) {
-		dlh_error("%s: cannot read %s: %s", path, what,
-			  strerror(errno));
+		dlh_err(err, "%s: cannot read %s: %s", path, what,
+			strerror(errno));
 		goto fail;
 	}
 	if (n > max) {
-		dlh_error("%s: %s larger than %zu bytes", path, what, max);
+		dlh_err(err, "%s: %s larger than %zu bytes", path, what, max);
 		goto fail;
 	}
 	fclose(f);
@@ -61,7 +62,8 @@ static void offset_to_line(const char *buf, size_t off, size_t *line,
 }
 
 json_object *dlh_json_parse(const char *path, const char *buf, size_t len,
-			    int max_depth, const char *what)
+			    int max_depth, const char *what,
+			    struct dlh_error *err)
 {
 	struct json_tokener *tok;
 	json_object *root;
@@ -70,18 +72,19 @@ json_object *dlh_json_parse(const char *path, const char *buf, size_t len,
 	const char *nul = memchr(buf, '\0', len);
 
 	if (len == 0) {
-		dlh_error("%s: %s is empty", path, what);
+		dlh_err(err, "%s: %s is empty", path, what);
 		return NULL;
 	}
 	/* json-c would stop at a NUL and accept what came before. */
 	if (nul) {
 		offset_to_line(buf, nul - buf, &line, &col);
-		dlh_error("%s:%zu:%zu: NUL byte in %s", path, line, col, what);
+		dlh_err(err, "%s:%zu:%zu: NUL byte in %s", path, line, col,
+			what);
 		return NULL;
 	}
 	tok = json_tokener_new_ex(max_depth);
 	if (!tok) {
-		dlh_error("%s: out of memory", path);
+		dlh_err(err, "%s: out of memory", path);
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
@@ -93,17 +96,18 @@ json_object *dlh_json_parse(const char *path, const char *buf, size_t len,
 
 	if (jerr == json_tokener_continue) {
 		offset_to_line(buf, len, &line, &col);
-		dlh_error("%s:%zu:%zu: %s ends in the middle of a JSON value",
-			  path, line, col, what);
+		dlh_err(err,
+			"%s:%zu:%zu: %s ends in the middle of a JSON value",
+			path, line, col, what);
 		json_object_put(root);
 		return NULL;
 	}
 	if (jerr != json_tokener_success || !root) {
 		offset_to_line(buf, end > len ? len : end, &line, &col);
-		dlh_error("%s:%zu:%zu: bad JSON: %s", path, line, col,
-			  jerr == json_tokener_success
-				  ? "null document"
-				  : json_tokener_error_desc(jerr));
+		dlh_err(err, "%s:%zu:%zu: bad JSON: %s", path, line, col,
+			jerr == json_tokener_success
+				? "null document"
+				: json_tokener_error_desc(jerr));
 		json_object_put(root);
 		return NULL;
 	}
@@ -111,8 +115,8 @@ json_object *dlh_json_parse(const char *path, const char *buf, size_t len,
 		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
 		    buf[i] != '\n') {
 			offset_to_line(buf, i, &line, &col);
-			dlh_error("%s:%zu:%zu: text after the JSON document",
-				  path, line, col);
+			dlh_err(err, "%s:%zu:%zu: text after the JSON document",
+				path, line, col);
 			json_object_put(root);
 			return NULL;
 		}

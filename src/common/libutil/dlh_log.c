@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ void dlh_log_set_sink(dlh_log_sink_t s)
 
 static void vlog(enum dlh_log_level level, const char *fmt, va_list ap)
 {
-	char buf[1024];
+	char buf[DLH_ERROR_TEXT_MAX];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	sink(level, buf);
@@ -40,13 +41,16 @@ DLH_LOG_FN(dlh_error, DLH_LOG_ERROR)
 DLH_LOG_FN(dlh_info, DLH_LOG_INFO)
 DLH_LOG_FN(dlh_debug, DLH_LOG_DEBUG)
 
-void dlh_set_err(char *err, size_t errlen, const char *fmt, ...)
+int dlh_err(struct dlh_error *err, const char *fmt, ...)
 {
+	int saved = errno;
 	va_list ap;
 
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
+	if (err) {
+		va_start(ap, fmt);
+		vsnprintf(err->text, sizeof(err->text), fmt, ap);
+		va_end(ap);
+	}
+	errno = saved;
+	return -1;
 }

@@ -62,42 +62,38 @@ int dlh_file_replace(const char *path, const char *text, mode_t mode)
 }
 
 int private_dir_make(const char *base, uid_t uid, char *dir, size_t len,
-		     char *why, size_t whylen)
+		     struct dlh_error *err)
 {
+	struct dlh_error why;
 	struct stat st;
 	int n;
 
-	if (whylen)
-		why[0] = '\0';
+	if (err)
+		err->text[0] = '\0';
 	n = snprintf(dir, len, "%s/dlhetero-%u", base, (unsigned) uid);
-	if (n < 0 || (size_t) n + 8 >= len) {
-		snprintf(why, whylen, "%s: name too long", base);
-		return -1;
-	}
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		snprintf(why, whylen, "cannot create %s: %s", dir,
-			 strerror(errno));
-		return -1;
-	}
+	if (n < 0 || (size_t) n + 8 >= len)
+		return dlh_err(err, "%s: name too long", base);
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return dlh_err(err, "cannot create %s: %s", dir,
+			       strerror(errno));
 	if (!private_dir_check(dir, uid))
 		return 0;
 	if (lstat(dir, &st))
-		snprintf(why, whylen, "%s vanished", dir);
+		dlh_err(&why, "%s vanished", dir);
 	else
-		snprintf(why, whylen,
-			 "%s is not a private directory of uid "
-			 "%u (a %s of uid %u, mode %03o)",
-			 dir, (unsigned) uid,
-			 S_ISDIR(st.st_mode)   ? "directory"
-			 : S_ISLNK(st.st_mode) ? "link"
-					       : "file",
-			 (unsigned) st.st_uid, (unsigned) st.st_mode & 0777);
+		dlh_err(&why,
+			"%s is not a private directory of uid "
+			"%u (a %s of uid %u, mode %03o)",
+			dir, (unsigned) uid,
+			S_ISDIR(st.st_mode)   ? "directory"
+			: S_ISLNK(st.st_mode) ? "link"
+					      : "file",
+			(unsigned) st.st_uid, (unsigned) st.st_mode & 0777);
 	strcat(dir, ".XXXXXX");
-	if (!mkdtemp(dir)) {
-		n = strlen(why);
-		snprintf(why + n, whylen - n, "; cannot create %s: %s", dir,
-			 strerror(errno));
-		return -1;
-	}
+	if (!mkdtemp(dir))
+		return dlh_err(err, "%s; cannot create %s: %s", why.text, dir,
+			       strerror(errno));
+	/* success, with the reason for the fresh directory in err */
+	dlh_err(err, "%s", why.text);
 	return 0;
 }

@@ -10,16 +10,19 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "dlh_log.h"
+
 /*
  * Puts in dir "<base>/dlhetero-<uid>", created 0700 if missing.  When that
  * name is taken by anything but a private directory of uid (another user
  * created it first, or planted a link there), a fresh
- * "<base>/dlhetero-<uid>.XXXXXX" is made with mkdtemp() instead and why
- * says what was found, so a squatter never switches a user's files off.
- * Returns 0, or -1 with the reason in why.
+ * "<base>/dlhetero-<uid>.XXXXXX" is made with mkdtemp() instead and
+ * err->text says what was found, so a squatter never switches a user's
+ * files off.  Returns 0 (err->text empty, or the reason for the fresh
+ * directory), or -1 with the reason in err.
  */
 int private_dir_make(const char *base, uid_t uid, char *dir, size_t len,
-		     char *why, size_t whylen);
+		     struct dlh_error *err);
 
 /* 0 if dir is a real directory of uid that no one else can enter. */
 int private_dir_check(const char *dir, uid_t uid);

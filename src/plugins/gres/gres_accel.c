@@ -148,11 +148,16 @@ static int *set_bits(bitstr_t *bits, int *count)
  */
 static void set_env_idx(char ***env, const int *idx, int count)
 {
-	struct accel_env_list *vars = accel_devices_env(devices, idx, count);
+	struct dlh_error err;
+	struct accel_env_list *vars =
+		accel_devices_env(devices, idx, count, &err);
 	size_t i;
 
-	if (!vars)
+	if (!vars) {
+		if (err.text[0])
+			dlh_error("%s", err.text);
 		return;
+	}
 	for (i = 0; i < vars->n_unset; i++)
 		unsetenvp(*env, vars->unset[i]);
 	for (i = 0; i < vars->n_set; i++)

@@ -34,11 +34,15 @@ static struct chip_catalog *chips;
 
 extern int init(void)
 {
+	struct dlh_error err;
+
 	dlh_slurm_log_init(plugin_type);
-	chips = dlh_load_chip_catalog(NULL);
-	if (!chips)
+	chips = dlh_load_chip_catalog(NULL, &err);
+	if (!chips) {
+		dlh_error("%s", err.text);
 		error("%s: no chip catalog: --dl-hetero jobs will be refused",
 		      plugin_type);
+	}
 	return SLURM_SUCCESS;
 }
 
@@ -91,15 +95,15 @@ static int check_capacity(const struct hetero_spec *spec, char **err_msg)
 
 static int check_types(const struct hetero_spec *spec, char **err_msg)
 {
-	char err[1024];
+	struct dlh_error err;
 
 	if (!chips) {
 		*err_msg = xstrdup("--dl-hetero: the chip catalog could not be "
 				   "read on the controller; ask your admin");
 		return -1;
 	}
-	if (chip_catalog_check_spec(chips, spec, err, sizeof(err))) {
-		*err_msg = xstrdup_printf("--dl-hetero: %s", err);
+	if (chip_catalog_check_spec(chips, spec, &err)) {
+		*err_msg = xstrdup_printf("--dl-hetero: %s", err.text);
 		return -1;
 	}
 	return 0;
@@ -178,7 +182,8 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 				       job_desc->spank_job_env_size,
 				       DLH_VAR_HETERO);
 	struct hetero_spec spec;
-	char err[256], auto_spec[32];
+	struct dlh_error err;
+	char auto_spec[32];
 	uint64_t tasks;
 
 	if (!val)
@@ -199,8 +204,8 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 			     auto_spec);
 		val = auto_spec;
 	}
-	if (hetero_spec_parse(val, &spec, err, sizeof(err))) {
-		*err_msg = xstrdup_printf("--dl-hetero: %s", err);
+	if (hetero_spec_parse(val, &spec, &err)) {
+		*err_msg = xstrdup_printf("--dl-hetero: %s", err.text);
 		return ESLURM_INVALID_GRES;
 	}
 	if (job_desc->tres_per_job || job_desc->tres_per_node ||

@@ -71,10 +71,16 @@ static struct sched_budget pass = { .per_second = PASS_WORK_PER_SEC };
 
 void hetero_select_init(void)
 {
+	struct dlh_error err;
+
 	dlh_slurm_log_init(PLUGIN);
 	hetero_select_fini();
-	cfg = dlh_config_load(NULL);
-	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	cfg = dlh_config_load(NULL, &err);
+	if (!cfg)
+		dlh_error("%s", err.text);
+	chips = chip_catalog_load(dlh_config_chip_catalog(cfg), &err);
+	if (!chips)
+		dlh_error("%s", err.text);
 }
 
 void hetero_select_fini(void)
@@ -366,13 +372,12 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 	const char *map;
 	size_t n, i, k = 0;
 	unsigned total;
-	char err[128];
 
 	if (!hetero_select_is_hetero_job(job_ptr) ||
 	    !(map = ctld_env_get(job_ptr->spank_job_env,
 				 job_ptr->spank_job_env_size,
 				 DLH_VAR_HETERO_MAP)) ||
-	    hetero_map_parse(map, &hn, &n, err, sizeof(err)))
+	    hetero_map_parse(map, &hn, &n, NULL))
 		return;
 	for (total = 0, i = 0; i < n; i++) {
 		if (!strcmp(hn[i].name, node))
@@ -457,13 +462,18 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	struct placement_node *pn;
 	size_t n, k;
 	bool run_now = SELECT_IS_MODE_RUN_NOW(t->mode);
-	char err[256];
+	struct dlh_error err;
+	char why[256];
 	int rc;
 	uint32_t picked;
 
-	if (hetero_spec_parse(job_spec(job_ptr), &spec, err, sizeof(err)) ||
-	    placement_request_from_spec(&spec, &req)) {
-		error("%s: %pJ: bad DL_HETERO: %s", PLUGIN, job_ptr, err);
+	if (hetero_spec_parse(job_spec(job_ptr), &spec, &err)) {
+		error("%s: %pJ: bad DL_HETERO: %s", PLUGIN, job_ptr, err.text);
+		return SLURM_ERROR;
+	}
+	if (placement_request_from_spec(&spec, &req)) {
+		error("%s: %pJ: DL_HETERO=%s is no placement request", PLUGIN,
+		      job_ptr, job_spec(job_ptr));
 		return SLURM_ERROR;
 	}
 	if (req.is_auto && chips)
@@ -480,19 +490,21 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	}
 	pn = collect_nodes(t->node_bitmap, !run_now, &n);
 	memset(&res, 0, sizeof(res));
-	rc = placement_place(pn, n, &req, &res);
+	rc = placement_place(pn, n, &req, &res, &err);
 	sched_budget_spend(&pass, rc == PLACEMENT_OK ? res.work : n);
+	if (rc == PLACEMENT_INVALID)
+		error("%s: %pJ: %s", PLUGIN, job_ptr, err.text);
 	if (rc == PLACEMENT_OK && res.budget_hit)
 		debug("%s: %pJ: placement work budget hit (%" PRIu64
 		      " units), best placement found is used",
 		      PLUGIN, job_ptr, res.work);
 	if (rc != PLACEMENT_OK) {
-		placement_explain(pn, n, &req, err, sizeof(err));
-		debug("%s: %pJ: %s", PLUGIN, job_ptr, err);
+		placement_explain(pn, n, &req, why, sizeof(why));
+		debug("%s: %pJ: %s", PLUGIN, job_ptr, why);
 		if (run_now) {
 			xfree(job_ptr->state_desc);
 			job_ptr->state_desc =
-				xstrdup_printf("dlhetero: %s", err);
+				xstrdup_printf("dlhetero: %s", why);
 		}
 		xfree(pn);
 		return SLURM_ERROR;

@@ -29,6 +29,7 @@
 #include "dlh_names.h"
 #include "spank_dlhetero.h"
 #include "plan.h"
+#include "dlh_log.h"
 #include "dlh_paths.h"
 #include "hetero_map.h"
 #include "job_plan.h"
@@ -45,7 +46,7 @@
 static struct {
 	char path[512];
 	char hash[17];
-	char error[2048];
+	struct dlh_error error;
 	struct {
 		struct hetero_node *nodes; /* the step's part of the map */
 		size_t n;
@@ -100,26 +101,22 @@ static int read_map(spank_t sp, const struct dlh_config *cfg, uint32_t job_id,
 	if (node_name(sp, node, sizeof(node)) ||
 	    dlh_map_path(cfg ? cfg->state_dir : NULL, job_id, node, path,
 			 sizeof(path))) {
-		snprintf(jp.error, sizeof(jp.error),
-			 "cannot tell this node's name from the step's "
-			 "node list");
-		return -1;
+		return dlh_err(&jp.error, "cannot tell this node's name from "
+					  "the step's node list");
 	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(jp.error, sizeof(jp.error),
-			 "no map %s (%s): "
-			 "is the dlhetero SPANK plugin in the prolog's "
-			 "plugstack.conf, and PrologFlags=Alloc set?  (slurmd "
-			 "also skips the prolog of a job started twice within "
-			 "2 s on a restarted node)",
-			 path, strerror(errno));
-		return -1;
+		return dlh_err(&jp.error,
+			       "no map %s (%s): "
+			       "is the dlhetero SPANK plugin in the prolog's "
+			       "plugstack.conf, and PrologFlags=Alloc set?  "
+			       "(slurmd also skips the prolog of a job started "
+			       "twice within 2 s on a restarted node)",
+			       path, strerror(errno));
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
 	    (size_t) st.st_size >= len) {
-		snprintf(jp.error, sizeof(jp.error),
-			 "%s is not a root-owned map", path);
+		dlh_err(&jp.error, "%s is not a root-owned map", path);
 		close(fd);
 		return -1;
 	}
@@ -137,7 +134,7 @@ static int read_map(spank_t sp, const struct dlh_config *cfg, uint32_t job_id,
  * job's plan.
  */
 static int for_step(spank_t sp, struct hetero_node **nodes, size_t *n,
-		    char *err, size_t errlen)
+		    struct dlh_error *err)
 {
 	char *hosts = malloc(DLH_ENV_MAX), *tasks = malloc(DLH_ENV_MAX);
 	struct hetero_node *mine;
@@ -147,9 +144,9 @@ static int for_step(spank_t sp, struct hetero_node **nodes, size_t *n,
 	if (!hosts || !tasks ||
 	    spank_getenv(sp, "SLURM_STEP_NODELIST", hosts, DLH_ENV_MAX) ||
 	    spank_getenv(sp, "SLURM_STEP_TASKS_PER_NODE", tasks, DLH_ENV_MAX)) {
-		snprintf(err, errlen, "no step node list in the environment");
+		dlh_err(err, "no step node list in the environment");
 	} else if (!hetero_map_for_step(*nodes, *n, hosts, tasks, &mine,
-					&n_mine, err, errlen)) {
+					&n_mine, err)) {
 		free(*nodes);
 		*nodes = mine;
 		*n = n_mine;
@@ -181,15 +178,15 @@ static const char *step_name(uint32_t id, char *buf, size_t len)
  */
 static int plan_dir(uid_t uid, char *dir, size_t len)
 {
-	char why[1024];
+	struct dlh_error why;
 
-	if (private_dir_make("/tmp", uid, dir, len, why, sizeof(why))) {
-		snprintf(jp.error, sizeof(jp.error), "%s", why);
+	if (private_dir_make("/tmp", uid, dir, len, &why)) {
+		jp.error = why;
 		return -1;
 	}
-	if (why[0])
-		slurm_info("dlhetero: %s; plans of this step go to %s", why,
-			   dir);
+	if (why.text[0])
+		slurm_info("dlhetero: %s; plans of this step go to %s",
+			   why.text, dir);
 	return 0;
 }
 
@@ -244,18 +241,19 @@ static int write_as_user(const char *text)
 }
 
 int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
-		    size_t *n_ranks, char *msg, size_t len)
+		    size_t *n_ranks, struct dlh_error *err)
 {
 	struct model_catalog *models = NULL;
 	struct hetero_node *nodes;
-	char *json = NULL, *err = NULL;
+	struct dlh_error cat_err;
+	char *json = NULL;
 	size_t n, i;
 	int rc = -1;
 
 	if (!jp.kept.nodes)
 		return 0;
 	if (hetero_map_keep(jp.kept.nodes, jp.kept.n, job_nodes, &nodes, &n,
-			    msg, len))
+			    err))
 		return -1;
 	for (i = 0; i < n && strcmp(nodes[i].name, jp.kept.node); i++)
 		;
@@ -265,29 +263,29 @@ int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
 		return 0;
 	}
 	jp.kept.opts.generation++;
-	models = model_catalog_load(jp.kept.model_catalog);
-	json = models ? hetero_plan_json(nodes, n, chips, models, &jp.kept.opts,
-					 &err)
-		      : NULL;
-	if (!json)
-		snprintf(msg, len, "%s",
-			 err ? err : "cannot read the model catalog");
-	else if (write_as_user(json))
-		snprintf(msg, len, "cannot write %s/%s as uid %u", jp.kept.dir,
-			 jp.kept.name, (unsigned) jp.kept.uid);
-	else
-		rc = 1;
+	models = model_catalog_load(jp.kept.model_catalog, &cat_err);
+	if (!models) {
+		dlh_error("%s", cat_err.text);
+		dlh_err(err, "cannot read the model catalog");
+	} else if ((json = hetero_plan_json(nodes, n, chips, models,
+					    &jp.kept.opts, err))) {
+		if (write_as_user(json))
+			dlh_err(err, "cannot write %s/%s as uid %u",
+				jp.kept.dir, jp.kept.name,
+				(unsigned) jp.kept.uid);
+		else
+			rc = 1;
+	}
 	if (rc == 1) {
 		free(jp.kept.nodes);
 		jp.kept.nodes = nodes;
 		jp.kept.n = n;
+		/* jp.path is kept.dir/kept.name already: rewritten in place */
 		for (*n_ranks = 0, i = 0; i < n; i++)
 			*n_ranks += nodes[i].count;
-		snprintf(msg, len, "%s/%s", jp.kept.dir, jp.kept.name);
 	} else {
 		free(nodes);
 	}
-	free(err);
 	free(json);
 	model_catalog_free(models);
 	return rc;
@@ -326,14 +324,15 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	struct hetero_plan_opts opts = { 0 };
 	struct hetero_node *nodes = NULL;
 	struct model_catalog *models = NULL;
-	char *map = malloc(DLH_ENV_MAX), model[128], mode[16], err[256];
-	char dir[128], name[64], step[16], *json = NULL, *msg = NULL;
+	char *map = malloc(DLH_ENV_MAX), model[128], mode[16];
+	char dir[128], name[64], step[16], *json = NULL;
+	struct dlh_error err;
 	uint32_t job_id, step_id;
 	uid_t uid;
 	gid_t gid;
 	size_t n;
 
-	jp.path[0] = jp.hash[0] = jp.error[0] = '\0';
+	jp.path[0] = jp.hash[0] = jp.error.text[0] = '\0';
 	job_plan_clear();
 	if (spank_get_item(sp, S_JOB_UID, &uid) ||
 	    spank_get_item(sp, S_JOB_GID, &gid) ||
@@ -341,12 +340,10 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	    spank_get_item(sp, S_JOB_STEPID, &step_id) || !map ||
 	    read_map(sp, cfg, job_id, map, DLH_ENV_MAX))
 		goto out;
-	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err)) ||
+	if (hetero_map_parse(map, &nodes, &n, &jp.error) ||
 	    (step_id != SLURM_BATCH_SCRIPT &&
-	     for_step(sp, &nodes, &n, err, sizeof(err)))) {
-		snprintf(jp.error, sizeof(jp.error), "%s", err);
+	     for_step(sp, &nodes, &n, &jp.error)))
 		goto out;
-	}
 	opts.model = dlh_opts.model;
 	if (!opts.model &&
 	    !dlh_job_var(sp, DLH_VAR_MODEL, model, sizeof(model)))
@@ -360,25 +357,23 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	opts.seq_len = job_int(sp, dlh_opts.seq_len, DLH_VAR_SEQ_LEN,
 			       PLAN_MAX_SEQ_LEN);
 	opts.inter_node_gbps = cfg ? cfg->default_inter_node_gbps : 0;
-	models = model_catalog_load(dlh_config_model_catalog(cfg));
+	models = model_catalog_load(dlh_config_model_catalog(cfg), &err);
+	if (!models)
+		dlh_error("%s", err.text);
 	if (!chips || !models) {
-		snprintf(jp.error, sizeof(jp.error),
-			 "cannot read the chip or model catalog");
+		dlh_err(&jp.error, "cannot read the chip or model catalog");
 		goto out;
 	}
-	json = hetero_plan_json(nodes, n, chips, models, &opts, &msg);
-	if (!json) {
-		snprintf(jp.error, sizeof(jp.error), "%s",
-			 msg ? msg : "planning failed");
+	json = hetero_plan_json(nodes, n, chips, models, &opts, &jp.error);
+	if (!json)
 		goto out;
-	}
 	if (plan_dir(uid, dir, sizeof(dir)))
 		goto out;
 	snprintf(name, sizeof(name), "plan-%u.%s.json", job_id,
 		 step_name(step_id, step, sizeof(step)));
 	if (write_file(dir, name, json)) {
-		snprintf(jp.error, sizeof(jp.error), "cannot write %s/%s: %s",
-			 dir, name, strerror(errno));
+		dlh_err(&jp.error, "cannot write %s/%s: %s", dir, name,
+			strerror(errno));
 		jp.path[0] = '\0';
 		goto out;
 	}
@@ -402,11 +397,10 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		nodes = NULL;
 	}
 out:
-	if (!jp.hash[0] && !jp.error[0])
-		snprintf(jp.error, sizeof(jp.error), "planning failed");
-	if (jp.error[0])
-		slurm_error("dlhetero: no plan: %s", jp.error);
-	free(msg);
+	if (!jp.hash[0] && !jp.error.text[0])
+		dlh_err(&jp.error, "planning failed");
+	if (jp.error.text[0])
+		slurm_error("dlhetero: no plan: %s", jp.error.text);
 	free(json);
 	free(nodes);
 	free(map);
@@ -423,7 +417,7 @@ int job_plan_setenv(spank_t sp)
 		/* never leave a plan inherited from the batch script */
 		spank_unsetenv(sp, DLH_VAR_PLAN);
 		spank_unsetenv(sp, DLH_VAR_PLAN_HASH);
-		spank_setenv(sp, DLH_VAR_PLAN_ERROR, jp.error, 1);
+		spank_setenv(sp, DLH_VAR_PLAN_ERROR, jp.error.text, 1);
 	}
 	return 0;
 }

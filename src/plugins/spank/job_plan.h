@@ -8,6 +8,7 @@
 
 #include "chip_catalog.h"
 #include "dlh_config.h"
+#include "dlh_log.h"
 
 /* In user_init, as the job's user: compute the plan and write it. */
 int job_plan_write(spank_t sp, const struct chip_catalog *chips,
@@ -20,11 +21,11 @@ int job_plan_setenv(spank_t sp);
  * In slurmstepd, as root, when the job's node list changed (job_nodes, a
  * Slurm hostlist): plan again for the step's nodes still in the job and
  * rewrite the plan file in place, as the user.  Returns 1 (rewritten;
- * *n_ranks ranks, the file's path in msg), 0 (nothing to do: same nodes,
- * or this node left the job) or -1 (a message in msg).
+ * *n_ranks ranks, the file's path in job_plan_path()), 0 (nothing to do:
+ * same nodes, or this node left the job) or -1 (why in err).
  */
 int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
-		    size_t *n_ranks, char *msg, size_t len);
+		    size_t *n_ranks, struct dlh_error *err);
 
 /* A plan was written and its inputs kept; its path ("" if none). */
 bool job_plan_can_replan(void);

@@ -22,6 +22,7 @@
 #include "dlh_names.h"
 #include "spank_dlhetero.h"
 #include "dlh_config.h"
+#include "dlh_log.h"
 #include "hetero_map.h"
 #include "private_dir.h"
 
@@ -79,7 +80,8 @@ int dlh_job_script_prolog(spank_t sp)
 	struct dlh_config *cfg;
 	struct hetero_node *nodes;
 	const char *map = getenv("SPANK_" DLH_VAR_HETERO_MAP);
-	char path[1024], err[256];
+	char path[1024];
+	struct dlh_error err;
 	unsigned long id;
 	size_t n;
 
@@ -90,13 +92,15 @@ int dlh_job_script_prolog(spank_t sp)
 			    "the job's map is not stored");
 		return 0;
 	}
-	if (hetero_map_parse(map, &nodes, &n, err, sizeof(err))) {
+	if (hetero_map_parse(map, &nodes, &n, &err)) {
 		slurm_error("dlhetero: prolog: ignoring the job's map: %s",
-			    err);
+			    err.text);
 		return 0;
 	}
 	free(nodes);
-	cfg = dlh_config_load(dlh_conf_path);
+	cfg = dlh_config_load(dlh_conf_path, &err);
+	if (!cfg)
+		dlh_error("%s", err.text);
 	if (dlh_map_path(cfg ? cfg->state_dir : NULL, id,
 			 getenv("SLURMD_NODENAME"), path, sizeof(path)) ||
 	    root_dir(cfg && cfg->state_dir ? cfg->state_dir
@@ -114,12 +118,15 @@ int dlh_job_script_prolog(spank_t sp)
 int dlh_job_script_epilog(spank_t sp)
 {
 	struct dlh_config *cfg;
+	struct dlh_error err;
 	char path[1024];
 	unsigned long id;
 
 	if (!getenv("SPANK_" DLH_VAR_HETERO_MAP) || job_id(&id))
 		return 0;
-	cfg = dlh_config_load(dlh_conf_path);
+	cfg = dlh_config_load(dlh_conf_path, &err);
+	if (!cfg)
+		dlh_error("%s", err.text);
 	if (!dlh_map_path(cfg ? cfg->state_dir : NULL, id,
 			  getenv("SLURMD_NODENAME"), path, sizeof(path)))
 		unlink(path);

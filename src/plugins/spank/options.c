@@ -132,13 +132,15 @@ static int check_count(const char *val, const char *opt, long max)
 static int check_model(const char *name, const char *path)
 {
 	struct model_catalog *models;
+	struct dlh_error err;
 	char *names;
 	int rc = 0;
 
 	if (!name)
 		return 0;
-	models = model_catalog_load(path);
+	models = model_catalog_load(path, &err);
 	if (!models) {
+		dlh_error("%s", err.text);
 		slurm_error("dlhetero: --dl-model: cannot read the model "
 			    "catalog %s",
 			    path);
@@ -192,6 +194,7 @@ static int check_failure_opts(const struct dlh_opts *o)
 static int check_plan_opts(const struct dlh_opts *o)
 {
 	struct dlh_config *cfg;
+	struct dlh_error err;
 	int rc;
 
 	if (o->mode && strcmp(o->mode, "train") && strcmp(o->mode, "infer")) {
@@ -205,7 +208,9 @@ static int check_plan_opts(const struct dlh_opts *o)
 		return -1;
 	if (!o->model)
 		return 0;
-	cfg = dlh_config_load(dlh_conf_path);
+	cfg = dlh_config_load(dlh_conf_path, &err);
+	if (!cfg)
+		dlh_error("%s", err.text);
 	rc = check_model(o->model, dlh_config_model_catalog(cfg));
 	dlh_config_free(cfg);
 	return rc;
@@ -216,7 +221,8 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 	struct dlh_config *cfg;
 	struct chip_catalog *chips = NULL;
 	struct hetero_spec spec;
-	char err[1024], buf[1024];
+	struct dlh_error err;
+	char buf[1024];
 	int rc = -1;
 
 	*canon = NULL;
@@ -246,25 +252,28 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 		*canon = strdup("auto");
 		return *canon ? 0 : -1;
 	}
-	if (hetero_spec_parse(o->spec, &spec, err, sizeof(err))) {
+	if (hetero_spec_parse(o->spec, &spec, &err)) {
 		slurm_error("dlhetero: --dl-hetero=%s: %s; want "
 			    "TYPE:N[,TYPE:N...], auto:N or auto:N:TYPE+TYPE",
-			    o->spec, err);
+			    o->spec, err.text);
 		return -1;
 	}
 	if (check_plan_opts(o))
 		return -1;
 
-	cfg = dlh_config_load(dlh_conf_path);
-	chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	cfg = dlh_config_load(dlh_conf_path, &err);
+	if (!cfg)
+		dlh_error("%s", err.text);
+	chips = chip_catalog_load(dlh_config_chip_catalog(cfg), &err);
 	if (!chips) {
+		dlh_error("%s", err.text);
 		slurm_error("dlhetero: --dl-hetero: cannot read the chip "
 			    "catalog %s",
 			    dlh_config_chip_catalog(cfg));
 		goto out;
 	}
-	if (chip_catalog_check_spec(chips, &spec, err, sizeof(err))) {
-		slurm_error("dlhetero: --dl-hetero: %s", err);
+	if (chip_catalog_check_spec(chips, &spec, &err)) {
+		slurm_error("dlhetero: --dl-hetero: %s", err.text);
 		goto out;
 	}
 	if (hetero_spec_format(&spec, buf, sizeof(buf)) < 0)

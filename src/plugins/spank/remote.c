@@ -16,6 +16,7 @@
 
 #include "dlh_names.h"
 #include "dlh_config.h"
+#include "dlh_log.h"
 #include "hetero_map.h"
 #include "hetero_spec.h"
 
@@ -159,12 +160,17 @@ void dlh_remote_exit(void)
 int dlh_remote_user_init(spank_t sp)
 {
 	struct dlh_config *cfg;
+	struct dlh_error err;
 	uint32_t job_id;
 
 	if (!is_hetero_job(sp))
 		return 0;
-	cfg = dlh_config_load(dlh_conf_path);
-	remote.chips = chip_catalog_load(dlh_config_chip_catalog(cfg));
+	cfg = dlh_config_load(dlh_conf_path, &err);
+	if (!cfg)
+		dlh_error("%s", err.text);
+	remote.chips = chip_catalog_load(dlh_config_chip_catalog(cfg), &err);
+	if (!remote.chips)
+		dlh_error("%s", err.text);
 	dlh_tcp_ifname(remote.tcp_ifname, sizeof(remote.tcp_ifname));
 	if (dlh_rdma_devices(NULL, remote.rdma_devices,
 			     sizeof(remote.rdma_devices)))
@@ -219,6 +225,7 @@ int dlh_remote_task_init(spank_t sp)
 	uint32_t job_id, step_id, rank, world, node_rank, local_world;
 	int local_rank;
 	char type[16];
+	struct dlh_error err;
 
 	if (!is_hetero_job(sp)) {
 		/* SLURMD_TRES_BIND is only in the task's environment: the
@@ -228,8 +235,12 @@ int dlh_remote_task_init(spank_t sp)
 		    spank_get_item(sp, S_TASK_ID, &local_rank) ||
 		    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_world))
 			return 0;
-		if (!remote.chips)
-			remote.chips = dlh_load_chip_catalog(dlh_conf_path);
+		if (!remote.chips) {
+			remote.chips =
+				dlh_load_chip_catalog(dlh_conf_path, &err);
+			if (!remote.chips)
+				dlh_error("%s", err.text);
+		}
 		return bind_devices(sp, local_rank, local_world, false);
 	}
 	if (spank_get_item(sp, S_JOB_ID, &job_id) ||

@@ -166,7 +166,8 @@ static char *job_nodes(void)
 
 static void check(char **last)
 {
-	char msg[512], *list = job_nodes();
+	char *list = job_nodes();
+	struct dlh_error err;
 	size_t n_ranks = 0, n_sig;
 	int rc;
 
@@ -176,17 +177,17 @@ static void check(char **last)
 	}
 	free(*last);
 	*last = list;
-	rc = job_plan_replan(list, w.chips, &n_ranks, msg, sizeof(msg));
+	rc = job_plan_replan(list, w.chips, &n_ranks, &err);
 	if (rc < 0) {
 		slurm_error(
 			"dlhetero: job %u now on %s: no new plan for %s: %s",
-			w.job_id, list, job_plan_path(), msg);
+			w.job_id, list, job_plan_path(), err.text);
 	} else if (rc > 0) {
 		n_sig = signal_tasks();
 		slurm_info(
 			"dlhetero: job %u now on %s: plan generation %u (%zu ranks) in %s, SIG%s sent to %zu tasks",
-			w.job_id, list, job_plan_generation(), n_ranks, msg,
-			dlh_signal_name(w.signal), n_sig);
+			w.job_id, list, job_plan_generation(), n_ranks,
+			job_plan_path(), dlh_signal_name(w.signal), n_sig);
 	}
 }
 

@@ -30,8 +30,8 @@ int dlh_step_host(spank_t sp, uint32_t k, char *buf, size_t len)
 	if (list &&
 	    (!spank_getenv(sp, "SLURM_STEP_NODELIST", list, DLH_ENV_MAX) ||
 	     !spank_getenv(sp, "SLURM_JOB_NODELIST", list, DLH_ENV_MAX)) &&
-	    !dlh_hostlist_expand(list, HETERO_MAP_MAX_NODES, &hosts, &n, NULL,
-				 0) &&
+	    !dlh_hostlist_expand(list, HETERO_MAP_MAX_NODES, &hosts, &n,
+				 NULL) &&
 	    k < n && strlen(hosts[k]) < len) {
 		strcpy(buf, hosts[k]);
 		rc = 0;

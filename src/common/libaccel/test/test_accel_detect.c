@@ -35,7 +35,7 @@ static int group_setup(void **state)
 	char path[4096];
 
 	catalog = chip_catalog_load(
-		src_path(path, sizeof(path), "data/chips.json"));
+		src_path(path, sizeof(path), "data/chips.json"), NULL);
 	if (!catalog)
 		return -1;
 	dlh_log_set_sink(capture_sink);
@@ -56,7 +56,7 @@ static void detect_fixture(const char *name, struct accel_device **devs,
 
 	fixture(path, sizeof(path), name);
 	n_errors = 0;
-	assert_int_equal(accel_detect(catalog, path, devs, n), 0);
+	assert_int_equal(accel_detect(catalog, path, devs, n, NULL), 0);
 	assert_int_equal(n_errors, 0);
 }
 
@@ -229,7 +229,7 @@ static void test_render_node_from_hwloc(void **state)
 
 	edited_fixture("mi300x-8dev.xml", "\"renderD", "\"renderD9", path,
 		       sizeof(path));
-	assert_int_equal(accel_detect(catalog, path, &devs, &n), 0);
+	assert_int_equal(accel_detect(catalog, path, &devs, &n, NULL), 0);
 	unlink(path);
 	assert_int_equal(n, 8);
 	assert_string_equal(devs[0].dev_file, "/dev/dri/renderD9128");
@@ -240,25 +240,30 @@ static void test_render_node_from_hwloc(void **state)
 static void test_errors(void **state)
 {
 	struct accel_device *devs = (void *) 1;
+	struct dlh_error err = { "" };
 	char path[64];
 	size_t n = 7;
 
 	n_errors = 0;
-	assert_int_equal(
-		accel_detect(catalog, "/nonexistent/topo.xml", &devs, &n), -1);
-	assert_true(n_errors >= 1);
+	assert_int_equal(accel_detect(catalog, "/nonexistent/topo.xml", &devs,
+				      &n, &err),
+			 -1);
+	assert_true(err.text[0] != '\0');
 	assert_null(devs);
 	assert_int_equal(n, 0);
 
 	edited_fixture("h200-vm.xml", "<topology", "<garbage", path,
 		       sizeof(path));
-	n_errors = 0;
-	assert_int_equal(accel_detect(catalog, path, &devs, &n), -1);
+	err.text[0] = '\0';
+	assert_int_equal(accel_detect(catalog, path, &devs, &n, &err), -1);
 	unlink(path);
-	assert_true(n_errors >= 1);
-	assert_non_null(strstr(last_error, path));
+	assert_true(err.text[0] != '\0');
+	assert_non_null(strstr(err.text, path));
 
-	assert_int_equal(accel_detect(NULL, NULL, &devs, &n), -1);
+	assert_int_equal(accel_detect(NULL, NULL, &devs, &n, &err), -1);
+	assert_non_null(strstr(err.text, "missing argument"));
+	/* returned, not logged */
+	assert_int_equal(n_errors, 0);
 }
 
 /* A catalog without the vendor finds nothing, and that is not an error. */
@@ -272,14 +277,15 @@ static void test_no_match(void **state)
 		"\"link\":\"xlink\",\"mem_gb\":1,\"tflops_bf16\":1,"
 		"\"mem_tbps\":1,\"link_gbps\":0,\"efficiency\":0.5,"
 		"\"source\":\"test\"}]}";
-	struct chip_catalog *other = chip_catalog_parse(doc, strlen(doc), "x");
+	struct chip_catalog *other =
+		chip_catalog_parse(doc, strlen(doc), "x", NULL);
 	struct accel_device *devs;
 	char path[4096];
 	size_t n;
 
 	assert_non_null(other);
 	fixture(path, sizeof(path), "ascend910b-8dev.xml");
-	assert_int_equal(accel_detect(other, path, &devs, &n), 0);
+	assert_int_equal(accel_detect(other, path, &devs, &n, NULL), 0);
 	assert_int_equal(n, 0);
 	assert_null(devs);
 	chip_catalog_free(other);
@@ -291,7 +297,7 @@ static void test_this_machine(void **state)
 	struct accel_device *devs;
 	size_t n;
 
-	assert_int_equal(accel_detect(catalog, NULL, &devs, &n), 0);
+	assert_int_equal(accel_detect(catalog, NULL, &devs, &n, NULL), 0);
 	accel_detect_free(devs);
 }
 

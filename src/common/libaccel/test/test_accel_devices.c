@@ -58,7 +58,7 @@ static void ascend_env(void **state)
 	accel_devices_add(d, "ascend910b", "/dev/davinci7");
 	assert_int_equal(accel_devices_count(d), 4);
 	assert_int_equal(accel_devices_get(d, 2)->dev_num, 6);
-	l = accel_devices_env(d, idx, 2);
+	l = accel_devices_env(d, idx, 2, NULL);
 	assert_non_null(l);
 	assert_string_equal(value(l, "ASCEND_RT_VISIBLE_DEVICES"), "5,7");
 	assert_string_equal(value(l, "DL_CHIP_TYPE"), "ascend910b");
@@ -77,7 +77,7 @@ static void cambricon_env(void **state)
 	int idx[] = { 0 };
 
 	accel_devices_add(d, "mlu590", "/dev/cambricon_dev2");
-	l = accel_devices_env(d, idx, 1);
+	l = accel_devices_env(d, idx, 1, NULL);
 	assert_non_null(l);
 	assert_string_equal(value(l, "MLU_VISIBLE_DEVICES"), "2");
 	assert_string_equal(value(l, "DL_CHIP_TYPE"), "mlu590");
@@ -95,7 +95,7 @@ static void two_types_one_vendor(void **state)
 
 	accel_devices_add(d, "a100", "/dev/nvidia0");
 	accel_devices_add(d, "h100", "/dev/nvidia1");
-	l = accel_devices_env(d, idx, 2);
+	l = accel_devices_env(d, idx, 2, NULL);
 	assert_non_null(l);
 	assert_string_equal(value(l, "CUDA_VISIBLE_DEVICES"), "0,1");
 	assert_string_equal(value(l, "DL_CHIP_TYPE"), "a100,h100");
@@ -106,12 +106,15 @@ static void two_types_one_vendor(void **state)
 static void no_catalog_counts_only(void **state)
 {
 	struct accel_devices *d = accel_devices_new("/nonexistent.json");
+	struct dlh_error err;
 	int idx[] = { 0 };
 
 	accel_devices_add(d, "a100", "/dev/nvidia0");
 	accel_devices_add_count(d, "a100", 3);
 	assert_int_equal(accel_devices_count(d), 4);
-	assert_null(accel_devices_env(d, idx, 1));
+	/* nothing to set is no failure: err stays empty */
+	assert_null(accel_devices_env(d, idx, 1, &err));
+	assert_string_equal(err.text, "");
 	accel_devices_free(d);
 }
 
@@ -121,7 +124,7 @@ static void bad_indexes_ignored(void **state)
 	int idx[] = { -1, 7, 1000 };
 
 	accel_devices_add(d, "a100", "/dev/nvidia0");
-	assert_null(accel_devices_env(d, idx, 3));
+	assert_null(accel_devices_env(d, idx, 3, NULL));
 	accel_devices_free(d);
 }
 

@@ -25,7 +25,7 @@ static int group_setup(void **state)
 	char path[4096];
 
 	catalog = chip_catalog_load(
-		src_path(path, sizeof(path), "data/chips.json"));
+		src_path(path, sizeof(path), "data/chips.json"), NULL);
 	dlh_log_set_sink(quiet_sink);
 	return catalog ? 0 : -1;
 }
@@ -69,7 +69,7 @@ static void test_env_nvidia(void **state)
 		"DL_CCL=nccl",
 		NULL,
 	};
-	char **env = accel_env_build(type("h200"), idx, 2);
+	char **env = accel_env_build(type("h200"), idx, 2, NULL);
 
 	assert_env(env, want);
 	accel_env_free(env);
@@ -86,7 +86,7 @@ static void test_env_ascend(void **state)
 		"DL_CCL=hccl",
 		NULL,
 	};
-	char **env = accel_env_build(type("ascend910b"), idx, 1);
+	char **env = accel_env_build(type("ascend910b"), idx, 1, NULL);
 
 	assert_env(env, want);
 	accel_env_free(env);
@@ -103,7 +103,7 @@ static void test_env_cambricon(void **state)
 		"DL_CCL=cncl",
 		NULL,
 	};
-	char **env = accel_env_build(type("mlu590"), idx, 4);
+	char **env = accel_env_build(type("mlu590"), idx, 4, NULL);
 
 	assert_env(env, want);
 	accel_env_free(env);
@@ -120,7 +120,7 @@ static void test_env_amd_without_dipu(void **state)
 		"DL_CCL=rccl",
 		NULL,
 	};
-	char **env = accel_env_build(type("mi300x"), idx, 2);
+	char **env = accel_env_build(type("mi300x"), idx, 2, NULL);
 
 	assert_env(env, want);
 	accel_env_free(env);
@@ -136,7 +136,7 @@ static void test_env_kunlunxin(void **state)
 		"DL_CCL=bkcl",
 		NULL,
 	};
-	char **env = accel_env_build(type("p800"), idx, 1);
+	char **env = accel_env_build(type("p800"), idx, 1, NULL);
 
 	assert_env(env, want);
 	accel_env_free(env);
@@ -152,16 +152,19 @@ static void test_env_edge_cases(void **state)
 		"DL_CCL=bkcl",
 		NULL,
 	};
+	struct dlh_error err;
 	char **env;
 
 	/* No device: an empty list hides all of them. */
-	env = accel_env_build(type("p800"), NULL, 0);
+	env = accel_env_build(type("p800"), NULL, 0, NULL);
 	assert_env(env, none);
 	accel_env_free(env);
 
-	assert_null(accel_env_build(type("p800"), negative, 2));
-	assert_null(accel_env_build(NULL, negative, 1));
-	assert_null(accel_env_build(type("p800"), NULL, 1));
+	assert_null(accel_env_build(type("p800"), negative, 2, &err));
+	assert_non_null(strstr(err.text, "negative device index"));
+	assert_null(accel_env_build(NULL, negative, 1, &err));
+	assert_non_null(strstr(err.text, "missing argument"));
+	assert_null(accel_env_build(type("p800"), NULL, 1, NULL));
 	accel_env_free(NULL);
 }
 

@@ -4,6 +4,7 @@
  * that the parser never crashes, never accepts what breaks the limits, and
  * that format -> parse round-trips.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,13 +110,14 @@ static void test_table(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct spec_case *c = &cases[i];
 		struct hetero_spec spec;
-		char err[256], buf[HETERO_SPEC_MAX_LEN + 1];
-		int rc = hetero_spec_parse(c->in, &spec, err, sizeof(err));
+		struct dlh_error err;
+		char buf[HETERO_SPEC_MAX_LEN + 1];
+		int rc = hetero_spec_parse(c->in, &spec, &err);
 
 		if (c->canon) {
 			if (rc)
 				fail_msg("case %zu \"%s\": rejected: %s", i,
-					 c->in, err);
+					 c->in, err.text);
 			assert_int_equal(hetero_spec_format(&spec, buf,
 							    sizeof(buf)),
 					 strlen(c->canon));
@@ -123,10 +125,10 @@ static void test_table(void **state)
 		} else {
 			if (!rc)
 				fail_msg("case %zu \"%s\": accepted", i, c->in);
-			if (!strstr(err, c->err))
+			if (!strstr(err.text, c->err))
 				fail_msg(
 					"case %zu \"%s\": message \"%s\" lacks \"%s\"",
-					i, c->in, err, c->err);
+					i, c->in, err.text, c->err);
 			/* a rejected spec is zeroed */
 			assert_int_equal(spec.n, 0);
 			assert_int_equal(spec.total, 0);
@@ -137,12 +139,10 @@ static void test_table(void **state)
 static void test_fields(void **state)
 {
 	struct hetero_spec spec;
-	char err[128];
+	struct dlh_error err;
 
 	(void) state;
-	assert_int_equal(hetero_spec_parse("a100:8,mlu590:16", &spec, err,
-					   sizeof(err)),
-			 0);
+	assert_int_equal(hetero_spec_parse("a100:8,mlu590:16", &spec, &err), 0);
 	assert_false(spec.is_auto);
 	assert_int_equal(spec.n, 2);
 	assert_string_equal(spec.item[0].type, "a100");
@@ -153,8 +153,7 @@ static void test_fields(void **state)
 	assert_int_equal(hetero_spec_find(&spec, "mlu590"), 1);
 	assert_int_equal(hetero_spec_find(&spec, "mlu"), -1);
 
-	assert_int_equal(hetero_spec_parse("auto:12:a100+k100", &spec, err,
-					   sizeof(err)),
+	assert_int_equal(hetero_spec_parse("auto:12:a100+k100", &spec, &err),
 			 0);
 	assert_true(spec.is_auto);
 	assert_int_equal(spec.total, 12);
@@ -162,8 +161,7 @@ static void test_fields(void **state)
 	assert_int_equal(spec.item[1].count, 0);
 	assert_string_equal(spec.item[1].type, "k100");
 
-	assert_int_equal(hetero_spec_parse("auto:3", &spec, err, sizeof(err)),
-			 0);
+	assert_int_equal(hetero_spec_parse("auto:3", &spec, &err), 0);
 	assert_true(spec.is_auto);
 	assert_int_equal(spec.n, 0);
 }
@@ -171,21 +169,27 @@ static void test_fields(void **state)
 static void test_null_and_limits(void **state)
 {
 	struct hetero_spec spec;
-	char err[8], *big;
+	struct dlh_error err;
+	char *big;
 
 	(void) state;
-	assert_int_equal(hetero_spec_parse(NULL, &spec, err, sizeof(err)), -1);
-	assert_int_equal(hetero_spec_parse("a:1", NULL, err, sizeof(err)), -1);
-	/* err may be NULL or tiny: no overflow */
-	assert_int_equal(hetero_spec_parse("a:x", &spec, NULL, 0), -1);
-	assert_int_equal(hetero_spec_parse("a:x", &spec, err, sizeof(err)), -1);
-	assert_int_equal(strlen(err), sizeof(err) - 1);
+	assert_int_equal(hetero_spec_parse(NULL, &spec, &err), -1);
+	assert_int_equal(hetero_spec_parse("a:1", NULL, &err), -1);
+	/* err may be NULL, or a message may overflow its text: cut there */
+	assert_int_equal(hetero_spec_parse("a:x", &spec, NULL), -1);
+	assert_int_equal(hetero_spec_parse("a:x", &spec, &err), -1);
+	assert_int_equal(dlh_err(&err, "%*s", 3 * DLH_ERROR_TEXT_MAX, "x"), -1);
+	assert_int_equal(strlen(err.text), sizeof(err.text) - 1);
+	/* and leaves errno alone, for a caller's strerror(errno) */
+	errno = EINTR;
+	assert_int_equal(dlh_err(NULL, "%s", "nowhere"), -1);
+	assert_int_equal(errno, EINTR);
 
 	big = malloc(HETERO_SPEC_MAX_LEN + 2);
 	assert_non_null(big);
 	memset(big, 'a', HETERO_SPEC_MAX_LEN + 1);
 	big[HETERO_SPEC_MAX_LEN + 1] = '\0';
-	assert_int_equal(hetero_spec_parse(big, &spec, NULL, 0), -1);
+	assert_int_equal(hetero_spec_parse(big, &spec, NULL), -1);
 	free(big);
 
 	/* format refuses structs the parser would not produce */
@@ -223,7 +227,8 @@ static uint32_t xrand(uint64_t *s)
 static void check_accepted(const char *in, const struct hetero_spec *spec)
 {
 	struct hetero_spec again;
-	char buf[HETERO_SPEC_MAX_LEN + 64], buf2[sizeof(buf)], err[256];
+	char buf[HETERO_SPEC_MAX_LEN + 64], buf2[sizeof(buf)];
+	struct dlh_error err;
 	uint64_t total = 0;
 	size_t i, j;
 	int len;
@@ -252,7 +257,7 @@ static void check_accepted(const char *in, const struct hetero_spec *spec)
 	assert_true(len > 0 && (size_t) len < sizeof(buf));
 	/* canonical form is the input for these inputs (no aliases) */
 	assert_string_equal(buf, in);
-	assert_int_equal(hetero_spec_parse(buf, &again, err, sizeof(err)), 0);
+	assert_int_equal(hetero_spec_parse(buf, &again, &err), 0);
 	assert_int_equal(hetero_spec_format(&again, buf2, sizeof(buf2)), len);
 	assert_string_equal(buf, buf2);
 	assert_memory_equal(spec, &again, sizeof(again));
@@ -267,7 +272,8 @@ static void test_fuzz(void **state)
 		"x:65536,y:1",	    "t0:1,t1:2,t2:3,t3:4",
 	};
 	uint64_t st = 0x5eed1234abcdull;
-	char buf[HETERO_SPEC_MAX_LEN + 8], err[256];
+	char buf[HETERO_SPEC_MAX_LEN + 8];
+	struct dlh_error err;
 	int i, accepted = 0;
 
 	(void) state;
@@ -313,12 +319,12 @@ static void test_fuzz(void **state)
 				}
 			}
 		}
-		if (hetero_spec_parse(buf, &spec, err, sizeof(err)) == 0) {
+		if (hetero_spec_parse(buf, &spec, &err) == 0) {
 			accepted++;
 			check_accepted(buf, &spec);
 		} else {
-			assert_true(err[0] != '\0');
-			assert_true(strlen(err) < sizeof(err));
+			assert_true(err.text[0] != '\0');
+			assert_true(strlen(err.text) < sizeof(err.text));
 		}
 	}
 	/* the fuzz must reach both sides */

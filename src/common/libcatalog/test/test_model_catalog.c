@@ -33,7 +33,7 @@ static char *data_path(const char *name)
 static struct model_catalog *load_shipped(void)
 {
 	char *path = data_path("models.json");
-	struct model_catalog *cat = model_catalog_load(path);
+	struct model_catalog *cat = model_catalog_load(path, NULL);
 
 	free(path);
 	return cat;
@@ -218,10 +218,12 @@ static void test_hostile(void **state)
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
+	n_errors = 0;
 	dlh_log_set_sink(capture_sink);
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		const struct hostile *h = &hostile[i];
 		struct model_catalog *cat;
+		struct dlh_error err;
 		const char *p = path;
 
 		if (h->text) {
@@ -233,16 +235,18 @@ static void test_hostile(void **state)
 		} else {
 			p = "/nonexistent/dlh/models.json";
 		}
-		last_error[0] = '\0';
-		cat = model_catalog_load(p);
-		if (cat || !strstr(last_error, h->expect) ||
-		    !strstr(last_error, p)) {
+		err.text[0] = '\0';
+		cat = model_catalog_load(p, &err);
+		if (cat || !strstr(err.text, h->expect) ||
+		    !strstr(err.text, p)) {
 			print_error("case '%s': got %s, error '%s'\n", h->name,
-				    cat ? "a catalog" : "NULL", last_error);
+				    cat ? "a catalog" : "NULL", err.text);
 			model_catalog_free(cat);
 			fail();
 		}
 	}
+	/* the error is returned, not logged */
+	assert_int_equal(n_errors, 0);
 	dlh_log_set_sink(NULL);
 	unlink(path);
 }
@@ -265,7 +269,7 @@ static void test_minimal_ok(void **state)
 		      "\"v_head_dim\":8}}]}",
 	      f);
 	fclose(f);
-	cat = model_catalog_load(path);
+	cat = model_catalog_load(path, NULL);
 	assert_non_null(cat);
 	assert_int_equal(cat->models[0].head_dim, 16);
 	assert_int_equal(cat->models[0].dense_layers, 1);
@@ -278,6 +282,7 @@ static void test_minimal_ok(void **state)
 static void test_binary_and_huge(void **state)
 {
 	char path[] = "/tmp/dlh-test-models-XXXXXX";
+	struct dlh_error err;
 	FILE *f;
 	int fd, i;
 
@@ -287,8 +292,8 @@ static void test_binary_and_huge(void **state)
 	fwrite("{\"models\":[\0]}", 1, 14, f);
 	fclose(f);
 	dlh_log_set_sink(capture_sink);
-	assert_null(model_catalog_load(path));
-	assert_non_null(strstr(last_error, "NUL"));
+	assert_null(model_catalog_load(path, &err));
+	assert_non_null(strstr(err.text, "NUL"));
 
 	f = fopen(path, "w");
 	fputs("{\"models\":[", f);
@@ -296,16 +301,16 @@ static void test_binary_and_huge(void **state)
 		fputs("        ", f);
 	fputs("]}", f);
 	fclose(f);
-	assert_null(model_catalog_load(path));
-	assert_non_null(strstr(last_error, "larger than"));
+	assert_null(model_catalog_load(path, &err));
+	assert_non_null(strstr(err.text, "larger than"));
 
 	/* Nesting deeper than json-c allows. */
 	f = fopen(path, "w");
 	for (i = 0; i < 100000; i++)
 		fputc('[', f);
 	fclose(f);
-	assert_null(model_catalog_load(path));
-	assert_non_null(strstr(last_error, path));
+	assert_null(model_catalog_load(path, &err));
+	assert_non_null(strstr(err.text, path));
 	dlh_log_set_sink(NULL);
 	unlink(path);
 }

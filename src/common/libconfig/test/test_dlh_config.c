@@ -61,7 +61,7 @@ static struct dlh_config *load_text(const char *text, size_t len)
 	fclose(f);
 	errlog[0] = '\0';
 	n_logged_errors = 0;
-	return dlh_config_load(path);
+	return dlh_config_load(path, NULL);
 }
 
 struct conf_case {
@@ -307,7 +307,7 @@ static void test_missing_file(void **state)
 	(void) state;
 	errlog[0] = '\0';
 	n_logged_errors = 0;
-	cfg = dlh_config_load("/nonexistent/dir/dlhetero.conf");
+	cfg = dlh_config_load("/nonexistent/dir/dlhetero.conf", NULL);
 	assert_non_null(cfg);
 	assert_int_equal(n_logged_errors, 0);
 	assert_int_equal(cfg->n_domains, 1);
@@ -347,7 +347,7 @@ static void test_default_path(void **state)
 		fclose(f);
 		snprintf(conf, sizeof(conf), "%s/slurm.conf", dir);
 		setenv("SLURM_CONF", conf, 1);
-		cfg = dlh_config_load(NULL);
+		cfg = dlh_config_load(NULL, NULL);
 		assert_non_null(cfg);
 		assert_int_equal(dlh_config_domain_of(cfg, "w2"), 1);
 		dlh_config_free(cfg);
@@ -390,20 +390,20 @@ static void test_hostlist(void **state)
 
 	(void) state;
 	for (i = 0; i < sizeof(hl) / sizeof(hl[0]); i++) {
-		char **hosts, err[128], joined[256] = "";
+		char **hosts, joined[256] = "";
+		struct dlh_error err;
 		size_t n, k, o = 0;
-		int rc = dlh_hostlist_expand(hl[i].in, 0, &hosts, &n, err,
-					     sizeof(err));
+		int rc = dlh_hostlist_expand(hl[i].in, 0, &hosts, &n, &err);
 
 		if (!hl[i].out) {
 			if (!rc)
 				fail_msg("\"%s\" accepted", hl[i].in);
 			assert_null(hosts);
-			assert_true(err[0] != '\0');
+			assert_true(err.text[0] != '\0');
 			continue;
 		}
 		if (rc)
-			fail_msg("\"%s\" rejected: %s", hl[i].in, err);
+			fail_msg("\"%s\" rejected: %s", hl[i].in, err.text);
 		if (!*hl[i].out) {
 			assert_int_equal(n, DLH_HOSTLIST_MAX_HOSTS);
 			assert_string_equal(hosts[n - 1], "n99999");
@@ -417,14 +417,14 @@ static void test_hostlist(void **state)
 	}
 	/* a caller's own cap */
 	{
-		char **hosts, err[64];
+		char **hosts;
+		struct dlh_error err;
 		size_t n;
 
-		assert_int_equal(dlh_hostlist_expand("n[1-5]", 4, &hosts, &n,
-						     err, sizeof(err)),
-				 -1);
-		assert_int_equal(dlh_hostlist_expand(NULL, 4, &hosts, &n, err,
-						     sizeof(err)),
+		assert_int_equal(
+			dlh_hostlist_expand("n[1-5]", 4, &hosts, &n, &err), -1);
+		assert_non_null(strstr(err.text, "more than 4 hosts"));
+		assert_int_equal(dlh_hostlist_expand(NULL, 4, &hosts, &n, NULL),
 				 -1);
 	}
 }

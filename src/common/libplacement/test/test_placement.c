@@ -70,12 +70,12 @@ static void place_ok(const struct placement_request *req,
 		     struct placement_result *res)
 {
 	struct placement_cost c, e;
-	char why[128];
+	struct dlh_error why;
 
-	assert_int_equal(placement_place(nodes, n_nodes, req, res),
+	assert_int_equal(placement_place(nodes, n_nodes, req, res, &why),
 			 PLACEMENT_OK);
-	if (oracle_check(nodes, n_nodes, req, res, &c, why, sizeof(why)))
-		fail_msg("invalid placement: %s", why);
+	if (oracle_check(nodes, n_nodes, req, res, &c, &why))
+		fail_msg("invalid placement: %s", why.text);
 	c.weight = res->cost.weight;
 	assert_int_equal(c.domain_links, res->cost.domain_links);
 	assert_int_equal(c.span_level, res->cost.span_level);
@@ -307,7 +307,7 @@ static void test_explain(void **state)
 					   sizeof(buf)),
 			 PLACEMENT_NOT_NOW);
 	assert_string_equal(buf, "needs a100:12, only 8 free in partition");
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_NOT_NOW);
 	assert_null(res.picks);
 	assert_int_equal(res.n_picks, 0);
@@ -317,7 +317,7 @@ static void test_explain(void **state)
 					   sizeof(buf)),
 			 PLACEMENT_NEVER);
 	assert_string_equal(buf, "never: cluster has only 16 a100 in total");
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_NEVER);
 
 	/* never wins over not now, whatever the order */
@@ -367,47 +367,50 @@ static void test_invalid(void **state)
 {
 	struct placement_request req;
 	struct placement_result res;
+	struct dlh_error err;
 	char longtype[64];
 
 	(void) state;
 	reset();
 	add("a100", 8, 8, 0, 0, 10, 20);
 	req2(&req, "a100", 1, NULL, 0);
-	assert_int_equal(placement_place(nodes, n_nodes, NULL, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, NULL, &res, NULL),
 			 PLACEMENT_INVALID);
-	assert_int_equal(placement_place(nodes, n_nodes, &req, NULL),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, NULL, NULL),
 			 PLACEMENT_INVALID);
-	assert_int_equal(placement_place(NULL, 3, &req, &res),
+	assert_int_equal(placement_place(NULL, 3, &req, &res, &err),
 			 PLACEMENT_INVALID);
+	assert_string_equal(err.text, "placement: invalid request");
 	/* no nodes at all: never */
-	assert_int_equal(placement_place(NULL, 0, &req, &res), PLACEMENT_NEVER);
+	assert_int_equal(placement_place(NULL, 0, &req, &res, NULL),
+			 PLACEMENT_NEVER);
 	req2(&req, "a100", 0, NULL, 0);
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_INVALID);
 	req2(&req, "a100", 65537, NULL, 0);
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_INVALID);
 	req2(&req, "a100", 1, "a100", 1);
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_INVALID);
 	req2(&req, NULL, 1, NULL, 0);
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_INVALID);
 	memset(longtype, 'a', sizeof(longtype) - 1);
 	longtype[sizeof(longtype) - 1] = '\0';
 	req2(&req, longtype, 1, NULL, 0);
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_INVALID);
 	req2(&req, "a100", 1, NULL, 0);
 	req.n_types = 17;
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_INVALID);
 	memset(&req, 0, sizeof(req));
 	req.is_auto = true; /* total 0 */
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_INVALID);
 	memset(&req, 0, sizeof(req)); /* explicit without types */
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_INVALID);
 }
 
@@ -435,7 +438,7 @@ static void test_hostile_nodes(void **state)
 	i = add("a100", 8, 8, 0, 4, 14, 20);
 	nodes[i].weight = UINT32_MAX;
 	req2(&req, "a100", 200, NULL, 0);
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_OK);
 	for (i = 0; i < res.n_picks; i++) {
 		const struct placement_node *p = &nodes[res.picks[i].node];
@@ -454,7 +457,7 @@ static void test_hostile_nodes(void **state)
 	reset();
 	add("a100", 100, 8, 0, 0, 10, 20);
 	req2(&req, "a100", 9, NULL, 0);
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_NEVER);
 	placement_result_free(&res); /* harmless on an empty result */
 	placement_result_free(NULL);
@@ -477,7 +480,7 @@ static void test_cores(void **state)
 	assert_int_equal(res.picks[0].count, 2);
 	placement_result_free(&res);
 	req.count[0] = 11;
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_NOT_NOW);
 }
 
@@ -511,7 +514,7 @@ static void test_auto(void **state)
 	memset(&req, 0, sizeof(req));
 	req.is_auto = true;
 	req.total = 8;
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_OK);
 	/* one leaf either way; mlu590 x2 and a100 x1 both frag 0; a100's
 	 * partly busy node (4) + half the whole one is worse; fewer types
@@ -526,7 +529,7 @@ static void test_auto(void **state)
 
 	req.type[0] = "mlu590";
 	req.n_types = 1;
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_OK);
 	assert_int_equal(res.n_types, 1);
 	assert_string_equal(res.type[0], "mlu590");
@@ -538,7 +541,7 @@ static void test_auto(void **state)
 	req.total = 12;
 	req.score = score_types;
 	score_calls = 0;
-	assert_int_equal(placement_place(nodes, n_nodes, &req, &res),
+	assert_int_equal(placement_place(nodes, n_nodes, &req, &res, NULL),
 			 PLACEMENT_OK);
 	assert_true(score_calls >= 2);
 	assert_int_equal(res.n_types, 2);
@@ -590,7 +593,8 @@ static void test_work_limit(void **state)
 	req.count[2] = 1;
 	req.n_types = 3;
 	req.work_limit = 1000;
-	assert_int_equal(placement_place(big, 4096, &req, &res), PLACEMENT_OK);
+	assert_int_equal(placement_place(big, 4096, &req, &res, NULL),
+			 PLACEMENT_OK);
 	for (i = 0; i < res.n_picks; i++) {
 		const struct placement_node *p = &big[res.picks[i].node];
 
@@ -760,7 +764,8 @@ static void test_budget_auto_hostile(void **state)
 	(void) state;
 	make_big(BIG_N, 16, 16, BIG_INTERLEAVED, false);
 	req_auto(&req, 4096);
-	assert_int_equal(placement_place(big, BIG_N, &req, &res), PLACEMENT_OK);
+	assert_int_equal(placement_place(big, BIG_N, &req, &res, NULL),
+			 PLACEMENT_OK);
 	check_big(BIG_N, &req, &res);
 	assert_true(res.work <= placement_work_bound(BIG_N, 0));
 	/* one domain holds 5,000: the budget must not cost a link */
@@ -779,14 +784,16 @@ static void test_budget_explicit_hostile(void **state)
 	(void) state;
 	make_big(BIG_N, 16, 16, BIG_LEAF_TYPES, false);
 	req_explicit(&req, PLACEMENT_MAX_TYPES, 256);
-	assert_int_equal(placement_place(big, BIG_N, &req, &res), PLACEMENT_OK);
+	assert_int_equal(placement_place(big, BIG_N, &req, &res, NULL),
+			 PLACEMENT_OK);
 	check_big(BIG_N, &req, &res);
 	assert_true(res.budget_hit);
 	placement_result_free(&res);
 
 	make_big(2000, 16, 16, BIG_INTERLEAVED, false);
 	req_explicit(&req, PLACEMENT_MAX_TYPES, 100);
-	assert_int_equal(placement_place(big, 2000, &req, &res), PLACEMENT_OK);
+	assert_int_equal(placement_place(big, 2000, &req, &res, NULL),
+			 PLACEMENT_OK);
 	check_big(2000, &req, &res);
 	placement_result_free(&res);
 }
@@ -817,7 +824,8 @@ static void test_budget_auto_score(void **state)
 	req_auto(&req, 2048);
 	req.score = budget_score;
 	budget_score_calls = 0;
-	assert_int_equal(placement_place(big, BIG_N, &req, &res), PLACEMENT_OK);
+	assert_int_equal(placement_place(big, BIG_N, &req, &res, NULL),
+			 PLACEMENT_OK);
 	check_big(BIG_N, &req, &res);
 	assert_true(budget_score_calls >= 1);
 	/* each type alone, all together, at most 48 climb steps */
@@ -876,7 +884,8 @@ static void test_budget_spent_at_once(void **state)
 				break;
 			}
 			req.work_limit = limits[l];
-			assert_int_equal(placement_place(big, n, &req, &res),
+			assert_int_equal(placement_place(big, n, &req, &res,
+							 NULL),
 					 PLACEMENT_OK);
 			check_big(n, &req, &res);
 			assert_true(res.budget_hit);
@@ -909,18 +918,21 @@ static void test_budget_exact_fit(void **state)
 	for (t = 0; t < 3; t++)
 		req.count[t] = (uint32_t) cap[t];
 	req.work_limit = 1;
-	assert_int_equal(placement_place(big, n, &req, &res), PLACEMENT_OK);
+	assert_int_equal(placement_place(big, n, &req, &res, NULL),
+			 PLACEMENT_OK);
 	check_big(n, &req, &res);
 	placement_result_free(&res);
 	/* the same with the default budget */
 	req.work_limit = 0;
-	assert_int_equal(placement_place(big, n, &req, &res), PLACEMENT_OK);
+	assert_int_equal(placement_place(big, n, &req, &res, NULL),
+			 PLACEMENT_OK);
 	check_big(n, &req, &res);
 	placement_result_free(&res);
 	/* and as auto over the three types */
 	req_auto(&req, (uint32_t) (cap[0] + cap[1] + cap[2]));
 	req.work_limit = 1;
-	assert_int_equal(placement_place(big, n, &req, &res), PLACEMENT_OK);
+	assert_int_equal(placement_place(big, n, &req, &res, NULL),
+			 PLACEMENT_OK);
 	check_big(n, &req, &res);
 	placement_result_free(&res);
 }
@@ -964,14 +976,16 @@ static void test_budget_any_limit(void **state)
 		}
 		for (lim = 1000; lim < 1000000; lim += lim / 2) {
 			req.work_limit = lim;
-			assert_int_equal(placement_place(big, n, &req, &res),
+			assert_int_equal(placement_place(big, n, &req, &res,
+							 NULL),
 					 PLACEMENT_OK);
 			check_big(n, &req, &res);
 			placement_result_free(&res);
 		}
 		if (k == 2 || k == 3) {
 			req.work_limit = 0;
-			assert_int_equal(placement_place(big, n, &req, &res),
+			assert_int_equal(placement_place(big, n, &req, &res,
+							 NULL),
 					 PLACEMENT_OK);
 			check_big(n, &req, &res);
 			assert_true(res.cost.domain_links > 0);
@@ -998,7 +1012,7 @@ static void test_budget_typical_exact(void **state)
 			req.type[j] = types16[(i + 2 * j) % 6];
 			req.count[j] = 1 + oracle_rand(&st) % 64;
 		}
-		assert_int_equal(placement_place(big, 4096, &req, &res),
+		assert_int_equal(placement_place(big, 4096, &req, &res, NULL),
 				 PLACEMENT_OK);
 		check_big(4096, &req, &res);
 		assert_true(res.exact);
@@ -1038,13 +1052,12 @@ static void place_vs_oracle(const struct oracle_instance *in, int i,
 			    struct placement_cost *got,
 			    struct placement_cost *best)
 {
-	char why[128];
+	struct dlh_error why;
 
-	assert_int_equal(placement_place(in->nodes, in->n, &in->req, res),
+	assert_int_equal(placement_place(in->nodes, in->n, &in->req, res, &why),
 			 PLACEMENT_OK);
-	if (oracle_check(in->nodes, in->n, &in->req, res, got, why,
-			 sizeof(why)))
-		fail_msg("instance %d: %s", i, why);
+	if (oracle_check(in->nodes, in->n, &in->req, res, got, &why))
+		fail_msg("instance %d: %s", i, why.text);
 	assert_int_equal(oracle_best(in->nodes, in->n, &in->req, best), 0);
 	if (got->domain_links != best->domain_links ||
 	    got->span_level != best->span_level ||

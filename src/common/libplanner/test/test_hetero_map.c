@@ -30,9 +30,9 @@ static int setup(void **state)
 
 	dlh_log_set_sink(quiet_sink);
 	chips = chip_catalog_load(
-		src_path(path, sizeof(path), "data/chips.json"));
+		src_path(path, sizeof(path), "data/chips.json"), NULL);
 	models = model_catalog_load(
-		src_path(path, sizeof(path), "data/models.json"));
+		src_path(path, sizeof(path), "data/models.json"), NULL);
 	return chips && models ? 0 : -1;
 }
 
@@ -48,12 +48,11 @@ static void parse_good(void **state)
 {
 	struct hetero_node *v;
 	size_t n;
-	char err[128];
+	struct dlh_error err;
 	char *s;
 
-	assert_int_equal(hetero_map_parse("n1:a100:8,n5:ascend910b:4", &v, &n,
-					  err, sizeof(err)),
-			 0);
+	assert_int_equal(
+		hetero_map_parse("n1:a100:8,n5:ascend910b:4", &v, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].name, "n1");
 	assert_string_equal(v[1].type, "ascend910b");
@@ -91,16 +90,16 @@ static void parse_hostile(void **state)
 	};
 	struct hetero_node *v;
 	size_t n, i;
-	char err[128];
+	struct dlh_error err;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		if (hetero_map_parse(bad[i], &v, &n, err, sizeof(err)) != -1)
+		err.text[0] = '\0';
+		if (hetero_map_parse(bad[i], &v, &n, &err) != -1)
 			fail_msg("accepted \"%s\"", bad[i]);
 		assert_null(v);
-		assert_true(strlen(err) > 0);
+		assert_true(strlen(err.text) > 0);
 	}
-	assert_int_equal(hetero_map_parse(NULL, &v, &n, err, sizeof(err)), -1);
+	assert_int_equal(hetero_map_parse(NULL, &v, &n, &err), -1);
 }
 
 /* A long name fills the field exactly; one more character is refused. */
@@ -114,14 +113,14 @@ static void parse_name_bound(void **state)
 	memset(name, 'x', sizeof(name));
 	name[HETERO_MAP_NAME_LEN - 1] = '\0';
 	snprintf(s, sizeof(s), "%s:a100:1", name);
-	assert_int_equal(hetero_map_parse(s, &v, &n, NULL, 0), 0);
+	assert_int_equal(hetero_map_parse(s, &v, &n, NULL), 0);
 	assert_int_equal(strlen(v[0].name), HETERO_MAP_NAME_LEN - 1);
 	free(v);
 	assert_true(HETERO_MAP_NAME_LEN > 253);
 	name[HETERO_MAP_NAME_LEN - 1] = 'x';
 	name[HETERO_MAP_NAME_LEN] = '\0';
 	snprintf(s, sizeof(s), "%s:a100:1", name);
-	assert_int_equal(hetero_map_parse(s, &v, &n, NULL, 0), -1);
+	assert_int_equal(hetero_map_parse(s, &v, &n, NULL), -1);
 }
 
 /*
@@ -134,18 +133,19 @@ static void plan_ranks_follow_job_order(void **state)
 	struct hetero_node *v;
 	size_t n, i;
 	struct hetero_plan_opts opts = { .model = "llama2-7b" };
-	char *err = NULL, *json;
+	struct dlh_error err;
+	char *json;
 	json_object *o, *ranks, *r, *f;
 	static const char *want_node[] = { "n1", "n5", "n9" };
 	static const char *want_chip[] = { "a100", "ascend910b", "a100" };
 
 	assert_int_equal(hetero_map_parse("n1:a100:8,n5:ascend910b:8,"
 					  "n9:a100:8",
-					  &v, &n, NULL, 0),
+					  &v, &n, NULL),
 			 0);
 	json = hetero_plan_json(v, n, chips, models, &opts, &err);
 	if (!json)
-		fail_msg("no plan: %s", err);
+		fail_msg("no plan: %s", err.text);
 	o = json_tokener_parse(json);
 	assert_non_null(o);
 	assert_true(json_object_object_get_ex(o, "ranks", &ranks));
@@ -173,11 +173,12 @@ static void plan_same_inputs_same_text(void **state)
 	struct hetero_node *v;
 	size_t n;
 	struct hetero_plan_opts opts = { .model = "llama2-70b" };
-	char *err = NULL, *a, *b;
+	struct dlh_error err;
+	char *a, *b;
 
 	assert_int_equal(hetero_map_parse("n1:a100:8,n2:a100:8,"
 					  "n5:ascend910b:8,n6:ascend910b:8",
-					  &v, &n, NULL, 0),
+					  &v, &n, NULL),
 			 0);
 	a = hetero_plan_json(v, n, chips, models, &opts, &err);
 	b = hetero_plan_json(v, n, chips, models, &opts, &err);
@@ -194,18 +195,15 @@ static void plan_errors(void **state)
 	struct hetero_node *v;
 	size_t n;
 	struct hetero_plan_opts opts = { .model = "no-such-model" };
-	char *err = NULL;
+	struct dlh_error err;
 
-	assert_int_equal(hetero_map_parse("n1:a100:8", &v, &n, NULL, 0), 0);
+	assert_int_equal(hetero_map_parse("n1:a100:8", &v, &n, NULL), 0);
 	assert_null(hetero_plan_json(v, n, chips, models, &opts, &err));
-	assert_non_null(strstr(err, "no-such-model"));
-	free(err);
-	err = NULL;
+	assert_non_null(strstr(err.text, "no-such-model"));
 	strcpy(v[0].type, "nochip");
 	opts.model = NULL;
 	assert_null(hetero_plan_json(v, n, chips, models, &opts, &err));
-	assert_non_null(strstr(err, "nochip"));
-	free(err);
+	assert_non_null(strstr(err.text, "nochip"));
 	free(v);
 }
 
@@ -214,25 +212,23 @@ static void keep_job_nodes(void **state)
 {
 	struct hetero_node *v, *k;
 	size_t n, n_k;
-	char err[128];
+	struct dlh_error err;
 	struct hetero_plan_opts opts = { .model = "llama2-7b",
 					 .generation = 3 };
-	char *msg = NULL, *json;
+	char *json;
 	json_object *o, *f;
 
 	assert_int_equal(hetero_map_parse("n1:a100:8,n2:a100:8,"
 					  "n5:ascend910b:8,n6:ascend910b:8",
-					  &v, &n, NULL, 0),
+					  &v, &n, NULL),
 			 0);
-	assert_int_equal(hetero_map_keep(v, n, "n[1,5-6]", &k, &n_k, err,
-					 sizeof(err)),
-			 0);
+	assert_int_equal(hetero_map_keep(v, n, "n[1,5-6]", &k, &n_k, &err), 0);
 	assert_int_equal(n_k, 3);
 	assert_string_equal(k[0].name, "n1");
 	assert_string_equal(k[1].name, "n5");
 	assert_string_equal(k[2].name, "n6");
 	assert_int_equal(k[2].count, 8);
-	json = hetero_plan_json(k, n_k, chips, models, &opts, &msg);
+	json = hetero_plan_json(k, n_k, chips, models, &opts, &err);
 	assert_non_null(json);
 	o = json_tokener_parse(json);
 	assert_true(json_object_object_get_ex(o, "world_size", &f));
@@ -243,17 +239,15 @@ static void keep_job_nodes(void **state)
 	free(json);
 	free(k);
 	/* nodes the map never had are ignored; none left is no error */
-	assert_int_equal(
-		hetero_map_keep(v, n, "x[1-3]", &k, &n_k, err, sizeof(err)), 0);
+	assert_int_equal(hetero_map_keep(v, n, "x[1-3]", &k, &n_k, &err), 0);
 	assert_int_equal(n_k, 0);
 	free(k);
 	/* a broken list from slurmctld is refused, with a message */
-	assert_int_equal(
-		hetero_map_keep(v, n, "n[1-", &k, &n_k, err, sizeof(err)), -1);
+	assert_int_equal(hetero_map_keep(v, n, "n[1-", &k, &n_k, &err), -1);
 	assert_null(k);
-	assert_true(err[0] != '\0');
-	assert_int_equal(
-		hetero_map_keep(v, n, NULL, &k, &n_k, err, sizeof(err)), -1);
+	assert_true(err.text[0] != '\0');
+	assert_int_equal(hetero_map_keep(v, n, NULL, &k, &n_k, &err), -1);
+	assert_non_null(strstr(err.text, "no hostlist"));
 	free(v);
 }
 

@@ -34,21 +34,21 @@ static int teardown(void **state)
 
 static void makes_and_reuses(void **state)
 {
-	char dir[256], again[256], want[256], why[256];
+	char dir[256], again[256], want[256];
+	struct dlh_error why;
 	struct stat st;
 
 	snprintf(want, sizeof(want), "%s/dlhetero-%u", base,
 		 (unsigned) getuid());
-	assert_int_equal(private_dir_make(base, getuid(), dir, sizeof(dir), why,
-					  sizeof(why)),
-			 0);
+	assert_int_equal(
+		private_dir_make(base, getuid(), dir, sizeof(dir), &why), 0);
 	assert_string_equal(dir, want);
-	assert_string_equal(why, "");
+	assert_string_equal(why.text, "");
 	assert_int_equal(lstat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	assert_int_equal(private_dir_check(dir, getuid()), 0);
 	assert_int_equal(private_dir_make(base, getuid(), again, sizeof(again),
-					  why, sizeof(why)),
+					  &why),
 			 0);
 	assert_string_equal(again, want);
 }
@@ -56,7 +56,8 @@ static void makes_and_reuses(void **state)
 /* Taken first by "someone else": a readable dir, a link, a file. */
 static void squatted_name_gets_a_fresh_dir(void **state)
 {
-	char dir[256], name[256], why[512];
+	char dir[256], name[256];
+	struct dlh_error why;
 	int kind;
 
 	snprintf(name, sizeof(name), "%s/dlhetero-%u", base,
@@ -71,13 +72,12 @@ static void squatted_name_gets_a_fresh_dir(void **state)
 		if (kind == 2)
 			assert_int_equal(fclose(fopen(name, "w")), 0);
 		assert_int_equal(private_dir_make(base, getuid(), dir,
-						  sizeof(dir), why,
-						  sizeof(why)),
+						  sizeof(dir), &why),
 				 0);
 		assert_int_equal(strncmp(dir, name, strlen(name)), 0);
 		assert_int_equal(dir[strlen(name)], '.');
 		assert_int_equal(private_dir_check(dir, getuid()), 0);
-		assert_non_null(strstr(why, "is not a private directory"));
+		assert_non_null(strstr(why.text, "is not a private directory"));
 		assert_int_equal(rmdir(dir), 0);
 		assert_int_equal(kind == 0 ? rmdir(name) : unlink(name), 0);
 	}
@@ -97,13 +97,13 @@ static void check_refuses(void **state)
 
 static void long_base_refused(void **state)
 {
-	char dir[32], why[128];
+	char dir[32];
+	struct dlh_error why;
 
 	assert_int_equal(private_dir_make("/tmp/a-very-long-base-dir-name",
-					  getuid(), dir, sizeof(dir), why,
-					  sizeof(why)),
+					  getuid(), dir, sizeof(dir), &why),
 			 -1);
-	assert_non_null(strstr(why, "too long"));
+	assert_non_null(strstr(why.text, "too long"));
 }
 
 static void file_replaced_whole(void **state)
