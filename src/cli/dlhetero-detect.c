@@ -7,6 +7,7 @@
 #endif
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,14 @@ static void print_table(const struct accel_device *devs, size_t n)
 	}
 }
 
-int main(int argc, char **argv)
+struct args {
+	const char *catalog_path, *xml_path;
+	enum output output;
+};
+
+/* The command line into a; false when the program ends here, with its
+ * exit status in *status (--help, --version, a bad command line). */
+static bool parse_args(int argc, char **argv, struct args *a, int *status)
 {
 	static const struct option options[] = {
 		{ "catalog", required_argument, NULL, 'c' },
@@ -83,73 +91,56 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *catalog_path = NULL, *xml_path = NULL;
-	enum output output = OUTPUT_TABLE;
-	struct chip_catalog *cat;
-	struct dlh_error err;
-	struct accel_device *devs;
-	size_t n;
-	int opt, rc = 0;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "c:x:gtvhV", options, NULL)) !=
 	       -1) {
 		switch (opt) {
 		case 'c':
-			catalog_path = optarg;
+			a->catalog_path = optarg;
 			break;
 		case 'x':
-			xml_path = optarg;
+			a->xml_path = optarg;
 			break;
 		case 'g':
-			output = OUTPUT_GRES_CONF;
+			a->output = OUTPUT_GRES_CONF;
 			break;
 		case 't':
-			output = OUTPUT_TABLE;
+			a->output = OUTPUT_TABLE;
 			break;
 		case 'v':
 			verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			*status = 0;
+			return false;
 		case 'V':
 			printf("dlhetero-detect %s\n", PACKAGE_VERSION);
-			return 0;
+			*status = 0;
+			return false;
 		default:
 			usage(stderr);
-			return 2;
+			*status = 2;
+			return false;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "dlhetero-detect: unexpected argument '%s'\n",
 			argv[optind]);
 		usage(stderr);
-		return 2;
+		*status = 2;
+		return false;
 	}
-	dlh_log_set_sink(cli_sink);
-	if (!catalog_path)
-		catalog_path = chip_catalog_default_path();
+	return true;
+}
 
-	cat = chip_catalog_load(catalog_path, &err);
-	if (!cat) {
-		dlh_error("%s", err.text);
-		fprintf(stderr,
-			"dlhetero-detect: cannot use chip catalog "
-			"%s (see above)\n",
-			catalog_path);
-		return 1;
-	}
-	if (accel_detect(cat, xml_path, &devs, &n, &err)) {
-		dlh_error("%s", err.text);
-		fprintf(stderr, "dlhetero-detect: detection failed\n");
-		chip_catalog_free(cat);
-		return 1;
-	}
-	if (!n)
-		fprintf(stderr,
-			"dlhetero-detect: no accelerator of the "
-			"catalog found%s\n",
-			verbose ? "" : " (--verbose says what was skipped)");
+/* The devices as gres.conf lines or a table; returns the exit status. */
+static int print_devices(const struct accel_device *devs, size_t n,
+			 enum output output)
+{
+	int rc = 0;
+
 	if (output == OUTPUT_GRES_CONF) {
 		char *conf = accel_gres_conf(devs, n);
 
@@ -167,6 +158,45 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dlhetero-detect: cannot write output\n");
 		rc = 1;
 	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { .output = OUTPUT_TABLE };
+	struct chip_catalog *cat;
+	struct dlh_error err;
+	struct accel_device *devs;
+	size_t n;
+	int rc;
+
+	if (!parse_args(argc, argv, &a, &rc))
+		return rc;
+	dlh_log_set_sink(cli_sink);
+	if (!a.catalog_path)
+		a.catalog_path = chip_catalog_default_path();
+
+	cat = chip_catalog_load(a.catalog_path, &err);
+	if (!cat) {
+		dlh_error("%s", err.text);
+		fprintf(stderr,
+			"dlhetero-detect: cannot use chip catalog "
+			"%s (see above)\n",
+			a.catalog_path);
+		return 1;
+	}
+	if (accel_detect(cat, a.xml_path, &devs, &n, &err)) {
+		dlh_error("%s", err.text);
+		fprintf(stderr, "dlhetero-detect: detection failed\n");
+		chip_catalog_free(cat);
+		return 1;
+	}
+	if (!n)
+		fprintf(stderr,
+			"dlhetero-detect: no accelerator of the "
+			"catalog found%s\n",
+			verbose ? "" : " (--verbose says what was skipped)");
+	rc = print_devices(devs, n, a.output);
 	accel_detect_free(devs);
 	chip_catalog_free(cat);
 	return rc;

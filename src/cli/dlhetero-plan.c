@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,88 @@ static int parse_gbps(const char *s, double *out)
 	return 0;
 }
 
+/* One "TYPE:N[@D]" item, cut in place: its chip type, count and domain;
+ * -1 after printing why not. */
+static int parse_chip_item(char *item, const struct chip_catalog *cat,
+			   const struct chip_type **type, int *count,
+			   int *domain)
+{
+	char *colon = strchr(item, ':'), *at;
+
+	if (!colon) {
+		fprintf(stderr,
+			"dlhetero-plan: --chips item '%s' is not TYPE:N\n",
+			item);
+		return -1;
+	}
+	*colon = '\0';
+	*domain = 0;
+	at = strchr(colon + 1, '@');
+	if (at) {
+		*at = '\0';
+		if (parse_int(at + 1, 0, 1000, domain)) {
+			fprintf(stderr,
+				"dlhetero-plan: --chips item '%s': domain '%s' is not 0..1000\n",
+				item, at + 1);
+			return -1;
+		}
+	}
+	*type = chip_catalog_find(cat, item);
+	if (!*type) {
+		char *names = chip_catalog_names(cat);
+
+		fprintf(stderr,
+			"dlhetero-plan: unknown chip type '%s'; valid types: %s\n",
+			item, names ? names : "?");
+		free(names);
+		return -1;
+	}
+	if (parse_int(colon + 1, 1, MAX_COUNT, count)) {
+		fprintf(stderr,
+			"dlhetero-plan: --chips %s: count '%s' is not an integer 1..%d\n",
+			item, colon + 1, MAX_COUNT);
+		return -1;
+	}
+	return 0;
+}
+
+/* Adds the group of count accelerators of type t in domain to
+ * out[0..*n) (room for max); -1 after printing why not. */
+static int add_chip_group(const struct chip_type *t, int count, int domain,
+			  int apn, struct plan_group_req *out, int *n, int max)
+{
+	int i, a;
+
+	for (i = 0; i < *n; i++) {
+		if (out[i].chip == t && out[i].domain == domain) {
+			fprintf(stderr,
+				"dlhetero-plan: --chips lists %s twice in domain %d\n",
+				t->name, domain);
+			return -1;
+		}
+	}
+	if (*n == max) {
+		fprintf(stderr, "dlhetero-plan: --chips: at most %d groups\n",
+			max);
+		return -1;
+	}
+	/* A group smaller than a node is one partial node. */
+	a = count < apn ? count : apn;
+	if (count % a) {
+		fprintf(stderr,
+			"dlhetero-plan: --chips %s:%d is not a multiple of %d accelerators per node\n",
+			t->name, count, apn);
+		return -1;
+	}
+	memset(&out[*n], 0, sizeof(out[*n]));
+	out[*n].chip = t;
+	out[*n].accel_per_node = a;
+	out[*n].nodes = count / a;
+	out[*n].domain = domain;
+	(*n)++;
+	return 0;
+}
+
 /*
  * Parse "TYPE:N[@D][,TYPE:N[@D]...]" strictly: no spaces, no empty items,
  * counts 1..MAX_COUNT, known types only, no type listed twice in one
@@ -86,7 +169,7 @@ static int parse_chips(const char *spec, const struct chip_catalog *cat,
 		       int apn, struct plan_group_req *out, int max)
 {
 	char *copy, *item, *save = NULL;
-	int n = 0, i;
+	int n = 0;
 
 	if (!spec || !*spec) {
 		fprintf(stderr, "dlhetero-plan: --chips is empty\n");
@@ -103,71 +186,12 @@ static int parse_chips(const char *spec, const struct chip_catalog *cat,
 	}
 	for (item = strtok_r(copy, ",", &save); item;
 	     item = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(item, ':'), *at;
 		const struct chip_type *t;
-		int count, domain = 0, a;
+		int count, domain;
 
-		if (!colon) {
-			fprintf(stderr,
-				"dlhetero-plan: --chips item '%s' is not TYPE:N\n",
-				item);
+		if (parse_chip_item(item, cat, &t, &count, &domain) ||
+		    add_chip_group(t, count, domain, apn, out, &n, max))
 			goto fail;
-		}
-		*colon = '\0';
-		at = strchr(colon + 1, '@');
-		if (at) {
-			*at = '\0';
-			if (parse_int(at + 1, 0, 1000, &domain)) {
-				fprintf(stderr,
-					"dlhetero-plan: --chips item '%s': domain '%s' is not 0..1000\n",
-					item, at + 1);
-				goto fail;
-			}
-		}
-		t = chip_catalog_find(cat, item);
-		if (!t) {
-			char *names = chip_catalog_names(cat);
-
-			fprintf(stderr,
-				"dlhetero-plan: unknown chip type '%s'; valid types: %s\n",
-				item, names ? names : "?");
-			free(names);
-			goto fail;
-		}
-		if (parse_int(colon + 1, 1, MAX_COUNT, &count)) {
-			fprintf(stderr,
-				"dlhetero-plan: --chips %s: count '%s' is not an integer 1..%d\n",
-				item, colon + 1, MAX_COUNT);
-			goto fail;
-		}
-		for (i = 0; i < n; i++) {
-			if (out[i].chip == t && out[i].domain == domain) {
-				fprintf(stderr,
-					"dlhetero-plan: --chips lists %s twice in domain %d\n",
-					t->name, domain);
-				goto fail;
-			}
-		}
-		if (n == max) {
-			fprintf(stderr,
-				"dlhetero-plan: --chips: at most %d groups\n",
-				max);
-			goto fail;
-		}
-		/* A group smaller than a node is one partial node. */
-		a = count < apn ? count : apn;
-		if (count % a) {
-			fprintf(stderr,
-				"dlhetero-plan: --chips %s:%d is not a multiple of %d accelerators per node\n",
-				t->name, count, apn);
-			goto fail;
-		}
-		memset(&out[n], 0, sizeof(out[n]));
-		out[n].chip = t;
-		out[n].accel_per_node = a;
-		out[n].nodes = count / a;
-		out[n].domain = domain;
-		n++;
 	}
 	free(copy);
 	return n;
@@ -299,119 +323,142 @@ static int list_chips(const struct chip_catalog *cc)
 	return 0;
 }
 
+enum {
+	O_MODEL = 256,
+	O_MODE,
+	O_CHIPS,
+	O_GB,
+	O_SEQ,
+	O_APN,
+	O_INTER,
+	O_DOMAIN,
+	O_CAT,
+	O_MODELS,
+	O_JSON,
+	O_SVG,
+	O_LM,
+	O_LC,
+	O_STRAT,
+	O_HELP
+};
+
+static const struct option long_opts[] = {
+	{ "model", required_argument, NULL, O_MODEL },
+	{ "mode", required_argument, NULL, O_MODE },
+	{ "chips", required_argument, NULL, O_CHIPS },
+	{ "global-batch", required_argument, NULL, O_GB },
+	{ "seq-len", required_argument, NULL, O_SEQ },
+	{ "accel-per-node", required_argument, NULL, O_APN },
+	{ "inter-node-gbps", required_argument, NULL, O_INTER },
+	{ "inter-domain-gbps", required_argument, NULL, O_DOMAIN },
+	{ "catalog", required_argument, NULL, O_CAT },
+	{ "models", required_argument, NULL, O_MODELS },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "svg", required_argument, NULL, O_SVG },
+	{ "list-models", no_argument, NULL, O_LM },
+	{ "list-chips", no_argument, NULL, O_LC },
+	{ "strategy", required_argument, NULL, O_STRAT },
+	{ "help", no_argument, NULL, O_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_strategy(const char *s, enum plan_strategy *out)
+{
+	if (!strcmp(s, "balanced"))
+		*out = PLAN_BALANCED;
+	else if (!strcmp(s, "even"))
+		*out = PLAN_EVEN;
+	else if (!strcmp(s, "metis"))
+		*out = PLAN_METIS;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * Option c (of long_opts, --help aside) with its argument into o.  Returns
+ * false for an option that is not one of them; *bad says why a value is
+ * not good (NULL if it is).
+ */
+static bool set_option(struct opts *o, int c, const char *arg, const char **bad)
+{
+	*bad = NULL;
+	switch (c) {
+	case O_MODEL:
+		o->model = arg;
+		break;
+	case O_MODE:
+		if (plan_mode_parse(arg, &o->mode))
+			*bad = "--mode must be train or infer";
+		break;
+	case O_CHIPS:
+		o->chips = arg;
+		break;
+	case O_GB:
+		if (parse_int(arg, 1, PLAN_MAX_GLOBAL_BATCH, &o->global_batch))
+			*bad = "--global-batch must be an integer 1.." DLH_STR(
+				PLAN_MAX_GLOBAL_BATCH);
+		break;
+	case O_SEQ:
+		if (parse_int(arg, 1, PLAN_MAX_SEQ_LEN, &o->seq_len))
+			*bad = "--seq-len must be an integer 1.." DLH_STR(
+				PLAN_MAX_SEQ_LEN);
+		break;
+	case O_APN:
+		if (parse_int(arg, 1, 1024, &o->apn))
+			*bad = "--accel-per-node must be an integer 1..1024";
+		break;
+	case O_INTER:
+		if (parse_gbps(arg, &o->inter_node))
+			*bad = "--inter-node-gbps must be a number > 0";
+		break;
+	case O_DOMAIN:
+		if (parse_gbps(arg, &o->inter_domain))
+			*bad = "--inter-domain-gbps must be a number > 0";
+		break;
+	case O_CAT:
+		o->catalog = arg;
+		break;
+	case O_MODELS:
+		o->models = arg;
+		break;
+	case O_JSON:
+		o->json = 1;
+		break;
+	case O_SVG:
+		o->svg = arg;
+		break;
+	case O_LM:
+		o->list_models = 1;
+		break;
+	case O_LC:
+		o->list_chips = 1;
+		break;
+	case O_STRAT:
+		if (parse_strategy(arg, &o->strategy))
+			*bad = "--strategy must be balanced, even or metis";
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum {
-		O_MODEL = 256,
-		O_MODE,
-		O_CHIPS,
-		O_GB,
-		O_SEQ,
-		O_APN,
-		O_INTER,
-		O_DOMAIN,
-		O_CAT,
-		O_MODELS,
-		O_JSON,
-		O_SVG,
-		O_LM,
-		O_LC,
-		O_STRAT,
-		O_HELP
-	};
-	static const struct option lo[] = {
-		{ "model", required_argument, NULL, O_MODEL },
-		{ "mode", required_argument, NULL, O_MODE },
-		{ "chips", required_argument, NULL, O_CHIPS },
-		{ "global-batch", required_argument, NULL, O_GB },
-		{ "seq-len", required_argument, NULL, O_SEQ },
-		{ "accel-per-node", required_argument, NULL, O_APN },
-		{ "inter-node-gbps", required_argument, NULL, O_INTER },
-		{ "inter-domain-gbps", required_argument, NULL, O_DOMAIN },
-		{ "catalog", required_argument, NULL, O_CAT },
-		{ "models", required_argument, NULL, O_MODELS },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "svg", required_argument, NULL, O_SVG },
-		{ "list-models", no_argument, NULL, O_LM },
-		{ "list-chips", no_argument, NULL, O_LC },
-		{ "strategy", required_argument, NULL, O_STRAT },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->apn = PLAN_DEFAULT_ACCEL_PER_NODE;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		const char *bad = NULL;
+	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+		const char *bad;
 
-		switch (c) {
-		case O_MODEL:
-			o->model = optarg;
-			break;
-		case O_MODE:
-			if (plan_mode_parse(optarg, &o->mode))
-				bad = "--mode must be train or infer";
-			break;
-		case O_CHIPS:
-			o->chips = optarg;
-			break;
-		case O_GB:
-			if (parse_int(optarg, 1, PLAN_MAX_GLOBAL_BATCH,
-				      &o->global_batch))
-				bad = "--global-batch must be an integer 1.." DLH_STR(
-					PLAN_MAX_GLOBAL_BATCH);
-			break;
-		case O_SEQ:
-			if (parse_int(optarg, 1, PLAN_MAX_SEQ_LEN, &o->seq_len))
-				bad = "--seq-len must be an integer 1.." DLH_STR(
-					PLAN_MAX_SEQ_LEN);
-			break;
-		case O_APN:
-			if (parse_int(optarg, 1, 1024, &o->apn))
-				bad = "--accel-per-node must be an integer 1..1024";
-			break;
-		case O_INTER:
-			if (parse_gbps(optarg, &o->inter_node))
-				bad = "--inter-node-gbps must be a number > 0";
-			break;
-		case O_DOMAIN:
-			if (parse_gbps(optarg, &o->inter_domain))
-				bad = "--inter-domain-gbps must be a number > 0";
-			break;
-		case O_CAT:
-			o->catalog = optarg;
-			break;
-		case O_MODELS:
-			o->models = optarg;
-			break;
-		case O_JSON:
-			o->json = 1;
-			break;
-		case O_SVG:
-			o->svg = optarg;
-			break;
-		case O_LM:
-			o->list_models = 1;
-			break;
-		case O_LC:
-			o->list_chips = 1;
-			break;
-		case O_STRAT:
-			if (!strcmp(optarg, "balanced"))
-				o->strategy = PLAN_BALANCED;
-			else if (!strcmp(optarg, "even"))
-				o->strategy = PLAN_EVEN;
-			else if (!strcmp(optarg, "metis"))
-				o->strategy = PLAN_METIS;
-			else
-				bad = "--strategy must be balanced, even or metis";
-			break;
-		case O_HELP:
+		if (c == O_HELP) {
 			usage(stdout);
 			exit(0);
-		default:
+		}
+		if (!set_option(o, c, optarg, &bad)) {
 			fprintf(stderr,
 				"dlhetero-plan: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
@@ -438,6 +485,98 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* The chip catalog (for --chips or --list-chips) and the model catalog
+ * (for --model or --list-models) into *cc and *mc; -1 after logging why
+ * one cannot be read. */
+static int load_catalogs(const struct opts *o, struct chip_catalog **cc,
+			 struct model_catalog **mc)
+{
+	struct dlh_error err;
+
+	if (o->list_chips || o->chips) {
+		*cc = chip_catalog_load(
+			o->catalog ? o->catalog : chip_catalog_default_path(),
+			&err);
+		if (!*cc) {
+			dlh_error("%s", err.text);
+			return -1;
+		}
+	}
+	if (o->list_models || o->model) {
+		*mc = model_catalog_load(
+			o->models ? o->models : model_catalog_default_path(),
+			&err);
+		if (!*mc) {
+			dlh_error("%s", err.text);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The plan request of the options, its chip groups in groups[]; -1 after
+ * printing why the model or --chips is bad. */
+static int make_request(const struct opts *o, const struct chip_catalog *cc,
+			const struct model_catalog *mc,
+			struct plan_group_req *groups, struct plan_request *req)
+{
+	int n, i;
+
+	memset(req, 0, sizeof(*req));
+	req->model = model_catalog_find(mc, o->model);
+	if (!req->model) {
+		char *names = model_catalog_names(mc);
+
+		fprintf(stderr,
+			"dlhetero-plan: unknown model '%s'; known models: %s\n",
+			o->model, names ? names : "?");
+		free(names);
+		return -1;
+	}
+	n = parse_chips(o->chips, cc, o->apn, groups, PLAN_MAX_GROUPS);
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		groups[i].inter_node_gbps = o->inter_node;
+	req->mode = o->mode;
+	req->global_batch = o->global_batch;
+	req->seq_len = o->seq_len;
+	req->groups = groups;
+	req->n_groups = n;
+	req->inter_domain_gbps = o->inter_domain;
+	req->strategy = o->strategy;
+	return 0;
+}
+
+/* Writes the plan's SVG (--svg), then prints the plan as JSON or as a
+ * table; returns the exit status. */
+static int print_plan(const struct plan *p, const struct opts *o)
+{
+	struct dlh_error err;
+	char *json, hash[17];
+	int rc = 1;
+
+	json = plan_to_json(p);
+	if (!json) {
+		fprintf(stderr, "dlhetero-plan: out of memory\n");
+		return 1;
+	}
+	plan_json_hash_hex(json, hash);
+	if (o->svg && plan_write_svg(p, o->svg, &err)) {
+		fprintf(stderr, "dlhetero-plan: cannot write SVG: %s\n",
+			err.text);
+		goto out;
+	}
+	if (o->json)
+		printf("%s\n", json);
+	else
+		print_table(p, hash);
+	rc = 0;
+out:
+	free(json);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct plan_group_req groups[PLAN_MAX_GROUPS];
@@ -445,31 +584,14 @@ int main(int argc, char **argv)
 	struct model_catalog *mc = NULL;
 	struct plan_request req;
 	struct plan *p = NULL;
-	struct opts o;
-	int rc = 1, n, i;
 	struct dlh_error err;
-	char *json = NULL, hash[17];
+	struct opts o;
+	int rc = 1;
 
 	if (parse_args(argc, argv, &o))
 		return 2;
-	if (o.list_chips || o.chips) {
-		cc = chip_catalog_load(o.catalog ? o.catalog
-						 : chip_catalog_default_path(),
-				       &err);
-		if (!cc) {
-			dlh_error("%s", err.text);
-			goto out;
-		}
-	}
-	if (o.list_models || o.model) {
-		mc = model_catalog_load(o.models ? o.models
-						 : model_catalog_default_path(),
-					&err);
-		if (!mc) {
-			dlh_error("%s", err.text);
-			goto out;
-		}
-	}
+	if (load_catalogs(&o, &cc, &mc))
+		goto out;
 	if (o.list_chips || o.list_models) {
 		if (o.list_chips)
 			list_chips(cc);
@@ -478,55 +600,17 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	memset(&req, 0, sizeof(req));
-	req.model = model_catalog_find(mc, o.model);
-	if (!req.model) {
-		char *names = model_catalog_names(mc);
-
-		fprintf(stderr,
-			"dlhetero-plan: unknown model '%s'; known models: %s\n",
-			o.model, names ? names : "?");
-		free(names);
+	if (make_request(&o, cc, mc, groups, &req)) {
 		rc = 2;
 		goto out;
 	}
-	n = parse_chips(o.chips, cc, o.apn, groups, PLAN_MAX_GROUPS);
-	if (n < 0) {
-		rc = 2;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		groups[i].inter_node_gbps = o.inter_node;
-	req.mode = o.mode;
-	req.global_batch = o.global_batch;
-	req.seq_len = o.seq_len;
-	req.groups = groups;
-	req.n_groups = n;
-	req.inter_domain_gbps = o.inter_domain;
-	req.strategy = o.strategy;
 	p = plan_compute(&req, &err);
 	if (!p) {
 		fprintf(stderr, "dlhetero-plan: %s\n", err.text);
 		goto out;
 	}
-	json = plan_to_json(p);
-	if (!json) {
-		fprintf(stderr, "dlhetero-plan: out of memory\n");
-		goto out;
-	}
-	plan_json_hash_hex(json, hash);
-	if (o.svg && plan_write_svg(p, o.svg, &err)) {
-		fprintf(stderr, "dlhetero-plan: cannot write SVG: %s\n",
-			err.text);
-		goto out;
-	}
-	if (o.json)
-		printf("%s\n", json);
-	else
-		print_table(p, hash);
-	rc = 0;
+	rc = print_plan(p, &o);
 out:
-	free(json);
 	plan_free(p);
 	model_catalog_free(mc);
 	chip_catalog_free(cc);

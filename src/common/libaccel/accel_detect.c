@@ -218,23 +218,18 @@ fail:
 	return -1;
 }
 
-int accel_detect(const struct chip_catalog *cat, const char *xml_path,
-		 struct accel_device **out, size_t *n, struct dlh_error *err)
+/*
+ * The PCI functions of the topology that look like accelerators: a type
+ * of the catalog, or an accelerator class of a vendor the catalog knows.
+ * Into *cands (the caller frees it, also on failure), *n of them.
+ */
+static int find_candidates(hwloc_topology_t topo,
+			   const struct chip_catalog *cat,
+			   struct candidate **cands, size_t *n,
+			   struct dlh_error *err)
 {
-	struct candidate *cands = NULL;
-	struct accel_device *devs = NULL;
-	size_t n_cands = 0, n_devs = 0, cap = 0, i;
-	hwloc_topology_t topo;
 	hwloc_obj_t obj = NULL;
-	unsigned vendor = 0;
-	int index = 0;
-
-	if (!cat || !out || !n)
-		return dlh_err(err, "accel_detect: missing argument");
-	*out = NULL;
-	*n = 0;
-	if (load_topology(&topo, xml_path, err))
-		return -1;
+	size_t cap = 0;
 
 	while ((obj = hwloc_get_next_pcidev(topo, obj))) {
 		const struct hwloc_pcidev_attr_s *pci = &obj->attr->pcidev;
@@ -245,19 +240,18 @@ int accel_detect(const struct chip_catalog *cat, const char *xml_path,
 		if (!type && !(is_accel_class(pci->class_id) &&
 			       catalog_has_vendor(cat, pci->vendor_id)))
 			continue;
-		if (n_cands == cap) {
+		if (*n == cap) {
 			size_t new_cap = cap ? 2 * cap : 16;
 			struct candidate *grown;
 
-			grown = realloc(cands, new_cap * sizeof(*cands));
-			if (!grown) {
-				dlh_err(err, "accel_detect: out of memory");
-				goto fail;
-			}
-			cands = grown;
+			grown = realloc(*cands, new_cap * sizeof(**cands));
+			if (!grown)
+				return dlh_err(err,
+					       "accel_detect: out of memory");
+			*cands = grown;
 			cap = new_cap;
 		}
-		cands[n_cands++] = (struct candidate){
+		(*cands)[(*n)++] = (struct candidate){
 			.obj = obj,
 			.type = type,
 			.vendor = pci->vendor_id,
@@ -267,17 +261,23 @@ int accel_detect(const struct chip_catalog *cat, const char *xml_path,
 			.func = pci->func,
 		};
 	}
-	if (!n_cands)
-		goto done;
+	return 0;
+}
 
-	/* hwloc lists PCI objects in topology order (by locality first);
-	 * runtimes number by bus id. */
-	qsort(cands, n_cands, sizeof(*cands), candidate_cmp);
-	devs = calloc(n_cands, sizeof(*devs));
-	if (!devs) {
-		dlh_err(err, "accel_detect: out of memory");
-		goto fail;
-	}
+/*
+ * The devices of the candidates (sorted by bus id) into devs, indexed per
+ * vendor as the runtimes number them: a candidate not in the catalog, or
+ * whose device file cannot be named, is skipped but keeps its index.
+ * Returns how many.
+ */
+static size_t number_devices(hwloc_topology_t topo,
+			     const struct candidate *cands, size_t n_cands,
+			     struct accel_device *devs)
+{
+	size_t i, n_devs = 0;
+	unsigned vendor = 0;
+	int index = 0;
+
 	for (i = 0; i < n_cands; i++) {
 		const struct candidate *c = &cands[i];
 
@@ -298,7 +298,36 @@ int accel_detect(const struct chip_catalog *cat, const char *xml_path,
 			n_devs++;
 		index++;
 	}
-done:
+	return n_devs;
+}
+
+int accel_detect(const struct chip_catalog *cat, const char *xml_path,
+		 struct accel_device **out, size_t *n, struct dlh_error *err)
+{
+	struct candidate *cands = NULL;
+	struct accel_device *devs = NULL;
+	size_t n_cands = 0, n_devs = 0;
+	hwloc_topology_t topo;
+
+	if (!cat || !out || !n)
+		return dlh_err(err, "accel_detect: missing argument");
+	*out = NULL;
+	*n = 0;
+	if (load_topology(&topo, xml_path, err))
+		return -1;
+	if (find_candidates(topo, cat, &cands, &n_cands, err))
+		goto fail;
+	if (n_cands) {
+		/* hwloc lists PCI objects in topology order (by locality
+		 * first); runtimes number by bus id. */
+		qsort(cands, n_cands, sizeof(*cands), candidate_cmp);
+		devs = calloc(n_cands, sizeof(*devs));
+		if (!devs) {
+			dlh_err(err, "accel_detect: out of memory");
+			goto fail;
+		}
+		n_devs = number_devices(topo, cands, n_cands, devs);
+	}
 	free(cands);
 	hwloc_topology_destroy(topo);
 	if (!n_devs) {

@@ -115,28 +115,125 @@ static size_t parse_uint(const char *s, size_t len, unsigned long *v)
 	return i > 9 ? 0 : i;
 }
 
+/* One N or N-M range of a [..] group; width: digits to zero-pad to. */
+struct host_range {
+	unsigned long lo, hi;
+	size_t width;
+};
+
+static int expand_term(struct host_vec *hv, char *buf, size_t plen,
+		       const char *term, size_t len, int depth);
+
+/* Appends the literal s[0..len) to the name of plen bytes in buf. */
+static int add_literal(struct host_vec *hv, char *buf, size_t plen,
+		       const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!host_char(s[i])) {
+			dlh_err(hv->err, "bad character 0x%02x in host name",
+				(unsigned char) s[i]);
+			return -1;
+		}
+	}
+	if (plen + len > HOST_NAME_MAX_LEN) {
+		dlh_err(hv->err, "host name longer than %d", HOST_NAME_MAX_LEN);
+		return -1;
+	}
+	memcpy(buf + plen, s, len);
+	return 0;
+}
+
+/* The ']' closing the group opened at open (the term ends at end), or NULL
+ * if the group is unbalanced or empty. */
+static const char *group_close(struct host_vec *hv, const char *open,
+			       const char *end)
+{
+	const char *close = memchr(open, ']', end - open);
+
+	if (!close || memchr(open + 1, '[', close - open - 1)) {
+		dlh_err(hv->err, "unbalanced '[' in hostlist");
+		return NULL;
+	}
+	if (close == open + 1) {
+		dlh_err(hv->err, "empty [] in hostlist");
+		return NULL;
+	}
+	return close;
+}
+
+/* The range p[0..end) of a group: N or N-M, at most hv->max numbers. */
+static int parse_range(struct host_vec *hv, const char *p, const char *end,
+		       struct host_range *r)
+{
+	size_t nlo, nhi = 0;
+
+	nlo = parse_uint(p, end - p, &r->lo);
+	r->hi = r->lo;
+	if (nlo && p + nlo < end && p[nlo] == '-') {
+		nhi = parse_uint(p + nlo + 1, end - p - nlo - 1, &r->hi);
+		if (!nhi)
+			nlo = 0;
+	}
+	if (!nlo || p + nlo + (nhi ? nhi + 1 : 0) != end) {
+		dlh_err(hv->err,
+			"bad range \"%.*s\" in hostlist (want N or N-M)",
+			(int) (end - p < 20 ? end - p : 20), p);
+		return -1;
+	}
+	if (r->hi < r->lo) {
+		dlh_err(hv->err,
+			"bad range %lu-%lu in hostlist (end before start)",
+			r->lo, r->hi);
+		return -1;
+	}
+	if (r->hi - r->lo >= hv->max) {
+		dlh_err(hv->err, "hostlist names more than %zu hosts", hv->max);
+		return -1;
+	}
+	/* Slurm keeps the width of a zero-padded start: n[01-10]. */
+	r->width = (nlo > 1 && p[0] == '0') ? nlo : 0;
+	return 0;
+}
+
+/* Each number of range r appended to the name of plen bytes in buf, then
+ * the rest of the term, rest[0..len), expanded after it. */
+static int expand_range(struct host_vec *hv, char *buf, size_t plen,
+			const struct host_range *r, const char *rest,
+			size_t len, int depth)
+{
+	unsigned long v;
+
+	for (v = r->lo; v <= r->hi; v++) {
+		size_t room = HOST_NAME_MAX_LEN + 1 - plen;
+		int w = snprintf(buf + plen, room, "%0*lu", (int) r->width, v);
+
+		if (w < 0 || plen + w > HOST_NAME_MAX_LEN) {
+			dlh_err(hv->err, "host name longer than %d",
+				HOST_NAME_MAX_LEN);
+			return -1;
+		}
+		if (expand_term(hv, buf, plen + w, rest, len, depth))
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Expands term[0..len) with prefix[0..plen) already built into buf (of
- * HOST_NAME_MAX_LEN + 1 bytes).  depth counts [..] groups seen.
+ * HOST_NAME_MAX_LEN + 1 bytes): its literal start, then for each range of
+ * its first [..] group, the rest of the term after each number.  depth
+ * counts [..] groups seen.
  */
 static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 		       const char *term, size_t len, int depth)
 {
 	const char *open = memchr(term, '[', len), *close, *p;
-	size_t i, lit = open ? (size_t) (open - term) : len;
+	size_t lit = open ? (size_t) (open - term) : len;
 
-	for (i = 0; i < lit; i++) {
-		if (!host_char(term[i])) {
-			dlh_err(hv->err, "bad character 0x%02x in host name",
-				(unsigned char) term[i]);
-			return -1;
-		}
-	}
-	if (plen + lit > HOST_NAME_MAX_LEN) {
-		dlh_err(hv->err, "host name longer than %d", HOST_NAME_MAX_LEN);
+	if (add_literal(hv, buf, plen, term, lit))
 		return -1;
-	}
-	memcpy(buf + plen, term, lit);
 	plen += lit;
 	if (!open) {
 		if (plen == 0) {
@@ -150,61 +247,17 @@ static int expand_term(struct host_vec *hv, char *buf, size_t plen,
 			HOSTLIST_MAX_GROUPS);
 		return -1;
 	}
-	close = memchr(open, ']', term + len - open);
-	if (!close || memchr(open + 1, '[', close - open - 1)) {
-		dlh_err(hv->err, "unbalanced '[' in hostlist");
+	close = group_close(hv, open, term + len);
+	if (!close)
 		return -1;
-	}
-	if (close == open + 1) {
-		dlh_err(hv->err, "empty [] in hostlist");
-		return -1;
-	}
 	for (p = open + 1; p < close;) {
 		const char *comma = memchr(p, ',', close - p);
-		const char *rend = comma ? comma : close;
-		unsigned long lo, hi, v;
-		size_t nlo, nhi = 0, width;
+		struct host_range r;
 
-		nlo = parse_uint(p, rend - p, &lo);
-		hi = lo;
-		if (nlo && p + nlo < rend && p[nlo] == '-') {
-			nhi = parse_uint(p + nlo + 1, rend - p - nlo - 1, &hi);
-			if (!nhi)
-				nlo = 0;
-		}
-		if (!nlo || p + nlo + (nhi ? nhi + 1 : 0) != rend) {
-			dlh_err(hv->err,
-				"bad range \"%.*s\" in hostlist (want N or N-M)",
-				(int) (rend - p < 20 ? rend - p : 20), p);
+		if (parse_range(hv, p, comma ? comma : close, &r) ||
+		    expand_range(hv, buf, plen, &r, close + 1,
+				 term + len - close - 1, depth))
 			return -1;
-		}
-		if (hi < lo) {
-			dlh_err(hv->err,
-				"bad range %lu-%lu in hostlist (end before start)",
-				lo, hi);
-			return -1;
-		}
-		if (hi - lo >= hv->max) {
-			dlh_err(hv->err, "hostlist names more than %zu hosts",
-				hv->max);
-			return -1;
-		}
-		/* Slurm keeps the width of a zero-padded start: n[01-10]. */
-		width = (nlo > 1 && p[0] == '0') ? nlo : 0;
-		for (v = lo; v <= hi; v++) {
-			size_t room = HOST_NAME_MAX_LEN + 1 - plen;
-			int w = snprintf(buf + plen, room, "%0*lu", (int) width,
-					 v);
-
-			if (w < 0 || plen + w > HOST_NAME_MAX_LEN) {
-				dlh_err(hv->err, "host name longer than %d",
-					HOST_NAME_MAX_LEN);
-				return -1;
-			}
-			if (expand_term(hv, buf, plen + w, close + 1,
-					term + len - close - 1, depth))
-				return -1;
-		}
 		p = comma ? comma + 1 : close;
 		if (comma && p == close) {
 			dlh_err(hv->err, "empty range in hostlist");
@@ -430,94 +483,133 @@ static bool domain_name_ok(const char *s)
 	return i > 0;
 }
 
-static void parse_domain(struct loader *ld, char **key, char **val,
-			 size_t n_tok)
+/* The keys of a Domain line: Domain=, Nodes= and InterDomainGBps=, each at
+ * most once; -1 after reporting the line. */
+static int domain_keys(struct loader *ld, char **key, char **val, size_t n_tok,
+		       const char **name, const char **nodes, double *gbps)
 {
-	struct dlh_config *cfg = ld->cfg;
-	const char *name = NULL, *nodes = NULL;
-	double gbps = 0.0;
-	char sbuf[64], **hosts = NULL;
-	struct dlh_error err;
-	struct dlh_domain *doms;
-	size_t i, n_hosts = 0, dom;
+	char sbuf[64];
+	size_t i;
 
 	for (i = 0; i < n_tok; i++) {
-		if (!strcasecmp(key[i], "Domain") && !name) {
-			name = val[i];
-		} else if (!strcasecmp(key[i], "Nodes") && !nodes) {
-			nodes = val[i];
+		if (!strcasecmp(key[i], "Domain") && !*name) {
+			*name = val[i];
+		} else if (!strcasecmp(key[i], "Nodes") && !*nodes) {
+			*nodes = val[i];
 		} else if (!strcasecmp(key[i], "InterDomainGBps") &&
-			   gbps == 0.0) {
-			if (parse_gbps(val[i], &gbps)) {
+			   *gbps == 0.0) {
+			if (parse_gbps(val[i], gbps)) {
 				line_error(
 					ld,
 					"bad InterDomainGBps \"%s\" (want a number in (0, %g])",
 					shown(val[i], sbuf, sizeof(sbuf)),
 					GBPS_MAX);
-				return;
+				return -1;
 			}
 		} else {
 			line_error(
 				ld,
 				"unexpected or repeated key \"%s\" on a Domain line",
 				shown(key[i], sbuf, sizeof(sbuf)));
-			return;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/* Whether a domain of this name (and Nodes=) can be added; -1 after
+ * reporting the line. */
+static int domain_ok(struct loader *ld, const char *name, const char *nodes)
+{
+	struct dlh_config *cfg = ld->cfg;
+	char sbuf[64];
+	size_t i;
+
 	if (!domain_name_ok(name)) {
 		line_error(ld,
 			   "bad domain name \"%s\" (want [A-Za-z0-9._-]{1,%d})",
 			   shown(name, sbuf, sizeof(sbuf)),
 			   DOMAIN_NAME_MAX_LEN);
-		return;
+		return -1;
 	}
 	if (!strcasecmp(name, "default")) {
 		line_error(
 			ld,
 			"domain name \"default\" is reserved for nodes no Domain line names");
-		return;
+		return -1;
 	}
 	for (i = 0; i < cfg->n_domains; i++) {
 		if (!strcasecmp(cfg->domains[i].name, name)) {
 			line_error(ld, "domain %s defined twice", name);
-			return;
+			return -1;
 		}
 	}
 	if (!nodes) {
 		line_error(ld, "Domain=%s has no Nodes=", name);
-		return;
+		return -1;
 	}
 	if (cfg->n_domains > DLH_CONFIG_MAX_DOMAINS) {
 		line_error(ld, "more than %d domains", DLH_CONFIG_MAX_DOMAINS);
-		return;
+		return -1;
 	}
-	if (dlh_hostlist_expand(nodes, 0, &hosts, &n_hosts, &err)) {
+	return 0;
+}
+
+/* The hosts of Nodes=, within what the node map may hold; -1 after
+ * reporting the line. */
+static int domain_hosts(struct loader *ld, const char *nodes, char ***hosts,
+			size_t *n_hosts)
+{
+	struct dlh_error err;
+	char sbuf[64];
+
+	if (dlh_hostlist_expand(nodes, 0, hosts, n_hosts, &err)) {
 		line_error(ld, "Nodes=%s: %s", shown(nodes, sbuf, sizeof(sbuf)),
 			   err.text);
-		return;
+		return -1;
 	}
-	if (ld->n_nodes + n_hosts > DLH_CONFIG_MAX_NODES) {
+	if (ld->n_nodes + *n_hosts > DLH_CONFIG_MAX_NODES) {
 		line_error(ld, "more than %d nodes in Domain lines",
 			   DLH_CONFIG_MAX_NODES);
-		dlh_hostlist_free(hosts, n_hosts);
-		return;
+		dlh_hostlist_free(*hosts, *n_hosts);
+		return -1;
 	}
+	return 0;
+}
+
+/* Room for more nodes in the node map being built. */
+static int reserve_nodes(struct loader *ld, size_t more)
+{
+	size_t cap = ld->cap_nodes ? ld->cap_nodes : 64;
+	struct pending_node *pn;
+
+	if (ld->n_nodes + more <= ld->cap_nodes)
+		return 0;
+	while (cap < ld->n_nodes + more)
+		cap *= 2;
+	pn = realloc(ld->nodes, cap * sizeof(*pn));
+	if (!pn)
+		return -1;
+	ld->nodes = pn;
+	ld->cap_nodes = cap;
+	return 0;
+}
+
+/* Adds the domain and its hosts to the node map, which takes over the
+ * host names (all freed when out of memory: ld->oom). */
+static void add_domain(struct loader *ld, const char *name, double gbps,
+		       char **hosts, size_t n_hosts)
+{
+	struct dlh_config *cfg = ld->cfg;
+	struct dlh_domain *doms;
+	size_t i, dom;
+
 	doms = realloc(cfg->domains, (cfg->n_domains + 1) * sizeof(*doms));
 	if (!doms)
 		goto oom;
 	cfg->domains = doms;
-	if (ld->n_nodes + n_hosts > ld->cap_nodes) {
-		size_t cap = ld->cap_nodes ? ld->cap_nodes : 64;
-		struct pending_node *pn;
-
-		while (cap < ld->n_nodes + n_hosts)
-			cap *= 2;
-		pn = realloc(ld->nodes, cap * sizeof(*pn));
-		if (!pn)
-			goto oom;
-		ld->nodes = pn;
-		ld->cap_nodes = cap;
-	}
+	if (reserve_nodes(ld, n_hosts))
+		goto oom;
 	dom = cfg->n_domains;
 	doms[dom].name = strdup(name);
 	if (!doms[dom].name)
@@ -526,7 +618,6 @@ static void parse_domain(struct loader *ld, char **key, char **val,
 	doms[dom].n_nodes = n_hosts;
 	cfg->n_domains++;
 	for (i = 0; i < n_hosts; i++) {
-		/* the node map takes over the names */
 		ld->nodes[ld->n_nodes].name = hosts[i];
 		ld->nodes[ld->n_nodes].domain = dom;
 		ld->nodes[ld->n_nodes].line = ld->line;
@@ -539,17 +630,33 @@ oom:
 	ld->oom = true;
 }
 
+static void parse_domain(struct loader *ld, char **key, char **val,
+			 size_t n_tok)
+{
+	const char *name = NULL, *nodes = NULL;
+	double gbps = 0.0;
+	char **hosts = NULL;
+	size_t n_hosts = 0;
+
+	if (domain_keys(ld, key, val, n_tok, &name, &nodes, &gbps) ||
+	    domain_ok(ld, name, nodes) ||
+	    domain_hosts(ld, nodes, &hosts, &n_hosts))
+		return;
+	add_domain(ld, name, gbps, hosts, n_hosts);
+}
+
 #define MAX_TOKENS 16
 
-static void parse_line(struct loader *ld, char *s)
+/* The Key=Value items of line s (cut in place, a '#' comment dropped)
+ * into key[] and val[], *n of them; -1 after reporting the line. */
+static int split_items(struct loader *ld, char *s, char **key, char **val,
+		       size_t *n)
 {
-	struct dlh_config *cfg = ld->cfg;
-	char *key[MAX_TOKENS], *val[MAX_TOKENS], sbuf[64];
-	size_t n = 0;
-	char *hash = strchr(s, '#');
+	char *hash = strchr(s, '#'), sbuf[64];
 
 	if (hash)
 		*hash = '\0';
+	*n = 0;
 	for (;;) {
 		char *eq;
 
@@ -557,26 +664,117 @@ static void parse_line(struct loader *ld, char *s)
 			s++;
 		if (!*s)
 			break;
-		if (n == MAX_TOKENS) {
+		if (*n == MAX_TOKENS) {
 			line_error(ld, "more than %d Key=Value items",
 				   MAX_TOKENS);
-			return;
+			return -1;
 		}
-		key[n] = s;
+		key[*n] = s;
 		while (*s && !isspace((unsigned char) *s))
 			s++;
 		if (*s)
 			*s++ = '\0';
-		eq = strchr(key[n], '=');
-		if (!eq || eq == key[n] || !eq[1]) {
+		eq = strchr(key[*n], '=');
+		if (!eq || eq == key[*n] || !eq[1]) {
 			line_error(ld, "\"%s\" is not Key=Value",
-				   shown(key[n], sbuf, sizeof(sbuf)));
-			return;
+				   shown(key[*n], sbuf, sizeof(sbuf)));
+			return -1;
 		}
 		*eq = '\0';
-		val[n++] = eq + 1;
+		val[(*n)++] = eq + 1;
 	}
-	if (!n)
+	return 0;
+}
+
+static void set_inter_node_gbps(struct loader *ld, const char *val)
+{
+	char sbuf[64];
+	double v;
+
+	if (parse_gbps(val, &v))
+		line_error(
+			ld,
+			"bad DefaultInterNodeGBps \"%s\" (want a number in (0, %g])",
+			shown(val, sbuf, sizeof(sbuf)), GBPS_MAX);
+	else
+		ld->cfg->default_inter_node_gbps = v;
+}
+
+/* Slurm's gres.conf spelling: AutoDetect=hwloc|off|none. */
+static void set_autodetect(struct loader *ld, const char *val)
+{
+	char sbuf[64];
+
+	if (!strcasecmp(val, "hwloc"))
+		ld->cfg->autodetect_hwloc = true;
+	else if (!strcasecmp(val, "off") || !strcasecmp(val, "none"))
+		ld->cfg->autodetect_hwloc = false;
+	else
+		line_error(ld, "bad AutoDetect \"%s\" (want hwloc or off)",
+			   shown(val, sbuf, sizeof(sbuf)));
+}
+
+static void set_check_interval(struct loader *ld, const char *val)
+{
+	char sbuf[64], *end;
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (errno || end == val || *end || v < 0 || v > DLH_RESIZE_CHECK_MAX)
+		line_error(
+			ld,
+			"bad ResizeCheckInterval \"%s\" (want seconds, 0 to %d)",
+			shown(val, sbuf, sizeof(sbuf)), DLH_RESIZE_CHECK_MAX);
+	else
+		ld->cfg->resize_check_interval = (int) v;
+}
+
+static void set_resize_signal(struct loader *ld, const char *val)
+{
+	int sig = dlh_signal_parse(val);
+	char sbuf[64];
+
+	if (sig < 0)
+		line_error(
+			ld,
+			"bad ResizeSignal \"%s\" (want WINCH, URG, CONT, HUP, USR1 or USR2)",
+			shown(val, sbuf, sizeof(sbuf)));
+	else
+		ld->cfg->resize_signal = sig;
+}
+
+/* A line of one Key=Value setting. */
+static void parse_setting(struct loader *ld, const char *key, const char *val)
+{
+	struct dlh_config *cfg = ld->cfg;
+	char sbuf[64];
+
+	if (!strcasecmp(key, "ChipCatalog"))
+		set_path(ld, &cfg->chip_catalog, "ChipCatalog", val);
+	else if (!strcasecmp(key, "ModelCatalog"))
+		set_path(ld, &cfg->model_catalog, "ModelCatalog", val);
+	else if (!strcasecmp(key, "StateDir"))
+		set_path(ld, &cfg->state_dir, "StateDir", val);
+	else if (!strcasecmp(key, "DefaultInterNodeGBps"))
+		set_inter_node_gbps(ld, val);
+	else if (!strcasecmp(key, "AutoDetect"))
+		set_autodetect(ld, val);
+	else if (!strcasecmp(key, "ResizeCheckInterval"))
+		set_check_interval(ld, val);
+	else if (!strcasecmp(key, "ResizeSignal"))
+		set_resize_signal(ld, val);
+	else
+		line_error(ld, "unknown key \"%s\"",
+			   shown(key, sbuf, sizeof(sbuf)));
+}
+
+static void parse_line(struct loader *ld, char *s)
+{
+	char *key[MAX_TOKENS], *val[MAX_TOKENS], sbuf[64];
+	size_t n;
+
+	if (split_items(ld, s, key, val, &n) || !n)
 		return;
 	if (!strcasecmp(key[0], "Domain")) {
 		parse_domain(ld, key, val, n);
@@ -587,62 +785,7 @@ static void parse_line(struct loader *ld, char *s)
 			   shown(key[1], sbuf, sizeof(sbuf)), key[0]);
 		return;
 	}
-	if (!strcasecmp(key[0], "ChipCatalog")) {
-		set_path(ld, &cfg->chip_catalog, "ChipCatalog", val[0]);
-	} else if (!strcasecmp(key[0], "ModelCatalog")) {
-		set_path(ld, &cfg->model_catalog, "ModelCatalog", val[0]);
-	} else if (!strcasecmp(key[0], "StateDir")) {
-		set_path(ld, &cfg->state_dir, "StateDir", val[0]);
-	} else if (!strcasecmp(key[0], "DefaultInterNodeGBps")) {
-		double v;
-
-		if (parse_gbps(val[0], &v))
-			line_error(
-				ld,
-				"bad DefaultInterNodeGBps \"%s\" (want a number in (0, %g])",
-				shown(val[0], sbuf, sizeof(sbuf)), GBPS_MAX);
-		else
-			cfg->default_inter_node_gbps = v;
-	} else if (!strcasecmp(key[0], "AutoDetect")) {
-		/* Slurm's gres.conf spelling: AutoDetect=hwloc|off|none. */
-		if (!strcasecmp(val[0], "hwloc"))
-			cfg->autodetect_hwloc = true;
-		else if (!strcasecmp(val[0], "off") ||
-			 !strcasecmp(val[0], "none"))
-			cfg->autodetect_hwloc = false;
-		else
-			line_error(ld,
-				   "bad AutoDetect \"%s\" (want hwloc or off)",
-				   shown(val[0], sbuf, sizeof(sbuf)));
-	} else if (!strcasecmp(key[0], "ResizeCheckInterval")) {
-		char *end;
-		long v;
-
-		errno = 0;
-		v = strtol(val[0], &end, 10);
-		if (errno || end == val[0] || *end || v < 0 ||
-		    v > DLH_RESIZE_CHECK_MAX)
-			line_error(
-				ld,
-				"bad ResizeCheckInterval \"%s\" (want seconds, 0 to %d)",
-				shown(val[0], sbuf, sizeof(sbuf)),
-				DLH_RESIZE_CHECK_MAX);
-		else
-			cfg->resize_check_interval = (int) v;
-	} else if (!strcasecmp(key[0], "ResizeSignal")) {
-		int sig = dlh_signal_parse(val[0]);
-
-		if (sig < 0)
-			line_error(
-				ld,
-				"bad ResizeSignal \"%s\" (want WINCH, URG, CONT, HUP, USR1 or USR2)",
-				shown(val[0], sbuf, sizeof(sbuf)));
-		else
-			cfg->resize_signal = sig;
-	} else {
-		line_error(ld, "unknown key \"%s\"",
-			   shown(key[0], sbuf, sizeof(sbuf)));
-	}
+	parse_setting(ld, key[0], val[0]);
 }
 
 /*

@@ -487,64 +487,28 @@ static int knap_values(struct solver *sv, const size_t *pos, size_t n,
 }
 
 /*
- * Best (4),(5) for taking exactly c accelerators from the nodes at pos[]
- * (all of one type): an exact knapsack over the amount taken on each node.
- *
- * (4),(5) of a partial selection are packed into one integer,
- * (frag + n) * wmul + weight with wmul above any weight sum, so the inner
- * loop compares and adds plain integers.  A node has only two costs, "all
- * its free accelerators" and "some of them", so each node is one pass over
- * the sums with a sliding-window minimum for the "some" amounts: O(c) per
- * node.  Nodes are added last to first and ties prefer taking more, so
- * earlier nodes (lower switch path and index) win ties.  take, when given,
- * receives the amount per node.  greedy (or a knapsack over DP_MAX_CELLS)
- * takes greedy_select() instead; *dp, when given, says which ran.  Returns
- * 0, or -1 if infeasible.
+ * The knapsack of select_nodes() with the readback: per node, the best
+ * amount for every sum s (a sliding-window minimum over the "some"
+ * amounts, kept in a deque, then the "all" amount), remembered in a
+ * choice table that gives the amount per node at the end.  The window
+ * pass is the hot loop of the placement: one function keeps it whole.
  */
-static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
-			uint32_t c, bool greedy, uint32_t *take, struct fw *out,
-			bool *dp)
+static int knap_readback(struct solver *sv, const size_t *pos, size_t n,
+			 uint32_t c, uint64_t wmul, uint32_t *take,
+			 struct fw *out)
 {
-	uint64_t usum = 0, wsum = 0, cells, wmul, base;
 	uint64_t *old = sv->dp, *cur = sv->dp2, *tmp;
-	uint32_t *choice = NULL, *dq = sv->dq, s;
-	const uint64_t INF = UINT64_MAX;
+	uint32_t *choice, *dq = sv->dq, s;
 	size_t i;
 
-	if (dp)
-		*dp = false;
-	charge(sv->bud, n + 1);
-	for (i = 0; i < n; i++) {
-		usum += sv->pool[pos[i]].use;
-		wsum += sv->pool[pos[i]].weight;
-	}
-	if (usum < c)
+	choice = malloc((n ? n : 1) * (size_t) (c + 1) * sizeof(*choice));
+	if (!choice) {
+		sv->oom = true;
 		return -1;
-	wmul = wsum + 1;
-	cells = (uint64_t) (c + 1) * (n + 1);
-	if (greedy || cells > DP_MAX_CELLS || c >= sv->dp_len ||
-	    wmul > (INF / 4) / (2 * (uint64_t) n + 1))
-		return greedy_select(sv, pos, n, c, take, out);
-	if (dp)
-		*dp = true;
-	if (!take) {
-		charge(sv->bud, cells);
-		return knap_values(sv, pos, n, c, wmul, out);
 	}
-	/* The readback: about three times the work of a values-only cell. */
-	charge(sv->bud, 3 * cells);
-	if (take) {
-		choice = malloc((n ? n : 1) * (size_t) (c + 1) *
-				sizeof(*choice));
-		if (!choice) {
-			sv->oom = true;
-			return -1;
-		}
-	}
-	base = (uint64_t) n * wmul; /* frag 0, weight 0 */
-	old[0] = base;
+	old[0] = (uint64_t) n * wmul; /* frag 0, weight 0 */
 	for (s = 1; s <= c; s++)
-		old[s] = INF;
+		old[s] = KNAP_INF;
 	for (i = n; i-- > 0;) {
 		const struct pnode *p = &sv->pool[pos[i]];
 		struct node_take t = node_take_of(p, c, wmul);
@@ -555,7 +519,7 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 			uint32_t best_a = 0;
 
 			/* window of old sums s-pmax .. s-1, min at head */
-			if (s >= 1 && old[s - 1] != INF) {
+			if (s >= 1 && old[s - 1] != KNAP_INF) {
 				while (tail > head &&
 				       old[dq[tail - 1]] > old[s - 1])
 					tail--;
@@ -571,7 +535,7 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 				}
 			}
 			if (t.fullable && s >= p->free &&
-			    old[s - p->free] != INF) {
+			    old[s - p->free] != KNAP_INF) {
 				v = old[s - p->free] + t.full;
 				if (v <= best) {
 					best = v;
@@ -579,28 +543,73 @@ static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
 				}
 			}
 			cur[s] = best;
-			if (choice)
-				choice[i * (size_t) (c + 1) + s] = best_a;
+			choice[i * (size_t) (c + 1) + s] = best_a;
 		}
 		tmp = old;
 		old = cur;
 		cur = tmp;
 	}
-	if (old[c] == INF) {
+	if (old[c] == KNAP_INF) {
 		free(choice);
 		return -1;
 	}
 	out->frag = (int64_t) (old[c] / wmul) - (int64_t) n;
 	out->weight = old[c] % wmul;
-	if (take) {
-		s = c;
-		for (i = 0; i < n; i++) {
-			take[i] = choice[i * (size_t) (c + 1) + s];
-			s -= take[i];
-		}
-		free(choice);
+	s = c;
+	for (i = 0; i < n; i++) {
+		take[i] = choice[i * (size_t) (c + 1) + s];
+		s -= take[i];
 	}
+	free(choice);
 	return 0;
+}
+
+/*
+ * Best (4),(5) for taking exactly c accelerators from the nodes at pos[]
+ * (all of one type): an exact knapsack over the amount taken on each node.
+ *
+ * (4),(5) of a partial selection are packed into one integer,
+ * (frag + n) * wmul + weight with wmul above any weight sum, so the inner
+ * loop compares and adds plain integers.  A node has only two costs, "all
+ * its free accelerators" and "some of them", so each node is one pass over
+ * the sums with a sliding-window minimum for the "some" amounts: O(c) per
+ * node.  Nodes are added last to first and ties prefer taking more, so
+ * earlier nodes (lower switch path and index) win ties.  take, when given,
+ * receives the amount per node (knap_readback()); without it only the
+ * values are needed (knap_values()).  greedy (or a knapsack over
+ * DP_MAX_CELLS) takes greedy_select() instead; *dp, when given, says which
+ * ran.  Returns 0, or -1 if infeasible.
+ */
+static int select_nodes(struct solver *sv, const size_t *pos, size_t n,
+			uint32_t c, bool greedy, uint32_t *take, struct fw *out,
+			bool *dp)
+{
+	uint64_t usum = 0, wsum = 0, cells, wmul;
+	size_t i;
+
+	if (dp)
+		*dp = false;
+	charge(sv->bud, n + 1);
+	for (i = 0; i < n; i++) {
+		usum += sv->pool[pos[i]].use;
+		wsum += sv->pool[pos[i]].weight;
+	}
+	if (usum < c)
+		return -1;
+	wmul = wsum + 1;
+	cells = (uint64_t) (c + 1) * (n + 1);
+	if (greedy || cells > DP_MAX_CELLS || c >= sv->dp_len ||
+	    wmul > (KNAP_INF / 4) / (2 * (uint64_t) n + 1))
+		return greedy_select(sv, pos, n, c, take, out);
+	if (dp)
+		*dp = true;
+	if (!take) {
+		charge(sv->bud, cells);
+		return knap_values(sv, pos, n, c, wmul, out);
+	}
+	/* The readback: about three times the work of a values-only cell. */
+	charge(sv->bud, 3 * cells);
+	return knap_readback(sv, pos, n, c, wmul, take, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1293,56 +1302,49 @@ static int shape_cmp(unsigned links, unsigned level, size_t leaves,
 	return 0;
 }
 
-/*
- * Finds the best placement of the pool into *out (picks only; the caller
- * scores it).  Steps 2 and 3 run under the whole budget; step 4 stops at
- * sv->stop, and if it is stopped before any leaf set is scored, the leaf
- * set of step 3 is scored greedily.  If the pool's (1)-(3) lose to bar1
- * or bar2 (either may be NULL), step 4 is skipped and 1 returned.
- * Returns 0, 1, or -1 when out of memory or nothing fits.
- */
-static int solve(struct solver *sv, const struct placement_cost *bar1,
-		 const struct placement_cost *bar2, struct cand *out)
+/* Scratch of solve(), one entry per leaf each: gs, ids (0, 1, ...), tmp,
+ * sv->best_set and sv->cover.  Returns -1 when out of memory. */
+static int solve_scratch(struct solver *sv, struct span **gs, size_t **ids,
+			 size_t **tmp)
 {
-	struct span *gs = NULL;
-	size_t *ids = NULL, *tmp = NULL, ng = 0, i, K = K_INF;
-	unsigned level;
-	uint32_t *take = NULL;
-	struct group g;
-	int t, c1, c2, rc = -1;
+	size_t i;
 
-	memset(out, 0, sizeof(*out));
-	if (build_leaves(sv)) {
-		sv->oom = true;
-		goto out;
-	}
-	gs = malloc((sv->n_leaves + 1) * sizeof(*gs));
-	ids = malloc((sv->n_leaves + 1) * sizeof(*ids));
-	tmp = malloc((sv->n_leaves + 1) * sizeof(*tmp));
+	*gs = malloc((sv->n_leaves + 1) * sizeof(**gs));
+	*ids = malloc((sv->n_leaves + 1) * sizeof(**ids));
+	*tmp = malloc((sv->n_leaves + 1) * sizeof(**tmp));
 	sv->best_set = malloc((sv->n_leaves + 1) * sizeof(*sv->best_set));
 	sv->cover = malloc((sv->n_leaves + 1) * sizeof(*sv->cover));
-	if (!gs || !ids || !tmp || !sv->best_set || !sv->cover) {
-		sv->oom = true;
-		goto out;
-	}
+	if (!*gs || !*ids || !*tmp || !sv->best_set || !sv->cover)
+		return -1;
 	for (i = 0; i < sv->n_leaves; i++)
-		ids[i] = i;
+		(*ids)[i] = i;
+	return 0;
+}
 
-	/* (2): the lowest level with a subtree that holds the request. */
-	for (level = 0; level < NLEV && !ng; level++) {
+/*
+ * (2): the subtrees at the lowest level that hold the request, as leaf
+ * ranges into gs (room for a range per leaf), and that level in *level.
+ * If no subtree does, the whole pool at level NLEV.  Returns how many.
+ */
+static size_t find_spans(struct solver *sv, struct span *gs, unsigned *level)
+{
+	size_t ng = 0;
+	unsigned l;
+
+	for (l = 0; l < NLEV && !ng; l++) {
 		size_t a = 0, b;
 
 		charge(sv->bud, sv->n_leaves + 1);
 		while (a < sv->n_leaves) {
-			int sw = sv->leaves[a].path[level];
+			int sw = sv->leaves[a].path[l];
 
 			b = a + 1;
-			if (level > 0 && sw < 0) {
+			if (l > 0 && sw < 0) {
 				a = b;
 				continue;
 			}
-			while (level > 0 && b < sv->n_leaves &&
-			       sv->leaves[b].path[level] == sw)
+			while (l > 0 && b < sv->n_leaves &&
+			       sv->leaves[b].path[l] == sw)
 				b++;
 			charge(sv->bud, (uint64_t) (b - a) * sv->T + 1);
 			if (group_fits(sv, a, b))
@@ -1351,20 +1353,34 @@ static int solve(struct solver *sv, const struct placement_cost *bar1,
 		}
 	}
 	if (ng)
-		level--;
+		l--;
 	else
 		gs[ng++] = (struct span){ 0, sv->n_leaves, K_INF };
+	*level = l;
+	return ng;
+}
 
-	/* (3): fewest leaves, over all the subtrees at that level. */
+/*
+ * (3): the fewest leaves K that hold the request, over the subtrees
+ * gs[0..ng) (each gs[i].k set on the way), and a cover of K leaves in
+ * sv->cover.  Out of work, the first subtree with a cover is enough.
+ * Returns K, or K_INF (also when out of memory: sv->oom).
+ */
+static size_t fewest_leaves(struct solver *sv, struct span *gs, size_t ng,
+			    const size_t *ids, size_t *tmp)
+{
+	size_t i, K = K_INF;
+	struct group g;
+
 	for (i = 0; i < ng; i++) {
 		if (group_init(sv, &g, ids + gs[i].a, gs[i].b - gs[i].a)) {
 			sv->oom = true;
-			goto out;
+			return K_INF;
 		}
 		gs[i].k = group_min_leaves(sv, &g, tmp);
 		group_free(&g);
 		if (sv->oom)
-			goto out;
+			return K_INF;
 		if (gs[i].k < K) {
 			K = gs[i].k;
 			memcpy(sv->cover, tmp, K * sizeof(*tmp));
@@ -1376,22 +1392,20 @@ static int solve(struct solver *sv, const struct placement_cost *bar1,
 			break;
 		}
 	}
-	if (K == K_INF)
-		goto out;
-	c1 = shape_cmp(sv->domain_links, level, K, bar1);
-	c2 = shape_cmp(sv->domain_links, level, K, bar2);
-	if (c1 > 0 || c2 > 0) {
-		rc = 1;
-		goto out;
-	}
-	/* Only as good on (1)-(3) as a placement we have, and no share left
-	 * for (4)-(5): keep that one. */
-	if ((!c1 || !c2) && cut(sv)) {
-		rc = 1;
-		goto out;
-	}
+	return K;
+}
 
-	/* (4), (5): every leaf set of K leaves in those subtrees. */
+/*
+ * (4), (5): every leaf set of K leaves in those subtrees of gs[0..ng) that
+ * need K, the best kept in sv->best_*, until the budget or this solve's
+ * share stops it.  Returns -1 when out of memory.
+ */
+static int score_leaf_sets(struct solver *sv, const struct span *gs, size_t ng,
+			   const size_t *ids, size_t K, unsigned level)
+{
+	struct group g;
+	size_t i;
+
 	for (i = 0; i < ng; i++) {
 		bool go_on;
 
@@ -1399,27 +1413,34 @@ static int solve(struct solver *sv, const struct placement_cost *bar1,
 			continue;
 		if (group_init(sv, &g, ids + gs[i].a, gs[i].b - gs[i].a)) {
 			sv->oom = true;
-			goto out;
+			return -1;
 		}
 		go_on = group_enumerate(sv, &g, K, level);
 		group_free(&g);
 		if (sv->oom)
-			goto out;
+			return -1;
 		if (!go_on)
 			break;
 	}
-	if (!sv->have_best)
-		eval_set(sv, sv->cover, sv->n_cover, level);
-	if (!sv->have_best)
-		goto out;
+	return 0;
+}
 
-	/* Rebuild the winner's node choice, as it was scored (past a spent
-	 * budget, exactly only within READBACK_SLACK). */
+/*
+ * The winner's node choice into out->picks, rebuilt as it was scored
+ * (past a spent budget, exactly only within READBACK_SLACK).  Returns -1
+ * when out of memory or the choice cannot be rebuilt.
+ */
+static int read_back(struct solver *sv, struct cand *out)
+{
+	uint32_t *take = malloc((sv->n + 1) * sizeof(*take));
+	size_t i;
+	int t;
+
 	out->picks = malloc((sv->n + 1) * sizeof(*out->picks));
-	take = malloc((sv->n + 1) * sizeof(*take));
 	if (!out->picks || !take) {
 		sv->oom = true;
-		goto out;
+		free(take);
+		return -1;
 	}
 	for (t = 0; t < sv->T; t++) {
 		size_t n = gather(sv, t, sv->best_set, sv->n_best_set);
@@ -1431,8 +1452,10 @@ static int solve(struct solver *sv, const struct placement_cost *bar1,
 		    sv->bud->work + cells > sv->bud->limit + READBACK_SLACK)
 			dp = false;
 		if (select_nodes(sv, sv->pos, n, sv->need[t], !dp, take, &f,
-				 NULL))
-			goto out;
+				 NULL)) {
+			free(take);
+			return -1;
+		}
 		charge(sv->bud, n);
 		for (i = 0; i < n; i++) {
 			const struct pnode *p = &sv->pool[sv->pos[i]];
@@ -1447,15 +1470,63 @@ static int solve(struct solver *sv, const struct placement_cost *bar1,
 			};
 		}
 	}
+	free(take);
 	out->valid = true;
-	rc = 0;
+	return 0;
+}
+
+/*
+ * Finds the best placement of the pool into *out (picks only; the caller
+ * scores it).  Steps 2 and 3 run under the whole budget; step 4 stops at
+ * sv->stop, and if it is stopped before any leaf set is scored, the leaf
+ * set of step 3 is scored greedily.  If the pool's (1)-(3) lose to bar1
+ * or bar2 (either may be NULL), step 4 is skipped and 1 returned.
+ * Returns 0, 1, or -1 when out of memory or nothing fits.
+ */
+static int solve(struct solver *sv, const struct placement_cost *bar1,
+		 const struct placement_cost *bar2, struct cand *out)
+{
+	struct span *gs = NULL;
+	size_t *ids = NULL, *tmp = NULL, ng, K = K_INF;
+	unsigned level;
+	int c1, c2, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (build_leaves(sv) || solve_scratch(sv, &gs, &ids, &tmp)) {
+		sv->oom = true;
+		goto out;
+	}
+	/* (2) the span, (3) the fewest leaves within it */
+	ng = find_spans(sv, gs, &level);
+	K = fewest_leaves(sv, gs, ng, ids, tmp);
+	if (K == K_INF)
+		goto out;
+	c1 = shape_cmp(sv->domain_links, level, K, bar1);
+	c2 = shape_cmp(sv->domain_links, level, K, bar2);
+	if (c1 > 0 || c2 > 0) {
+		rc = 1;
+		goto out;
+	}
+	/* Only as good on (1)-(3) as a placement we have, and no share left
+	 * for (4)-(5): keep that one. */
+	if ((!c1 || !c2) && cut(sv)) {
+		rc = 1;
+		goto out;
+	}
+	/* (4), (5); step 4 cut before any leaf set was scored: the cover */
+	if (score_leaf_sets(sv, gs, ng, ids, K, level))
+		goto out;
+	if (!sv->have_best)
+		eval_set(sv, sv->cover, sv->n_cover, level);
+	if (!sv->have_best)
+		goto out;
+	rc = read_back(sv, out);
 out:
 	if (rc) {
 		cand_free(out);
 		if (rc < 0 && K != K_INF)
 			sv->oom = true; /* nothing else fails past (3) */
 	}
-	free(take);
 	free(tmp);
 	free(ids);
 	free(gs);
@@ -2360,35 +2431,22 @@ static void auto_climb(struct place_ctx *pc, const struct pnode *pool, size_t n,
 }
 
 /*
- * Auto: places each candidate type subset as one pool (all subsets of a
- * few types, else each type alone and all together) and keeps the best;
- * with a score, the hill climb then gets the second half of the budget.
- * No subset starts once the budget is spent, unless nothing valid was
- * found yet: then the set of all allowed types (always enough) runs.
+ * The type subsets auto tries, as masks of result types, into masks: all
+ * types together first (always enough, and the best (1)-(4) of all,
+ * which then prunes the others), then all subsets of a few types, else
+ * each type alone; only those with accelerators enough for need.
+ * Returns how many.
  */
-static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
-		       const struct placement_request *req,
-		       const char *const types[MAXT], size_t nt,
-		       struct cand *best, double *best_score)
+static size_t auto_masks(struct place_ctx *pc, const struct pnode *pool,
+			 size_t n, size_t nt, uint32_t need, unsigned *masks)
 {
-	struct pnode *sub = malloc((n + 1) * sizeof(*sub));
-	uint32_t need = req->total;
-	unsigned full = (1u << nt) - 1,
-		 masks[(1u << AUTO_SUBSET_TYPES) + MAXT + 1];
-	uint64_t cap[MAXT] = { 0 }, stop = pc->bud.limit, st;
+	unsigned full = (1u << nt) - 1;
+	uint64_t cap[MAXT] = { 0 };
 	size_t i, j, nm = 0;
-	bool shape_cut = false;
 
-	if (!sub) {
-		pc->oom = true;
-		return;
-	}
 	charge(&pc->bud, n + 1);
 	for (i = 0; i < n; i++)
 		cap[pool[i].rt] += pool[i].use;
-	/* All types together first: always enough, and the best (1)-(4)
-	 * of all, which then prunes the others.  Then all subsets of a few
-	 * types, else each type alone. */
 	masks[nm++] = full;
 	for (j = 1; j < full; j++) {
 		unsigned mask = (unsigned) j;
@@ -2406,68 +2464,252 @@ static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
 			masks[nm++] = mask;
 	}
 	charge(&pc->bud, (uint64_t) (nm + 1) * (nt + 1));
+	return nm;
+}
+
+/* The pool's nodes of the result types in mask into sub, as one type (the
+ * auto pool of that subset); returns how many. */
+static size_t subset_pool(struct place_ctx *pc, const struct pnode *pool,
+			  size_t n, unsigned mask, struct pnode *sub)
+{
+	size_t i, m = 0;
+
+	charge(&pc->bud, 2 * (uint64_t) n + 1);
+	for (i = 0; i < n; i++) {
+		if (!(mask & (1u << pool[i].rt)))
+			continue;
+		sub[m] = pool[i];
+		sub[m].t = 0;
+		m++;
+	}
+	return m;
+}
+
+/*
+ * Keeps the valid candidate c as *best if it beats it: with a score, the
+ * higher score (ties: auto_cmp()), else auto_cmp(); frees it otherwise.
+ */
+static void auto_keep(struct place_ctx *pc, const struct placement_request *req,
+		      const char *const types[MAXT], size_t nt, struct cand *c,
+		      struct cand *best, double *best_score)
+{
+	double score = 0.0;
+	bool better;
+
+	if (req->score) {
+		score = score_of(pc, req, c, types, nt);
+		better = !best->valid || score > *best_score ||
+			 (score == *best_score &&
+			  auto_cmp(&c->cost, &best->cost) < 0);
+	} else {
+		better = !best->valid || auto_cmp(&c->cost, &best->cost) < 0;
+	}
+	if (better) {
+		cand_free(best);
+		*best = *c;
+		*best_score = score;
+		memset(c, 0, sizeof(*c));
+	} else {
+		cand_free(c);
+	}
+}
+
+/*
+ * Auto: places each candidate type subset as one pool (all subsets of a
+ * few types, else each type alone and all together) and keeps the best;
+ * with a score, the hill climb then gets the second half of the budget.
+ * No subset starts once the budget is spent, unless nothing valid was
+ * found yet: then the set of all allowed types (always enough) runs.
+ */
+static void place_auto(struct place_ctx *pc, struct pnode *pool, size_t n,
+		       const struct placement_request *req,
+		       const char *const types[MAXT], size_t nt,
+		       struct cand *best, double *best_score)
+{
+	struct pnode *sub = malloc((n + 1) * sizeof(*sub));
+	uint32_t need = req->total;
+	unsigned masks[(1u << AUTO_SUBSET_TYPES) + MAXT + 1];
+	uint64_t stop = pc->bud.limit, st;
+	size_t j, m, nm;
+	bool shape_cut = false;
+
+	if (!sub) {
+		pc->oom = true;
+		return;
+	}
+	nm = auto_masks(pc, pool, n, nt, need, masks);
 	/* With a score, the hill climb gets half the budget. */
 	if (req->score && nt > 1)
 		stop = share_of(&pc->bud, stop, 2);
 	for (j = 0; j < nm && !pc->oom; j++) {
-		unsigned mask = masks[j];
 		struct cand c = { 0 };
 		const struct placement_cost *bar = NULL;
-		size_t m = 0;
-		double score = 0.0;
-		bool better;
 
 		/* Only the first (the full set) runs however little is
 		 * left: it is the valid placement. */
 		if (j && spent(&pc->bud))
 			break;
-		charge(&pc->bud, 2 * (uint64_t) n + 1);
-		for (i = 0; i < n; i++) {
-			if (!(mask & (1u << pool[i].rt)))
-				continue;
-			sub[m] = pool[i];
-			sub[m].t = 0;
-			m++;
-		}
+		m = subset_pool(pc, pool, n, masks[j], sub);
 		/* Without a score, (1)-(3) that lose cannot win. */
 		if (!req->score && best->valid)
 			bar = &best->cost;
 		/* The full set gets half for step 4 (and tries all its
 		 * domain sets while the phase lasts), the others even
 		 * shares. */
-		if (j)
-			st = share_of(&pc->bud, stop, nm - j);
-		else
-			st = share_of(&pc->bud, stop, 2);
+		st = share_of(&pc->bud, stop, j ? nm - j : 2);
 		place_pool(pc, sub, m, 1, &need, st, j ? st : stop, bar, &c);
 		/* Without a score, the full set's (1)-(3) are the least of
 		 * all subsets: cuts in the others do not make them worse. */
 		if (!j)
 			shape_cut = pc->bud.shape_cut;
-		if (!c.valid)
-			continue;
-		if (req->score) {
-			score = score_of(pc, req, &c, types, nt);
-			better = !best->valid || score > *best_score ||
-				 (score == *best_score &&
-				  auto_cmp(&c.cost, &best->cost) < 0);
-		} else {
-			better = !best->valid ||
-				 auto_cmp(&c.cost, &best->cost) < 0;
-		}
-		if (better) {
-			cand_free(best);
-			*best = c;
-			*best_score = score;
-		} else {
-			cand_free(&c);
-		}
+		if (c.valid)
+			auto_keep(pc, req, types, nt, &c, best, best_score);
 	}
 	if (!req->score)
 		pc->bud.shape_cut = shape_cut;
 	if (req->score && best->valid && nt > 1 && !pc->oom)
 		auto_climb(pc, pool, n, req, types, nt, sub, best, best_score);
 	free(sub);
+}
+
+/*
+ * The usable nodes of the result types as solver nodes, into pool in the
+ * caller's order; their domains into doms (a repeat of the one before
+ * skipped), *nd of them; the usable accelerators of each type into have.
+ * Returns how many nodes.
+ */
+static size_t build_pool(struct place_ctx *pc, const char *const types[MAXT],
+			 size_t nt, struct pnode *pool, int *doms, size_t *nd,
+			 uint64_t *have)
+{
+	const char *last_type = NULL;
+	int last_slot = -1;
+	size_t i, n = 0;
+
+	charge(&pc->bud, 4 * (uint64_t) pc->n_nodes + 1);
+	for (i = 0; i < pc->n_nodes; i++) {
+		const struct placement_node *p = &pc->nodes[i];
+		uint32_t use;
+		int t;
+
+		/* Callers often share one string per type. */
+		if (p->chip_type && p->chip_type == last_type) {
+			t = last_slot;
+		} else {
+			charge(&pc->bud, nt);
+			t = type_slot(types, nt, p->chip_type);
+			last_type = p->chip_type;
+			last_slot = t;
+		}
+
+		if (t < 0)
+			continue;
+		use = node_use(p, pc->cpa);
+		if (!use)
+			continue;
+		pool[n] = (struct pnode){
+			.src = i,
+			.index = p->index,
+			.t = t,
+			.rt = t,
+			.use = use,
+			.free = node_free(p),
+			.total = node_total(p),
+			.weight = p->weight,
+			.dom = p->domain,
+		};
+		node_path(p, pool[n].path);
+		if (!*nd || doms[*nd - 1] != p->domain)
+			doms[(*nd)++] = p->domain;
+		have[t] += use;
+		n++;
+	}
+	return n;
+}
+
+/* Whether the usable accelerators per type (have) can hold the request
+ * (need: the explicit counts). */
+static bool pool_holds(const struct placement_request *req, size_t nt,
+		       const uint64_t *have, const uint32_t *need)
+{
+	uint64_t all = 0;
+	size_t i;
+
+	for (i = 0; i < nt; i++)
+		all += have[i];
+	for (i = 0; i < nt && !req->is_auto; i++)
+		if (have[i] < need[i])
+			all = 0;
+	return all >= (req->is_auto ? req->total : 1);
+}
+
+/*
+ * Dense domain ranks in pool[].dom, for per-domain arrays: the domains
+ * doms[0..nd) sorted (lower domain numbers are tried first), repeats
+ * dropped, pc->n_dom of them.
+ */
+static void rank_domains(struct place_ctx *pc, struct pnode *pool, size_t n,
+			 int *doms, size_t nd)
+{
+	size_t i;
+
+	charge(&pc->bud, sort_units(nd) + nd + 2 * (uint64_t) n);
+	qsort(doms, nd, sizeof(*doms), cmp_int);
+	for (i = 0; i < nd; i++)
+		if (!i || doms[i] != doms[pc->n_dom - 1])
+			doms[pc->n_dom++] = doms[i];
+	for (i = 0; i < n; i++) {
+		int *d;
+
+		if (i && pool[i].dom == pc->nodes[pool[i - 1].src].domain) {
+			pool[i].dom = pool[i - 1].dom;
+			continue;
+		}
+		charge(&pc->bud, sort_units(pc->n_dom) / (pc->n_dom + 1));
+		d = bsearch(&pool[i].dom, doms, pc->n_dom, sizeof(*doms),
+			    cmp_int);
+		pool[i].dom = (int) (d - doms);
+	}
+}
+
+/* The pool in (switch path, index) order.  Node order often follows the
+ * switches already: then the sort is skipped. */
+static void sort_pool(struct place_ctx *pc, struct pnode *pool, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n && cmp_pnode(&pool[i - 1], &pool[i]) <= 0; i++)
+		;
+	charge(&pc->bud, 2 * (uint64_t) i);
+	if (i < n) {
+		charge(&pc->bud, 3 * sort_units(n));
+		qsort(pool, n, sizeof(*pool), cmp_pnode);
+	}
+}
+
+/* The winner into *res (it takes over best's picks), with how the search
+ * went. */
+static void set_result(struct place_ctx *pc,
+		       const struct placement_request *req, struct cand *best,
+		       const char *const types[MAXT], size_t nt, double score,
+		       struct placement_result *res)
+{
+	charge(&pc->bud, (uint64_t) (nt + 1) * (best->n_picks + 1));
+	fill_result(res, best, types, nt, req->is_auto);
+	res->exact = pc->bud.exact;
+	res->budget_hit = pc->bud.hit;
+	/* With a score the objective is the score, not (1)-(3). */
+	res->shape_exact = !pc->bud.shape_cut && (!req->score || pc->bud.exact);
+	res->score = score;
+	res->work = pc->bud.work;
+	dlh_debug(
+		"placement: %zu nodes, links %u span %u leaves %u frag %d weight %llu%s (work %llu%s)",
+		res->n_picks, res->cost.domain_links, res->cost.span_level,
+		res->cost.leaves, res->cost.frag_delta,
+		(unsigned long long) res->cost.weight,
+		res->exact ? "" : " (inexact)",
+		(unsigned long long) pc->bud.work,
+		pc->bud.hit ? ", budget spent" : "");
 }
 
 int placement_place(const struct placement_node *nodes, size_t n_nodes,
@@ -2479,14 +2721,12 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 				.bud.exact = true };
 	const char *types[MAXT];
 	uint32_t need[MAXT] = { 0 };
+	uint64_t have[MAXT] = { 0 };
 	struct cand best = { 0 };
 	struct pnode *pool = NULL;
-	uint64_t have[MAXT] = { 0 }, all = 0;
-	const char *last_type = NULL;
-	int last_slot = -1;
 	int *doms = NULL;
 	double score = 0.0;
-	size_t nt, n = 0, nd = 0, i;
+	size_t nt, n, nd = 0, i;
 	int rc;
 
 	if (res)
@@ -2508,81 +2748,14 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 	doms = malloc((n_nodes + 1) * sizeof(*doms));
 	if (!pool || !doms)
 		goto oom;
-	charge(&pc.bud, 4 * (uint64_t) n_nodes + 1);
-	for (i = 0; i < n_nodes; i++) {
-		const struct placement_node *p = &nodes[i];
-		uint32_t use;
-		int t;
-
-		/* Callers often share one string per type. */
-		if (p->chip_type && p->chip_type == last_type) {
-			t = last_slot;
-		} else {
-			charge(&pc.bud, nt);
-			t = type_slot(types, nt, p->chip_type);
-			last_type = p->chip_type;
-			last_slot = t;
-		}
-
-		if (t < 0)
-			continue;
-		use = node_use(p, pc.cpa);
-		if (!use)
-			continue;
-		pool[n] = (struct pnode){
-			.src = i,
-			.index = p->index,
-			.t = t,
-			.rt = t,
-			.use = use,
-			.free = node_free(p),
-			.total = node_total(p),
-			.weight = p->weight,
-			.dom = p->domain,
-		};
-		node_path(p, pool[n].path);
-		if (!nd || doms[nd - 1] != p->domain)
-			doms[nd++] = p->domain;
-		have[t] += use;
-		n++;
-	}
+	n = build_pool(&pc, types, nt, pool, doms, &nd, have);
 	/* Short of accelerators: say why (not now or never). */
-	for (i = 0; i < nt; i++)
-		all += have[i];
-	for (i = 0; i < nt && !req->is_auto; i++)
-		if (have[i] < need[i])
-			all = 0;
-	if (all < (req->is_auto ? req->total : 1)) {
+	if (!pool_holds(req, nt, have, need)) {
 		rc = placement_explain(nodes, n_nodes, req, NULL, 0);
 		goto out;
 	}
-	/* Dense domain ranks, for per-domain arrays (sorted: lower domain
-	 * numbers are tried first). */
-	charge(&pc.bud, sort_units(nd) + nd + 2 * (uint64_t) n);
-	qsort(doms, nd, sizeof(*doms), cmp_int);
-	for (i = 0; i < nd; i++)
-		if (!i || doms[i] != doms[pc.n_dom - 1])
-			doms[pc.n_dom++] = doms[i];
-	for (i = 0; i < n; i++) {
-		int *d;
-
-		if (i && pool[i].dom == nodes[pool[i - 1].src].domain) {
-			pool[i].dom = pool[i - 1].dom;
-			continue;
-		}
-		charge(&pc.bud, sort_units(pc.n_dom) / (pc.n_dom + 1));
-		d = bsearch(&pool[i].dom, doms, pc.n_dom, sizeof(*doms),
-			    cmp_int);
-		pool[i].dom = (int) (d - doms);
-	}
-	/* Node order often follows the switches already: skip the sort. */
-	for (i = 1; i < n && cmp_pnode(&pool[i - 1], &pool[i]) <= 0; i++)
-		;
-	charge(&pc.bud, 2 * (uint64_t) i);
-	if (i < n) {
-		charge(&pc.bud, 3 * sort_units(n));
-		qsort(pool, n, sizeof(*pool), cmp_pnode);
-	}
+	rank_domains(&pc, pool, n, doms, nd);
+	sort_pool(&pc, pool, n);
 
 	if (req->is_auto)
 		place_auto(&pc, pool, n, req, types, nt, &best, &score);
@@ -2597,22 +2770,7 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 		rc = PLACEMENT_INVALID;
 		goto out;
 	}
-	charge(&pc.bud, (uint64_t) (nt + 1) * (best.n_picks + 1));
-	fill_result(res, &best, types, nt, req->is_auto);
-	res->exact = pc.bud.exact;
-	res->budget_hit = pc.bud.hit;
-	/* With a score the objective is the score, not (1)-(3). */
-	res->shape_exact = !pc.bud.shape_cut && (!req->score || pc.bud.exact);
-	res->score = score;
-	res->work = pc.bud.work;
-	dlh_debug(
-		"placement: %zu nodes, links %u span %u leaves %u frag %d weight %llu%s (work %llu%s)",
-		res->n_picks, res->cost.domain_links, res->cost.span_level,
-		res->cost.leaves, res->cost.frag_delta,
-		(unsigned long long) res->cost.weight,
-		res->exact ? "" : " (inexact)",
-		(unsigned long long) pc.bud.work,
-		pc.bud.hit ? ", budget spent" : "");
+	set_result(&pc, req, &best, types, nt, score, res);
 	rc = PLACEMENT_OK;
 	goto out;
 oom:

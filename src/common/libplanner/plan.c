@@ -142,93 +142,135 @@ static double link_bw(const struct search *S, const struct cand *c,
 	return bw;
 }
 
+/* What build_stages() needs of each kind of layer (dense, expert). */
+struct layer_kinds {
+	int rep[2];		     /* a representative layer */
+	double P_dense[2], P_exp[2]; /* its dense and expert parameters */
+	double opt_d, opt_e; /* optimizer bytes per dense, expert parameter */
+};
+
+/* What build_stages() needs of one group's stages. */
+struct group_stage {
+	int gi, tp;
+	double F;    /* FLOP/s of one stage (tp chips) */
+	double tp_t; /* tensor-parallel time per layer */
+	double ep_t; /* MoE all-to-all time per expert layer */
+	double act;  /* activation bytes per layer and micro-batch */
+};
+
+/* The kinds of layer under candidate c (its data and expert parallelism
+ * split the optimizer state). */
+static void layer_kinds_of(const struct search *S, const struct cand *c,
+			   struct layer_kinds *lk)
+{
+	const struct model_spec *M = S->mdl;
+	int x;
+
+	lk->opt_d = CM_OPTIM_BYTES / c->D;
+	lk->opt_e = CM_OPTIM_BYTES / (c->D / c->ep);
+	lk->rep[0] = 0;
+	lk->rep[1] = M->experts ? M->dense_layers : 0;
+	for (x = 0; x < 2; x++) {
+		lk->P_exp[x] = cm_layer_expert_params(M, lk->rep[x]);
+		lk->P_dense[x] = cm_layer_params(M, lk->rep[x]) - lk->P_exp[x];
+	}
+}
+
+/* What the stages of group gi share under candidate c: compute, and the
+ * tensor- and expert-parallel communication per layer. */
+static void group_stage_of(const struct search *S, const struct cand *c, int gi,
+			   struct group_stage *gs)
+{
+	const struct model_spec *M = S->mdl;
+	const struct grp *G = &S->g[gi];
+	double s = S->s, h = M->hidden, ep_bw;
+	int tp = c->tp[gi];
+
+	gs->gi = gi;
+	gs->tp = tp;
+	gs->F = tp * G->flops;
+	/* TP with sequence parallelism: 2 all-gathers + 2 reduce-scatters
+	 * of s*h bf16 per layer forward, as many backward, 1.5x that when
+	 * the forward is redone. */
+	gs->tp_t = tp > 1 ? (c->rc == RECOMPUTE_FULL ? 12 : 8) * (tp - 1.0) /
+				    tp * s * h * 2 / (G->intra * 1e9)
+			  : 0;
+	/* MoE all-to-all: dispatch + combine of s*k/tp tokens, forward and
+	 * backward, within a node when it fits. */
+	ep_bw = tp * c->ep <= G->apn ? G->intra : G->inter;
+	gs->ep_t = c->ep > 1 ? 4.0 * (c->ep - 1.0) / c->ep * s * M->top_k * h *
+				       2 / tp / (ep_bw * 1e9)
+			     : 0;
+	gs->act = cm_layer_act_bytes(M, 1, s, tp, c->rc);
+}
+
+/* Stage j of P, one of group gs's: its model S->sm[j] and cost S->cost[j]
+ * (without the point-to-point time). */
+static void fill_stage(struct search *S, const struct cand *c,
+		       const struct layer_kinds *lk,
+		       const struct group_stage *gs, int j, int P)
+{
+	const struct model_spec *M = S->mdl;
+	const struct grp *G = &S->g[gs->gi];
+	struct stage_model *st = &S->sm[j];
+	struct plan_stage_cost *cs = &S->cost[j];
+	double s = S->s, wf = 0, of = 0;
+	int tp = gs->tp, x;
+
+	memset(st, 0, sizeof(*st));
+	memset(cs, 0, sizeof(*cs));
+	cs->compute = gs->F;
+	st->g = gs->gi;
+	st->tp = tp;
+	st->inflight = c->m < P - j ? c->m : P - j;
+	cs->cap = S->relax ? BIG : G->mem;
+	st->dp_bw = tp * c->D <= G->apn ? G->intra : G->inter;
+	for (x = 0; x < 2; x++) {
+		cs->t_layer[x] =
+			cm_layer_train_flops(M, lk->rep[x], 1, s, c->rc) /
+				gs->F +
+			gs->tp_t + (x && M->experts ? gs->ep_t : 0);
+		st->w_layer[x] =
+			lk->P_dense[x] / tp + lk->P_exp[x] / (tp * c->ep);
+		st->ow_layer[x] = lk->P_dense[x] / tp * lk->opt_d +
+				  lk->P_exp[x] / (tp * c->ep) * lk->opt_e;
+		cs->m_layer[x] =
+			st->w_layer[x] * (CM_WEIGHT_BYTES + CM_GRAD_BYTES) +
+			st->ow_layer[x] + gs->act * st->inflight;
+	}
+	st->a_layer = gs->act * st->inflight;
+	if (j == 0)
+		wf += cm_embedding_params(M) / tp;
+	if (j == P - 1) {
+		wf += cm_head_params(M) / tp;
+		st->a_fixed += cm_logits_bytes(M, 1, s, tp);
+		cs->t_fixed += (c->rc == RECOMPUTE_FULL ? 4 : 3) *
+			       cm_head_fwd_flops(M, 1, s) / gs->F;
+	}
+	if (c->rc == RECOMPUTE_FULL)
+		st->a_fixed += cm_layer_work_bytes(M, 1, s, tp);
+	of = wf * lk->opt_d;
+	st->w_fixed = wf;
+	st->ow_fixed = of;
+	cs->m_fixed = wf * (CM_WEIGHT_BYTES + CM_GRAD_BYTES) + of + st->a_fixed;
+}
+
 /* Fill S->sm[0..P) for candidate c; returns P. */
 static int build_stages(struct search *S, const struct cand *c)
 {
-	const struct model_spec *M = S->mdl;
-	double s = S->s, h = M->hidden, P_dense[2], P_exp[2];
-	double opt_d = CM_OPTIM_BYTES / c->D;
-	double opt_e = CM_OPTIM_BYTES / (c->D / c->ep);
-	int rep[2], P = 0, k, q, x, j;
+	double s = S->s, h = S->mdl->hidden;
+	struct layer_kinds lk;
+	int P = 0, k, q, j = 0;
 
-	/* Representative layer of each kind. */
-	rep[0] = 0;
-	rep[1] = M->experts ? M->dense_layers : 0;
-	for (x = 0; x < 2; x++) {
-		P_exp[x] = cm_layer_expert_params(M, rep[x]);
-		P_dense[x] = cm_layer_params(M, rep[x]) - P_exp[x];
-	}
+	layer_kinds_of(S, c, &lk);
 	for (k = 0; k < S->ng; k++)
 		P += c->pp[c->order[k]];
-	j = 0;
 	for (k = 0; k < S->ng; k++) {
-		int gi = c->order[k];
-		const struct grp *G = &S->g[gi];
-		int tp = c->tp[gi];
-		double F = tp * G->flops;
-		/* TP with sequence parallelism: 2 all-gathers + 2
-		 * reduce-scatters of s*h bf16 per layer forward, as many
-		 * backward, 1.5x that when the forward is redone. */
-		double tp_t = tp > 1 ? (c->rc == RECOMPUTE_FULL ? 12 : 8) *
-					       (tp - 1.0) / tp * s * h * 2 /
-					       (G->intra * 1e9)
-				     : 0;
-		/* MoE all-to-all: dispatch + combine of s*k/tp tokens,
-		 * forward and backward, within a node when it fits. */
-		double ep_bw = tp * c->ep <= G->apn ? G->intra : G->inter;
-		double ep_t = c->ep > 1 ? 4.0 * (c->ep - 1.0) / c->ep * s *
-						  M->top_k * h * 2 / tp /
-						  (ep_bw * 1e9)
-					: 0;
-		double act = cm_layer_act_bytes(M, 1, s, tp, c->rc);
+		struct group_stage gs;
 
-		for (q = 0; q < c->pp[gi]; q++, j++) {
-			struct stage_model *st = &S->sm[j];
-			struct plan_stage_cost *cs = &S->cost[j];
-			double wf = 0, of = 0;
-
-			memset(st, 0, sizeof(*st));
-			memset(cs, 0, sizeof(*cs));
-			cs->compute = F;
-			st->g = gi;
-			st->tp = tp;
-			st->inflight = c->m < P - j ? c->m : P - j;
-			cs->cap = S->relax ? BIG : G->mem;
-			st->dp_bw = tp * c->D <= G->apn ? G->intra : G->inter;
-			for (x = 0; x < 2; x++) {
-				cs->t_layer[x] =
-					cm_layer_train_flops(M, rep[x], 1, s,
-							     c->rc) /
-						F +
-					tp_t + (x && M->experts ? ep_t : 0);
-				st->w_layer[x] = P_dense[x] / tp +
-						 P_exp[x] / (tp * c->ep);
-				st->ow_layer[x] =
-					P_dense[x] / tp * opt_d +
-					P_exp[x] / (tp * c->ep) * opt_e;
-				cs->m_layer[x] =
-					st->w_layer[x] * (CM_WEIGHT_BYTES +
-							  CM_GRAD_BYTES) +
-					st->ow_layer[x] + act * st->inflight;
-			}
-			st->a_layer = act * st->inflight;
-			if (j == 0)
-				wf += cm_embedding_params(M) / tp;
-			if (j == P - 1) {
-				wf += cm_head_params(M) / tp;
-				st->a_fixed += cm_logits_bytes(M, 1, s, tp);
-				cs->t_fixed +=
-					(c->rc == RECOMPUTE_FULL ? 4 : 3) *
-					cm_head_fwd_flops(M, 1, s) / F;
-			}
-			if (c->rc == RECOMPUTE_FULL)
-				st->a_fixed += cm_layer_work_bytes(M, 1, s, tp);
-			of = wf * opt_d;
-			st->w_fixed = wf;
-			st->ow_fixed = of;
-			cs->m_fixed = wf * (CM_WEIGHT_BYTES + CM_GRAD_BYTES) +
-				      of + st->a_fixed;
-		}
+		group_stage_of(S, c, c->order[k], &gs);
+		for (q = 0; q < c->pp[gs.gi]; q++, j++)
+			fill_stage(S, c, &lk, &gs, j, P);
 	}
 	/* Point-to-point: activations forward, gradients backward, each
 	 * s*h bf16 split over the tp ranks; the sender pays. */
@@ -774,14 +816,13 @@ static void init_groups(struct plan *p, const struct search *S,
 	p->seq_len = S->s;
 }
 
-static int build_train(struct plan *p, struct search *S)
+/* The plan-wide figures of the winning candidate c. */
+static void train_totals(struct plan *p, const struct search *S,
+			 const struct cand *c)
 {
-	const struct cand *c = &S->best;
-	int P, j, k, a, d, q, t, *tp_off;
+	double peak = 0;
+	int k;
 
-	P = build_stages(S, c);
-	if (!plan_split_layers(S->st, S->cost, P, S->L, S->dense_end, S->cnt))
-		return -1;
 	p->global_batch = S->GB;
 	p->micro_batch_size = 1;
 	p->micro_batches = c->m;
@@ -791,26 +832,19 @@ static int build_train(struct plan *p, struct search *S)
 	p->dp_comm_s = c->dp;
 	p->tokens_per_s = (double) S->GB * S->s / c->T;
 	p->flops_per_step = cm_train_step_flops(S->mdl, S->GB, S->s);
-	{
-		double peak = 0;
+	for (k = 0; k < S->ng; k++)
+		peak += S->g[k].n * S->g[k].chip->tflops_bf16 * 1e12;
+	p->mfu = p->flops_per_step / c->T / peak;
+}
 
-		for (k = 0; k < S->ng; k++)
-			peak += S->g[k].n * S->g[k].chip->tflops_bf16 * 1e12;
-		p->mfu = p->flops_per_step / c->T / peak;
-	}
-	p->n_stages = P;
-	p->stages = calloc(P, sizeof(*p->stages));
-	p->n_replicas = c->D;
-	p->replica_batch = calloc(c->D, sizeof(int));
-	p->n_ranks = p->world_size;
-	p->ranks = calloc(p->n_ranks, sizeof(*p->ranks));
-	tp_off = calloc(P + 1, sizeof(int));
-	if (!p->stages || !p->replica_batch || !p->ranks || !tp_off) {
-		free(tp_off);
-		return -1;
-	}
-	for (d = 0; d < c->D; d++)
-		p->replica_batch[d] = S->GB / c->D + (d < S->GB % c->D);
+/* The P stages with their layers (S->cnt), time and memory; each group
+ * shows its fullest stage's memory.  tp_off[j]: the tp ranks of the
+ * stages before j. */
+static void train_stages(struct plan *p, const struct search *S, int P,
+			 int *tp_off)
+{
+	int j, a;
+
 	for (j = 0, a = 0; j < P; j++) {
 		struct plan_stage *ps = &p->stages[j];
 		struct plan_group *pg = &p->groups[S->sm[j].g];
@@ -828,6 +862,55 @@ static int build_train(struct plan *p, struct search *S)
 		tp_off[j + 1] = tp_off[j] + ps->tp;
 		a = ps->last_layer;
 	}
+}
+
+/* The ranks of group gi, whose first stage is j: tp fastest, then data
+ * parallel, then the group's stages, so tp groups stay inside a node. */
+static void train_group_ranks(struct plan *p, const struct search *S,
+			      const struct cand *c, int gi, int j,
+			      const int *tp_off)
+{
+	const struct plan_group *pg = &p->groups[gi];
+	int q, d, t;
+
+	for (q = 0; q < pg->pp; q++, j++) {
+		for (d = 0; d < c->D; d++) {
+			for (t = 0; t < pg->tp; t++) {
+				int local = (q * c->D + d) * pg->tp + t;
+				struct plan_rank *r =
+					&p->ranks[pg->first_rank + local];
+
+				r->rank = pg->first_rank + local;
+				r->node = pg->first_node +
+					  local / pg->accel_per_node;
+				r->group = gi;
+				r->local_device = local % pg->accel_per_node;
+				r->stage = j;
+				r->first_layer = p->stages[j].first_layer;
+				r->last_layer = p->stages[j].last_layer;
+				r->replica = d;
+				r->batch = p->replica_batch[d];
+				r->micro_batches = p->replica_batch[d];
+				r->tp_rank = t;
+				r->tp_group = j * c->D + d;
+				r->pp_group = d;
+				r->dp_group = tp_off[j] + t;
+				r->ep_group = S->mdl->experts
+						      ? (tp_off[j] +
+							 t) * (c->D / c->ep) +
+								d / c->ep
+						      : -1;
+			}
+		}
+	}
+}
+
+/* Each group's layout, in pipeline order, and its ranks. */
+static void train_groups(struct plan *p, const struct search *S,
+			 const struct cand *c, const int *tp_off)
+{
+	int k, j;
+
 	for (k = 0, j = 0; k < S->ng; k++) {
 		int gi = c->order[k];
 		struct plan_group *pg = &p->groups[gi];
@@ -839,43 +922,35 @@ static int build_train(struct plan *p, struct search *S)
 		pg->first_stage = j;
 		pg->first_layer = p->stages[j].first_layer;
 		pg->last_layer = p->stages[j + pg->pp - 1].last_layer;
-		/* Ranks: tp fastest, then data parallel, then the group's
-		 * stages, so tp groups stay inside a node. */
-		for (q = 0; q < pg->pp; q++, j++) {
-			for (d = 0; d < c->D; d++) {
-				for (t = 0; t < pg->tp; t++) {
-					int local = (q * c->D + d) * pg->tp + t;
-					struct plan_rank *r =
-						&p->ranks[pg->first_rank +
-							  local];
-
-					r->rank = pg->first_rank + local;
-					r->node = pg->first_node +
-						  local / pg->accel_per_node;
-					r->group = gi;
-					r->local_device =
-						local % pg->accel_per_node;
-					r->stage = j;
-					r->first_layer =
-						p->stages[j].first_layer;
-					r->last_layer = p->stages[j].last_layer;
-					r->replica = d;
-					r->batch = p->replica_batch[d];
-					r->micro_batches = p->replica_batch[d];
-					r->tp_rank = t;
-					r->tp_group = j * c->D + d;
-					r->pp_group = d;
-					r->dp_group = tp_off[j] + t;
-					r->ep_group =
-						S->mdl->experts
-							? (tp_off[j] +
-							   t) * (c->D / c->ep) +
-								  d / c->ep
-							: -1;
-				}
-			}
-		}
+		train_group_ranks(p, S, c, gi, j, tp_off);
+		j += pg->pp;
 	}
+}
+
+static int build_train(struct plan *p, struct search *S)
+{
+	const struct cand *c = &S->best;
+	int P, d, *tp_off;
+
+	P = build_stages(S, c);
+	if (!plan_split_layers(S->st, S->cost, P, S->L, S->dense_end, S->cnt))
+		return -1;
+	train_totals(p, S, c);
+	p->n_stages = P;
+	p->stages = calloc(P, sizeof(*p->stages));
+	p->n_replicas = c->D;
+	p->replica_batch = calloc(c->D, sizeof(int));
+	p->n_ranks = p->world_size;
+	p->ranks = calloc(p->n_ranks, sizeof(*p->ranks));
+	tp_off = calloc(P + 1, sizeof(int));
+	if (!p->stages || !p->replica_batch || !p->ranks || !tp_off) {
+		free(tp_off);
+		return -1;
+	}
+	for (d = 0; d < c->D; d++)
+		p->replica_batch[d] = S->GB / c->D + (d < S->GB % c->D);
+	train_stages(p, S, P, tp_off);
+	train_groups(p, S, c, tp_off);
 	free(tp_off);
 	return 0;
 }
@@ -992,51 +1067,159 @@ static int infer_best(const struct search *S, const struct grp *G,
 	return found;
 }
 
-static int build_infer(struct plan *p, struct search *S,
-		       const struct plan_request *req, struct dlh_error *err)
+/* Each group's best replica layout into ch[k], ok[k] whether it has one;
+ * the replicas in all into *n, the sequences they hold into *cap_sum.
+ * Returns whether any group has one. */
+static int infer_choose(const struct search *S, struct infer_choice *ch,
+			int *ok, size_t *n, double *cap_sum)
 {
-	struct infer_choice ch[PLAN_MAX_GROUPS];
-	int ok[PLAN_MAX_GROUPS], k, any = 0, rep = 0;
-	double cap_sum = 0, need;
-	size_t n = 0;
+	int k, any = 0;
 
 	for (k = 0; k < S->ng; k++) {
 		ok[k] = infer_best(S, &S->g[k], &ch[k]);
 		if (ok[k]) {
 			any = 1;
-			n += ch[k].replicas;
-			cap_sum += (double) ch[k].replicas * ch[k].batch;
+			*n += ch[k].replicas;
+			*cap_sum += (double) ch[k].replicas * ch[k].batch;
 		}
 	}
-	if (!any) {
-		double largest = 0;
+	return any;
+}
 
-		for (k = 0; k < S->ng; k++)
-			if (S->g[k].n * S->g[k].mem > largest)
-				largest = S->g[k].n * S->g[k].mem;
-		need = cm_total_params(S->mdl) * CM_WEIGHT_BYTES +
-		       cm_kv_bytes_per_token(S->mdl) * S->s;
-		return dlh_err(
-			err,
-			"too few chips to serve %s: one replica needs about %.0f GB (bf16 weights + one %d-token KV cache) but no chip group can hold it (largest group: %.0f GB usable)",
-			S->mdl->name, need / 1e9, S->s, largest / 1e9);
+static int infer_too_small(const struct search *S, struct dlh_error *err)
+{
+	double largest = 0, need;
+	int k;
+
+	for (k = 0; k < S->ng; k++)
+		if (S->g[k].n * S->g[k].mem > largest)
+			largest = S->g[k].n * S->g[k].mem;
+	need = cm_total_params(S->mdl) * CM_WEIGHT_BYTES +
+	       cm_kv_bytes_per_token(S->mdl) * S->s;
+	return dlh_err(
+		err,
+		"too few chips to serve %s: one replica needs about %.0f GB (bf16 weights + one %d-token KV cache) but no chip group can hold it (largest group: %.0f GB usable)",
+		S->mdl->name, need / 1e9, S->s, largest / 1e9);
+}
+
+/* A requested concurrency below what the replicas hold (cap_sum), spread
+ * over them by their KV capacity; replicas never run more than they can
+ * hold. */
+static void infer_spread(const struct search *S, int concurrency,
+			 struct infer_choice *ch, const int *ok, double cap_sum)
+{
+	int k;
+
+	for (k = 0; k < S->ng; k++) {
+		int b;
+
+		if (!ok[k])
+			continue;
+		b = (int) floor(concurrency * ch[k].batch / cap_sum);
+		ch[k].batch = b < 1 ? 1 : b;
+		ch[k].tps = ch[k].replicas * ch[k].batch /
+			    infer_round(S->mdl, &S->g[k], ch[k].tp, ch[k].pp,
+					ch[k].batch, S->s);
 	}
-	/* A requested concurrency is spread over replicas by their KV
-	 * capacity; replicas never run more than they can hold. */
-	if (req->global_batch > 0 && req->global_batch < cap_sum) {
-		for (k = 0; k < S->ng; k++) {
-			int b;
+}
 
-			if (!ok[k])
-				continue;
-			b = (int) floor(req->global_batch * ch[k].batch /
-					cap_sum);
-			ch[k].batch = b < 1 ? 1 : b;
-			ch[k].tps = ch[k].replicas * ch[k].batch /
-				    infer_round(S->mdl, &S->g[k], ch[k].tp,
-						ch[k].pp, ch[k].batch, S->s);
+/* Group k's layout from its choice ch, added to the plan's figures. */
+static void infer_group(struct plan *p, const struct search *S, int k,
+			const struct infer_choice *ch)
+{
+	struct plan_group *pg = &p->groups[k];
+
+	pg->tp = ch->tp;
+	pg->pp = ch->pp;
+	pg->dp = pg->replicas = ch->replicas;
+	pg->batch_per_replica = ch->batch;
+	pg->kv_tokens_per_replica = ch->kv_tokens;
+	pg->tokens_per_s = ch->tps;
+	pg->standalone_tokens_per_s = ch->tps;
+	pg->mem.weights = ch->w_chip;
+	pg->mem.kv_cache = ch->kv_tokens * ch->kv_chip_bytes;
+	pg->mem.total = pg->mem.weights + pg->mem.kv_cache;
+	pg->mem.capacity = S->g[k].mem;
+	p->tokens_per_s += ch->tps;
+	p->global_batch += pg->replicas * pg->batch_per_replica;
+	if (pg->pp > p->micro_batches)
+		p->micro_batches = pg->pp;
+}
+
+/* The ranks of group k, its replicas numbered from rep; all idle when the
+ * group cannot hold a replica (!ok). */
+static void infer_ranks(struct plan *p, const struct search *S, int k, int ok,
+			int rep)
+{
+	const struct plan_group *pg = &p->groups[k];
+	int local;
+
+	for (local = 0; local < pg->accelerators; local++) {
+		struct plan_rank *r = &p->ranks[pg->first_rank + local];
+		int per = pg->tp * pg->pp, rr, j;
+
+		r->rank = pg->first_rank + local;
+		r->node = pg->first_node + local / pg->accel_per_node;
+		r->group = k;
+		r->local_device = local % pg->accel_per_node;
+		r->dp_group = r->ep_group = -1;
+		if (!ok) {
+			/* The group cannot hold a replica: idle. */
+			r->stage = r->replica = -1;
+			r->tp_group = r->pp_group = -1;
+			continue;
 		}
+		rr = local / per;
+		j = local % per / pg->tp;
+		r->stage = j;
+		r->first_layer = j * (S->L / pg->pp) +
+				 (j < S->L % pg->pp ? j : S->L % pg->pp);
+		r->last_layer =
+			r->first_layer + S->L / pg->pp + (j < S->L % pg->pp);
+		r->replica = rep + rr;
+		r->batch = pg->batch_per_replica;
+		r->micro_batches = pg->pp;
+		r->tp_rank = local % pg->tp;
+		r->tp_group = (rep + rr) * pg->pp + j;
+		r->pp_group = rep + rr;
+		p->replica_batch[rep + rr] = pg->batch_per_replica;
 	}
+}
+
+/* tp_group ids as infer_ranks() gives them assume one pp for all:
+ * renumber them densely. */
+static void renumber_tp_groups(struct plan *p)
+{
+	size_t i;
+	int next = 0, last_key = -1, last_id = -1;
+
+	for (i = 0; i < p->n_ranks; i++) {
+		struct plan_rank *r = &p->ranks[i];
+		int key;
+
+		if (r->replica < 0)
+			continue;
+		key = r->replica * 4096 + r->stage;
+		if (key != last_key) {
+			last_key = key;
+			last_id = next++;
+		}
+		r->tp_group = last_id;
+	}
+}
+
+static int build_infer(struct plan *p, struct search *S,
+		       const struct plan_request *req, struct dlh_error *err)
+{
+	struct infer_choice ch[PLAN_MAX_GROUPS];
+	int ok[PLAN_MAX_GROUPS], k, rep = 0;
+	double cap_sum = 0;
+	size_t n = 0;
+
+	if (!infer_choose(S, ch, ok, &n, &cap_sum))
+		return infer_too_small(S, err);
+	if (req->global_batch > 0 && req->global_batch < cap_sum)
+		infer_spread(S, req->global_batch, ch, ok, cap_sum);
 	p->n_replicas = n;
 	p->replica_batch = calloc(n ? n : 1, sizeof(int));
 	p->n_ranks = p->world_size;
@@ -1047,82 +1230,15 @@ static int build_infer(struct plan *p, struct search *S,
 	p->recompute = RECOMPUTE_NONE;
 	p->global_batch = 0;
 	for (k = 0; k < S->ng; k++) {
-		struct plan_group *pg = &p->groups[k];
-		int local;
-
-		if (ok[k]) {
-			pg->tp = ch[k].tp;
-			pg->pp = ch[k].pp;
-			pg->dp = pg->replicas = ch[k].replicas;
-			pg->batch_per_replica = ch[k].batch;
-			pg->kv_tokens_per_replica = ch[k].kv_tokens;
-			pg->tokens_per_s = ch[k].tps;
-			pg->standalone_tokens_per_s = ch[k].tps;
-			pg->mem.weights = ch[k].w_chip;
-			pg->mem.kv_cache =
-				ch[k].kv_tokens * ch[k].kv_chip_bytes;
-			pg->mem.total = pg->mem.weights + pg->mem.kv_cache;
-			pg->mem.capacity = S->g[k].mem;
-			p->tokens_per_s += ch[k].tps;
-			p->global_batch += pg->replicas * pg->batch_per_replica;
-			if (pg->pp > p->micro_batches)
-				p->micro_batches = pg->pp;
-		}
-		pg->first_layer = 0;
-		pg->last_layer = S->L;
-		for (local = 0; local < pg->accelerators; local++) {
-			struct plan_rank *r = &p->ranks[pg->first_rank + local];
-			int per = pg->tp * pg->pp, rr, j;
-
-			r->rank = pg->first_rank + local;
-			r->node = pg->first_node + local / pg->accel_per_node;
-			r->group = k;
-			r->local_device = local % pg->accel_per_node;
-			r->dp_group = r->ep_group = -1;
-			if (!ok[k]) {
-				/* The group cannot hold a replica: idle. */
-				r->stage = r->replica = -1;
-				r->tp_group = r->pp_group = -1;
-				continue;
-			}
-			rr = local / per;
-			j = local % per / pg->tp;
-			r->stage = j;
-			r->first_layer =
-				j * (S->L / pg->pp) +
-				(j < S->L % pg->pp ? j : S->L % pg->pp);
-			r->last_layer = r->first_layer + S->L / pg->pp +
-					(j < S->L % pg->pp);
-			r->replica = rep + rr;
-			r->batch = pg->batch_per_replica;
-			r->micro_batches = pg->pp;
-			r->tp_rank = local % pg->tp;
-			r->tp_group = (rep + rr) * pg->pp + j;
-			r->pp_group = rep + rr;
-			p->replica_batch[rep + rr] = pg->batch_per_replica;
-		}
 		if (ok[k])
-			rep += pg->replicas;
+			infer_group(p, S, k, &ch[k]);
+		p->groups[k].first_layer = 0;
+		p->groups[k].last_layer = S->L;
+		infer_ranks(p, S, k, ok[k], rep);
+		if (ok[k])
+			rep += p->groups[k].replicas;
 	}
-	/* tp_group ids above assumed one pp for all; renumber densely. */
-	{
-		size_t i;
-		int next = 0, last_key = -1, last_id = -1;
-
-		for (i = 0; i < p->n_ranks; i++) {
-			struct plan_rank *r = &p->ranks[i];
-			int key;
-
-			if (r->replica < 0)
-				continue;
-			key = r->replica * 4096 + r->stage;
-			if (key != last_key) {
-				last_key = key;
-				last_id = next++;
-			}
-			r->tp_group = last_id;
-		}
-	}
+	renumber_tp_groups(p);
 	p->standalone_tokens_per_s = p->tokens_per_s;
 	p->efficiency = p->even_split_efficiency = p->metis_efficiency = 1.0;
 	return 0;
@@ -1162,11 +1278,73 @@ static double train_tokens_per_s(const struct search *base,
 	return r;
 }
 
+/* Baselines of the training plan p: each group alone, and the same mix
+ * under the other splits. */
+static void train_baselines(struct plan *p, const struct search *S)
+{
+	int k;
+
+	for (k = 0; k < S->ng; k++) {
+		struct search one = *S;
+		struct plan_group *pg = &p->groups[k];
+
+		one.ng = 1;
+		one.g[0] = S->g[k];
+		pg->standalone_tokens_per_s =
+			train_tokens_per_s(&one, PLAN_BALANCED, 0);
+		if (pg->standalone_tokens_per_s <= 0) {
+			pg->standalone_memory_relaxed = 1;
+			pg->standalone_tokens_per_s =
+				train_tokens_per_s(&one, PLAN_BALANCED, 1);
+		}
+		p->standalone_tokens_per_s += pg->standalone_tokens_per_s;
+	}
+	if (p->standalone_tokens_per_s > 0) {
+		double sa = p->standalone_tokens_per_s;
+
+		p->efficiency = p->tokens_per_s / sa;
+		p->even_split_efficiency =
+			(S->st == PLAN_EVEN
+				 ? p->tokens_per_s
+				 : train_tokens_per_s(S, PLAN_EVEN, 0)) /
+			sa;
+		p->metis_efficiency =
+			(S->st == PLAN_METIS
+				 ? p->tokens_per_s
+				 : train_tokens_per_s(S, PLAN_METIS, 0)) /
+			sa;
+	}
+}
+
+/* The training plan into p: the search, the winner's layout, then the
+ * baselines.  Returns -1 with why in err. */
+static int plan_train(struct plan *p, struct search *S, struct dlh_error *err)
+{
+	if (alloc_scratch(S)) {
+		free_scratch(S); /* what was allocated before it failed */
+		return dlh_err(err, "out of memory");
+	}
+	if (!run_search(S)) {
+		double need =
+			cm_total_params(S->mdl) *
+			(CM_WEIGHT_BYTES + CM_GRAD_BYTES + CM_OPTIM_BYTES);
+
+		free_scratch(S);
+		return too_small(S, need, err);
+	}
+	if (build_train(p, S)) {
+		free_scratch(S);
+		return dlh_err(err, "out of memory");
+	}
+	free_scratch(S);
+	train_baselines(p, S);
+	return 0;
+}
+
 struct plan *plan_compute(const struct plan_request *req, struct dlh_error *err)
 {
 	struct search S;
 	struct plan *p;
-	int k;
 
 	if (!req) {
 		dlh_err(err, "no request");
@@ -1191,54 +1369,8 @@ struct plan *plan_compute(const struct plan_request *req, struct dlh_error *err)
 		dlh_err(err, "unknown mode %d", (int) req->mode);
 		goto fail;
 	}
-	if (alloc_scratch(&S))
-		goto oom;
-	if (!run_search(&S)) {
-		double need =
-			cm_total_params(S.mdl) *
-			(CM_WEIGHT_BYTES + CM_GRAD_BYTES + CM_OPTIM_BYTES);
-
-		free_scratch(&S);
-		too_small(&S, need, err);
+	if (plan_train(p, &S, err))
 		goto fail;
-	}
-	if (build_train(p, &S)) {
-		free_scratch(&S);
-		goto oom;
-	}
-	free_scratch(&S);
-	/* Baselines: each group alone, and the same mix under the other
-	 * splits. */
-	for (k = 0; k < S.ng; k++) {
-		struct search one = S;
-		struct plan_group *pg = &p->groups[k];
-
-		one.ng = 1;
-		one.g[0] = S.g[k];
-		pg->standalone_tokens_per_s =
-			train_tokens_per_s(&one, PLAN_BALANCED, 0);
-		if (pg->standalone_tokens_per_s <= 0) {
-			pg->standalone_memory_relaxed = 1;
-			pg->standalone_tokens_per_s =
-				train_tokens_per_s(&one, PLAN_BALANCED, 1);
-		}
-		p->standalone_tokens_per_s += pg->standalone_tokens_per_s;
-	}
-	if (p->standalone_tokens_per_s > 0) {
-		double sa = p->standalone_tokens_per_s;
-
-		p->efficiency = p->tokens_per_s / sa;
-		p->even_split_efficiency =
-			(S.st == PLAN_EVEN
-				 ? p->tokens_per_s
-				 : train_tokens_per_s(&S, PLAN_EVEN, 0)) /
-			sa;
-		p->metis_efficiency =
-			(S.st == PLAN_METIS
-				 ? p->tokens_per_s
-				 : train_tokens_per_s(&S, PLAN_METIS, 0)) /
-			sa;
-	}
 	return p;
 oom:
 	dlh_err(err, "out of memory");

@@ -318,45 +318,129 @@ void job_plan_clear(void)
 	memset(&jp.kept, 0, sizeof(jp.kept));
 }
 
+/* Who and what the step is. */
+struct step_ids {
+	uid_t uid;
+	gid_t gid;
+	uint32_t job_id, step_id;
+};
+
+/*
+ * The step's ids and its part of the job's node -> chip map into *nodes
+ * (the caller frees it, also on failure), *n of them; -1 (why in
+ * jp.error, when known) when there is none.
+ */
+static int step_map(spank_t sp, const struct dlh_config *cfg,
+		    struct step_ids *id, struct hetero_node **nodes, size_t *n)
+{
+	char *map = malloc(DLH_ENV_MAX);
+	int rc = -1;
+
+	if (spank_get_item(sp, S_JOB_UID, &id->uid) ||
+	    spank_get_item(sp, S_JOB_GID, &id->gid) ||
+	    spank_get_item(sp, S_JOB_ID, &id->job_id) ||
+	    spank_get_item(sp, S_JOB_STEPID, &id->step_id) || !map ||
+	    read_map(sp, cfg, id->job_id, map, DLH_ENV_MAX))
+		goto out;
+	if (hetero_map_parse(map, nodes, n, &jp.error) ||
+	    (id->step_id != SLURM_BATCH_SCRIPT &&
+	     for_step(sp, nodes, n, &jp.error)))
+		goto out;
+	rc = 0;
+out:
+	free(map);
+	return rc;
+}
+
+/*
+ * The plan options: --dl-model and --dl-mode, else the job's environment
+ * (into model and mode, of model_len and mode_len bytes), and the numbers
+ * likewise.
+ */
+static void step_opts(spank_t sp, const struct dlh_config *cfg,
+		      struct hetero_plan_opts *opts, char *model,
+		      size_t model_len, char *mode, size_t mode_len)
+{
+	opts->model = dlh_opts.model;
+	if (!opts->model && !dlh_job_var(sp, DLH_VAR_MODEL, model, model_len))
+		opts->model = model;
+	opts->mode = dlh_opts.mode;
+	if (!opts->mode && !dlh_job_var(sp, DLH_VAR_MODE, mode, mode_len))
+		opts->mode = mode;
+	opts->global_batch = job_int(sp, dlh_opts.global_batch,
+				     DLH_VAR_GLOBAL_BATCH,
+				     PLAN_MAX_GLOBAL_BATCH);
+	opts->seq_len = job_int(sp, dlh_opts.seq_len, DLH_VAR_SEQ_LEN,
+				PLAN_MAX_SEQ_LEN);
+	opts->inter_node_gbps = cfg ? cfg->default_inter_node_gbps : 0;
+}
+
+/*
+ * Writes the plan into the user's plan directory as plan-JOB.STEP.json
+ * (dir and name, of dir_len and name_len bytes, say where) and keeps its
+ * hash; -1 with why in jp.error.
+ */
+static int write_plan(const struct step_ids *id, const char *json, char *dir,
+		      size_t dir_len, char *name, size_t name_len)
+{
+	char step[16];
+
+	if (plan_dir(id->uid, dir, dir_len))
+		return -1;
+	snprintf(name, name_len, "plan-%u.%s.json", id->job_id,
+		 step_name(id->step_id, step, sizeof(step)));
+	if (write_file(dir, name, json)) {
+		dlh_err(&jp.error, "cannot write %s/%s: %s", dir, name,
+			strerror(errno));
+		jp.path[0] = '\0';
+		return -1;
+	}
+	plan_json_hash_hex(json, jp.hash);
+	return 0;
+}
+
+/* Keeps what the plan was made from for job_plan_replan(), which takes
+ * over *nodes when this node's name and the catalog path are kept too. */
+static void keep_inputs(spank_t sp, const struct dlh_config *cfg,
+			const struct hetero_plan_opts *opts,
+			const struct step_ids *id, const char *dir,
+			const char *name, struct hetero_node **nodes, size_t n)
+{
+	snprintf(jp.kept.model, sizeof(jp.kept.model), "%s",
+		 opts->model ? opts->model : "");
+	snprintf(jp.kept.mode, sizeof(jp.kept.mode), "%s",
+		 opts->mode ? opts->mode : "");
+	jp.kept.opts = *opts;
+	jp.kept.opts.model = opts->model ? jp.kept.model : NULL;
+	jp.kept.opts.mode = opts->mode ? jp.kept.mode : NULL;
+	snprintf(jp.kept.dir, sizeof(jp.kept.dir), "%s", dir);
+	snprintf(jp.kept.name, sizeof(jp.kept.name), "%s", name);
+	jp.kept.uid = id->uid;
+	jp.kept.gid = id->gid;
+	if (!node_name(sp, jp.kept.node, sizeof(jp.kept.node)) &&
+	    (jp.kept.model_catalog = strdup(dlh_config_model_catalog(cfg)))) {
+		jp.kept.nodes = *nodes;
+		jp.kept.n = n;
+		*nodes = NULL;
+	}
+}
+
 int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		   const struct dlh_config *cfg)
 {
 	struct hetero_plan_opts opts = { 0 };
 	struct hetero_node *nodes = NULL;
 	struct model_catalog *models = NULL;
-	char *map = malloc(DLH_ENV_MAX), model[128], mode[16];
-	char dir[128], name[64], step[16], *json = NULL;
+	char model[128], mode[16], dir[128], name[64], *json = NULL;
 	struct dlh_error err;
-	uint32_t job_id, step_id;
-	uid_t uid;
-	gid_t gid;
-	size_t n;
+	struct step_ids id;
+	size_t n = 0;
 
 	jp.path[0] = jp.hash[0] = jp.error.text[0] = '\0';
 	job_plan_clear();
-	if (spank_get_item(sp, S_JOB_UID, &uid) ||
-	    spank_get_item(sp, S_JOB_GID, &gid) ||
-	    spank_get_item(sp, S_JOB_ID, &job_id) ||
-	    spank_get_item(sp, S_JOB_STEPID, &step_id) || !map ||
-	    read_map(sp, cfg, job_id, map, DLH_ENV_MAX))
+	if (step_map(sp, cfg, &id, &nodes, &n))
 		goto out;
-	if (hetero_map_parse(map, &nodes, &n, &jp.error) ||
-	    (step_id != SLURM_BATCH_SCRIPT &&
-	     for_step(sp, &nodes, &n, &jp.error)))
-		goto out;
-	opts.model = dlh_opts.model;
-	if (!opts.model &&
-	    !dlh_job_var(sp, DLH_VAR_MODEL, model, sizeof(model)))
-		opts.model = model;
-	opts.mode = dlh_opts.mode;
-	if (!opts.mode && !dlh_job_var(sp, DLH_VAR_MODE, mode, sizeof(mode)))
-		opts.mode = mode;
-	opts.global_batch = job_int(sp, dlh_opts.global_batch,
-				    DLH_VAR_GLOBAL_BATCH,
-				    PLAN_MAX_GLOBAL_BATCH);
-	opts.seq_len = job_int(sp, dlh_opts.seq_len, DLH_VAR_SEQ_LEN,
-			       PLAN_MAX_SEQ_LEN);
-	opts.inter_node_gbps = cfg ? cfg->default_inter_node_gbps : 0;
+	step_opts(sp, cfg, &opts, model, sizeof(model), mode, sizeof(mode));
 	models = model_catalog_load(dlh_config_model_catalog(cfg), &err);
 	if (!models)
 		dlh_error("%s", err.text);
@@ -365,37 +449,10 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		goto out;
 	}
 	json = hetero_plan_json(nodes, n, chips, models, &opts, &jp.error);
-	if (!json)
+	if (!json ||
+	    write_plan(&id, json, dir, sizeof(dir), name, sizeof(name)))
 		goto out;
-	if (plan_dir(uid, dir, sizeof(dir)))
-		goto out;
-	snprintf(name, sizeof(name), "plan-%u.%s.json", job_id,
-		 step_name(step_id, step, sizeof(step)));
-	if (write_file(dir, name, json)) {
-		dlh_err(&jp.error, "cannot write %s/%s: %s", dir, name,
-			strerror(errno));
-		jp.path[0] = '\0';
-		goto out;
-	}
-	plan_json_hash_hex(json, jp.hash);
-	/* keep the inputs for job_plan_replan() */
-	snprintf(jp.kept.model, sizeof(jp.kept.model), "%s",
-		 opts.model ? opts.model : "");
-	snprintf(jp.kept.mode, sizeof(jp.kept.mode), "%s",
-		 opts.mode ? opts.mode : "");
-	jp.kept.opts = opts;
-	jp.kept.opts.model = opts.model ? jp.kept.model : NULL;
-	jp.kept.opts.mode = opts.mode ? jp.kept.mode : NULL;
-	snprintf(jp.kept.dir, sizeof(jp.kept.dir), "%s", dir);
-	snprintf(jp.kept.name, sizeof(jp.kept.name), "%s", name);
-	jp.kept.uid = uid;
-	jp.kept.gid = gid;
-	if (!node_name(sp, jp.kept.node, sizeof(jp.kept.node)) &&
-	    (jp.kept.model_catalog = strdup(dlh_config_model_catalog(cfg)))) {
-		jp.kept.nodes = nodes;
-		jp.kept.n = n;
-		nodes = NULL;
-	}
+	keep_inputs(sp, cfg, &opts, &id, dir, name, &nodes, n);
 out:
 	if (!jp.hash[0] && !jp.error.text[0])
 		dlh_err(&jp.error, "planning failed");
@@ -403,7 +460,6 @@ out:
 		slurm_error("dlhetero: no plan: %s", jp.error.text);
 	free(json);
 	free(nodes);
-	free(map);
 	model_catalog_free(models);
 	return 0; /* a missing plan never stops the job */
 }

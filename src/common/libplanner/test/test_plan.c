@@ -425,24 +425,11 @@ static struct json_object *get(struct json_object *o, const char *k)
 	return v;
 }
 
-static void test_json_roundtrip(void **state)
+/* The plan-wide fields of the JSON o of plan p (llama2-70b, train, a
+ * global batch of 256, ascend910b first). */
+static void check_json_fields(struct json_object *o, const struct plan *p)
 {
-	struct plan_group_req g[] = {
-		{ .chip = chip("ascend910b"), .nodes = 2 },
-		{ .chip = chip("a100"), .nodes = 2 },
-	};
-	struct plan *p =
-		make_plan("llama2-70b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
-	struct plan *q =
-		make_plan("llama2-70b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
-	struct plan *other =
-		make_plan("llama2-13b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
-	char *js = plan_to_json(p), *js2 = plan_to_json(q);
-	char *js3 = plan_to_json(other);
-	char h1[17], h2[17], h3[17];
-	struct json_object *o = json_tokener_parse(js), *ranks, *groups;
-	size_t i, n;
-	int *layers_seen, L = 80;
+	struct json_object *groups;
 
 	assert_non_null(o);
 	assert_string_equal(json_object_get_string(get(o, "schema")),
@@ -465,50 +452,69 @@ static void test_json_roundtrip(void **state)
 		json_object_get_string(
 			get(json_object_array_get_idx(groups, 0), "chip")),
 		"ascend910b");
-	ranks = get(o, "ranks");
-	n = json_object_array_length(ranks);
-	assert_int_equal(n, 32);
-	/* Every rank once, in order; every replica covers each layer once;
-	 * tp groups are as wide as their stage's tp and stay in a node. */
-	layers_seen = calloc((size_t) L * p->n_replicas, sizeof(int));
-	for (i = 0; i < n; i++) {
-		struct json_object *r = json_object_array_get_idx(ranks, i);
-		int rank = json_object_get_int(get(r, "rank"));
-		int st = json_object_get_int(get(r, "stage"));
-		int a = json_object_get_int(get(r, "first_layer"));
-		int b = json_object_get_int(get(r, "last_layer"));
-		int rep = json_object_get_int(get(r, "replica"));
-		int tpr = json_object_get_int(get(r, "tp_rank"));
-		int l;
-		size_t k, same = 0;
+}
 
-		assert_int_equal(rank, (int) i);
-		assert_true(st >= 0 && (size_t) st < p->n_stages);
-		assert_int_equal(a, p->stages[st].first_layer);
-		assert_int_equal(b, p->stages[st].last_layer);
-		assert_true(json_object_get_int(get(r, "micro_batches")) > 0);
-		assert_non_null(get(r, "chip"));
-		assert_non_null(get(r, "node"));
-		assert_non_null(get(r, "local_device"));
-		assert_non_null(get(r, "dp_group"));
-		assert_non_null(get(r, "pp_group"));
-		assert_int_equal(json_object_get_int(get(r, "ep_group")), -1);
-		if (tpr == 0)
-			for (l = a; l < b; l++)
-				layers_seen[rep * L + l]++;
-		for (k = 0; k < p->n_ranks; k++) {
-			if (p->ranks[k].tp_group != p->ranks[i].tp_group)
-				continue;
-			same++;
-			assert_int_equal(p->ranks[k].node, p->ranks[i].node);
-		}
-		assert_int_equal(same, p->stages[st].tp);
+/* Rank i of the JSON, r, against plan p; its first stage's layers (when
+ * it is tp rank 0) are counted in layers_seen[replica * L + layer]. */
+static void check_json_rank(struct json_object *r, size_t i,
+			    const struct plan *p, int *layers_seen, int L)
+{
+	int rank = json_object_get_int(get(r, "rank"));
+	int st = json_object_get_int(get(r, "stage"));
+	int a = json_object_get_int(get(r, "first_layer"));
+	int b = json_object_get_int(get(r, "last_layer"));
+	int rep = json_object_get_int(get(r, "replica"));
+	int tpr = json_object_get_int(get(r, "tp_rank"));
+	int l;
+	size_t k, same = 0;
+
+	assert_int_equal(rank, (int) i);
+	assert_true(st >= 0 && (size_t) st < p->n_stages);
+	assert_int_equal(a, p->stages[st].first_layer);
+	assert_int_equal(b, p->stages[st].last_layer);
+	assert_true(json_object_get_int(get(r, "micro_batches")) > 0);
+	assert_non_null(get(r, "chip"));
+	assert_non_null(get(r, "node"));
+	assert_non_null(get(r, "local_device"));
+	assert_non_null(get(r, "dp_group"));
+	assert_non_null(get(r, "pp_group"));
+	assert_int_equal(json_object_get_int(get(r, "ep_group")), -1);
+	if (tpr == 0)
+		for (l = a; l < b; l++)
+			layers_seen[rep * L + l]++;
+	for (k = 0; k < p->n_ranks; k++) {
+		if (p->ranks[k].tp_group != p->ranks[i].tp_group)
+			continue;
+		same++;
+		assert_int_equal(p->ranks[k].node, p->ranks[i].node);
 	}
+	assert_int_equal(same, p->stages[st].tp);
+}
+
+/* Every rank once, in order; every replica covers each of the L layers
+ * once; tp groups are as wide as their stage's tp and stay in a node. */
+static void check_json_ranks(struct json_object *o, const struct plan *p, int L)
+{
+	struct json_object *ranks = get(o, "ranks");
+	size_t i, n = json_object_array_length(ranks);
+	int *layers_seen;
+
+	assert_int_equal(n, 32);
+	layers_seen = calloc((size_t) L * p->n_replicas, sizeof(int));
+	for (i = 0; i < n; i++)
+		check_json_rank(json_object_array_get_idx(ranks, i), i, p,
+				layers_seen, L);
 	for (i = 0; i < (size_t) L * p->n_replicas; i++)
 		assert_int_equal(layers_seen[i], 1);
 	free(layers_seen);
+}
 
-	/* Same plan, same text and hash; another plan, another hash. */
+/* Same plan (js, js2), same text and hash; another plan (js3), another
+ * hash. */
+static void check_json_hashes(const char *js, const char *js2, const char *js3)
+{
+	char h1[17], h2[17], h3[17];
+
 	assert_string_equal(js, js2);
 	plan_json_hash_hex(js, h1);
 	plan_json_hash_hex(js2, h2);
@@ -520,6 +526,27 @@ static void test_json_roundtrip(void **state)
 	assert_true(plan_json_hash("") == 0xcbf29ce484222325ULL);
 	assert_true(plan_json_hash("a") == 0xaf63dc4c8601ec8cULL);
 	assert_true(plan_json_hash("foobar") == 0x85944171f73967e8ULL);
+}
+
+static void test_json_roundtrip(void **state)
+{
+	struct plan_group_req g[] = {
+		{ .chip = chip("ascend910b"), .nodes = 2 },
+		{ .chip = chip("a100"), .nodes = 2 },
+	};
+	struct plan *p =
+		make_plan("llama2-70b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
+	struct plan *q =
+		make_plan("llama2-70b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
+	struct plan *other =
+		make_plan("llama2-13b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
+	char *js = plan_to_json(p), *js2 = plan_to_json(q);
+	char *js3 = plan_to_json(other);
+	struct json_object *o = json_tokener_parse(js);
+
+	check_json_fields(o, p);
+	check_json_ranks(o, p, 80);
+	check_json_hashes(js, js2, js3);
 
 	json_object_put(o);
 	free(js);
