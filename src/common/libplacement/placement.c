@@ -447,6 +447,16 @@ static struct node_take node_take_of(const struct pnode *p, uint32_t c,
 	return t;
 }
 
+/* Row 0 of both knapsacks: only the empty sum, frag 0 and weight 0. */
+static void knap_first_row(uint64_t *row, uint32_t c, size_t n, uint64_t wmul)
+{
+	uint32_t s;
+
+	row[0] = (uint64_t) n * wmul;
+	for (s = 1; s <= c; s++)
+		row[s] = KNAP_INF;
+}
+
 /*
  * The knapsack of select_nodes() below, values only (no readback): per
  * node, the "some" amounts by knap_window(), then the "all" amount.  Same
@@ -460,9 +470,7 @@ static int knap_values(struct solver *sv, const size_t *pos, size_t n,
 	uint32_t s;
 	size_t i;
 
-	old[0] = (uint64_t) n * wmul; /* frag 0, weight 0 */
-	for (s = 1; s <= c; s++)
-		old[s] = KNAP_INF;
+	knap_first_row(old, c, n, wmul);
 	for (i = n; i-- > 0;) {
 		const struct pnode *p = &sv->pool[pos[i]];
 		struct node_take t = node_take_of(p, c, wmul);
@@ -506,9 +514,7 @@ static int knap_readback(struct solver *sv, const size_t *pos, size_t n,
 		sv->oom = true;
 		return -1;
 	}
-	old[0] = (uint64_t) n * wmul; /* frag 0, weight 0 */
-	for (s = 1; s <= c; s++)
-		old[s] = KNAP_INF;
+	knap_first_row(old, c, n, wmul);
 	for (i = n; i-- > 0;) {
 		const struct pnode *p = &sv->pool[pos[i]];
 		struct node_take t = node_take_of(p, c, wmul);
