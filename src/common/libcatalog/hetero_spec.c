@@ -372,3 +372,11 @@ int hetero_spec_find(const struct hetero_spec *spec, const char *type)
 			return (int) i;
 	return -1;
 }
+
+uint64_t hetero_spec_task_total(uint32_t num_tasks, uint32_t ntasks_per_node,
+				uint32_t min_nodes)
+{
+	if (num_tasks)
+		return num_tasks;
+	return (uint64_t) ntasks_per_node * min_nodes;
+}

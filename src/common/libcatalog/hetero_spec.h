@@ -63,4 +63,14 @@ int hetero_spec_format(const struct hetero_spec *spec, char *buf, size_t len);
 /* Index of type in spec (exact name), or -1. */
 int hetero_spec_find(const struct hetero_spec *spec, const char *type);
 
+/*
+ * The total of a bare --dl-hetero, one accelerator per task: num_tasks
+ * (-n), else ntasks_per_node x min_nodes (-N with --ntasks-per-node),
+ * multiplied in 64 bits since both come from the user; 0 for a value not
+ * given.  Returns 0 when there is no count; the caller refuses anything
+ * over HETERO_SPEC_MAX_TOTAL.
+ */
+uint64_t hetero_spec_task_total(uint32_t num_tasks, uint32_t ntasks_per_node,
+				uint32_t min_nodes);
+
 #endif

@@ -130,19 +130,15 @@ static void set_failure_policy(job_desc_msg_t *job_desc)
 	}
 }
 
-/*
- * Bare --dl-hetero: one accelerator per task.  The task count comes from
- * the user: -n, or -N times --ntasks-per-node, multiplied in 64 bits.
- */
+/* Bare --dl-hetero: one accelerator per task (Slurm's unset values: 0). */
 static uint64_t task_count(const job_desc_msg_t *job_desc)
 {
-	if (job_desc->num_tasks != NO_VAL && job_desc->num_tasks)
-		return job_desc->num_tasks;
-	if (job_desc->ntasks_per_node != NO_VAL16 &&
-	    job_desc->min_nodes != NO_VAL)
-		return (uint64_t) job_desc->ntasks_per_node *
-		       job_desc->min_nodes;
-	return 0;
+	return hetero_spec_task_total(
+		job_desc->num_tasks == NO_VAL ? 0 : job_desc->num_tasks,
+		job_desc->ntasks_per_node == NO_VAL16
+			? 0
+			: job_desc->ntasks_per_node,
+		job_desc->min_nodes == NO_VAL ? 0 : job_desc->min_nodes);
 }
 
 /*

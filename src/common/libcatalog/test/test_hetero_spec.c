@@ -224,6 +224,23 @@ static uint32_t xrand(uint64_t *s)
 }
 
 /* Invariants of any accepted spec. */
+/* A bare --dl-hetero's total: the user's factors never wrap. */
+static void test_task_total(void **state)
+{
+	(void) state;
+	assert_int_equal(hetero_spec_task_total(16, 8, 4), 16);
+	assert_int_equal(hetero_spec_task_total(0, 8, 4), 32);
+	assert_int_equal(hetero_spec_task_total(0, 8, 0), 0);
+	assert_int_equal(hetero_spec_task_total(0, 0, 0), 0);
+	/* 65535 x 65538 is 65534 in 32 bits: accepted as auto:65534 before */
+	assert_true(hetero_spec_task_total(0, 65535, 65538) ==
+		    65535ULL * 65538ULL);
+	assert_true(hetero_spec_task_total(0, 65535, 65538) >
+		    HETERO_SPEC_MAX_TOTAL);
+	assert_true(hetero_spec_task_total(0, UINT32_MAX, UINT32_MAX) ==
+		    (uint64_t) UINT32_MAX * UINT32_MAX);
+}
+
 static void check_accepted(const char *in, const struct hetero_spec *spec)
 {
 	struct hetero_spec again;
@@ -338,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_null_and_limits),
+		cmocka_unit_test(test_task_total),
 		cmocka_unit_test(test_fuzz),
 	};
 
