@@ -130,6 +130,13 @@ static void set_failure_policy(job_desc_msg_t *job_desc)
 	}
 }
 
+/* --gres, --gpus* and the like, at submission or in an update */
+static bool asks_for_gres(const job_desc_msg_t *job_desc)
+{
+	return job_desc->tres_per_job || job_desc->tres_per_node ||
+	       job_desc->tres_per_socket || job_desc->tres_per_task;
+}
+
 /* Bare --dl-hetero: one accelerator per task (Slurm's unset values: 0). */
 static uint64_t task_count(const job_desc_msg_t *job_desc)
 {
@@ -204,8 +211,7 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		*err_msg = xstrdup_printf("--dl-hetero: %s", err.text);
 		return ESLURM_INVALID_GRES;
 	}
-	if (job_desc->tres_per_job || job_desc->tres_per_node ||
-	    job_desc->tres_per_socket || job_desc->tres_per_task) {
+	if (asks_for_gres(job_desc)) {
 		*err_msg = xstrdup("--dl-hetero chooses the accelerators "
 				   "itself: drop --gres/--gpus* from the job");
 		return ESLURM_INVALID_GRES;
@@ -230,7 +236,8 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
  * to an ordinary job is refused too: submit it again instead.  Slurm 22.05
  * gives job_modify no message to return, so the reason goes to the log.
  */
-static int check_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr)
+extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
+		      uint32_t submit_uid)
 {
 	bool hetero = ctld_env_get(job_ptr->spank_job_env,
 				   job_ptr->spank_job_env_size,
@@ -247,17 +254,10 @@ static int check_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr)
 			return ESLURM_NOT_SUPPORTED;
 		}
 	}
-	if (hetero && (job_desc->tres_per_job || job_desc->tres_per_node ||
-		       job_desc->tres_per_socket || job_desc->tres_per_task)) {
+	if (hetero && asks_for_gres(job_desc)) {
 		info("%s: %pJ: update refused: --dl-hetero chooses the accelerators itself, its gres cannot be changed",
 		     plugin_type, job_ptr);
 		return ESLURM_INVALID_GRES;
 	}
 	return SLURM_SUCCESS;
-}
-
-extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
-		      uint32_t submit_uid)
-{
-	return check_modify(job_desc, job_ptr);
 }
