@@ -1,5 +1,6 @@
 #!/bin/bash
-# dlhetero test cluster: a real Slurm 22.05 cluster on one machine.
+# dlhetero test cluster: a real Slurm cluster on one machine (Debian 12's
+# packaged 22.05 by default, or a release built by contrib/build-slurm.sh).
 #
 #   cluster.sh start|stop|status|env|logs|restart-ctld|kill-node N|start-node N
 #
@@ -11,8 +12,13 @@
 # /run/munge is created for user munge if missing.
 #
 # Environment (all optional):
-#   DLH_CLUSTER_DIR        prefix (default /tmp/dlh-cluster-$(id -u))
-#   DLH_CLUSTER_PORT_BASE  first TCP port (default 26800); uses base..base+20
+#   DLH_SLURM_PREFIX       the Slurm to run (default /usr: Debian's packages;
+#                          or <cache>/<version>/prefix from build-slurm.sh)
+#   DLH_CLUSTER_DIR        prefix (default /tmp/dlh-cluster-$(id -u), and
+#                          -<version> appended for a Slurm not under /usr)
+#   DLH_CLUSTER_PORT_BASE  first TCP port (default 26800, 26830 for 24.11,
+#                          26860 for 26.05: clusters of different releases
+#                          never share ports); uses base..base+20
 #   DLH_PLUGIN_DIR         folder with our .so files, put first in PluginDir
 #   DLH_SELECT_TYPE        SelectType (default select/cons_tres)
 #   DLH_SLURM_CONF_EXTRA   extra lines appended to slurm.conf
@@ -25,12 +31,26 @@
 
 set -u -o pipefail
 
-P=${DLH_CLUSTER_DIR:-/tmp/dlh-cluster-$(id -u)}
-BASE=${DLH_CLUSTER_PORT_BASE:-26800}
+SLURM_PREFIX=${DLH_SLURM_PREFIX:-/usr}
+if [ "$SLURM_PREFIX" = /usr ]; then
+	SLURM_PLUGINS=/usr/lib/x86_64-linux-gnu/slurm-wlm
+	SLURM_RELEASE=
+else
+	SLURM_PLUGINS=$SLURM_PREFIX/lib/slurm
+	export PATH=$SLURM_PREFIX/bin:$SLURM_PREFIX/sbin:$PATH
+	SLURM_RELEASE=$("$SLURM_PREFIX/sbin/slurmctld" -V 2>/dev/null |
+		awk '{ print $2 }')
+fi
+# each release its own state (24.11 does not read 22.05's) and ports
+case $SLURM_RELEASE in
+"") P=${DLH_CLUSTER_DIR:-/tmp/dlh-cluster-$(id -u)} PORT0=26800 ;;
+24.11.*) P=${DLH_CLUSTER_DIR:-/tmp/dlh-cluster-$(id -u)-$SLURM_RELEASE} PORT0=26830 ;;
+*) P=${DLH_CLUSTER_DIR:-/tmp/dlh-cluster-$(id -u)-$SLURM_RELEASE} PORT0=26860 ;;
+esac
+BASE=${DLH_CLUSTER_PORT_BASE:-$PORT0}
 TIMEOUT=${DLH_CLUSTER_TIMEOUT:-60}
 DEBUG=${DLH_SLURM_DEBUG:-info}
 HOST_KEY=${DLH_MUNGE_KEY:-/etc/munge/munge.key}
-SLURM_PLUGINS=/usr/lib/x86_64-linux-gnu/slurm-wlm
 CLUSTER=dlh
 NNODES=10
 
@@ -668,6 +688,8 @@ do_status() {
 do_env() {
 	printf "export DLH_CLUSTER_DIR='%s'\n" "$P"
 	printf "export SLURM_CONF='%s'\n" "$SLURM_CONF"
+	[ "$SLURM_PREFIX" = /usr ] ||
+		printf "export PATH='%s'\n" "$PATH"
 }
 
 do_restart_ctld() {

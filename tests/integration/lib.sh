@@ -146,8 +146,8 @@ cluster_up() {
 			export DLH_SELECT_TYPE=select/cons_tres_dlhetero
 		fi
 	fi
-	: "${DLH_CLUSTER_DIR:=/tmp/dlh-cluster-$(id -u)}"
-	export DLH_CLUSTER_DIR
+	# the cluster's folder (per Slurm release) and the release's PATH
+	eval "$(bash "$DLH_CLUSTER_SH" env)"
 	# our job_submit plugin, the catalogs of the source tree and a state
 	# folder under the prefix (never the host's /run)
 	if [ -n "${DLH_PLUGIN_DIR:-}" ] &&

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "src/common/slurm_xlator.h"
-#include "src/common/gres.h"
 #include "src/common/list.h"
 #include "src/common/xmalloc.h"
 #include "src/common/xstring.h"

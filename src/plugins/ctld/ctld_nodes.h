@@ -5,8 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "src/common/gres.h"
 #include "src/slurmctld/slurmctld.h"
+
+#include "slurm_compat.h"
 
 #include "ctld_env.h"
 

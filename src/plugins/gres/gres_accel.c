@@ -18,13 +18,13 @@
 
 #include "src/common/slurm_xlator.h"
 #include "src/common/env.h"
-#include "src/common/gres.h"
 #include "src/common/hostlist.h"
 #include "src/common/list.h"
 #include "src/common/pack.h"
 #include "src/common/xmalloc.h"
 #include "src/common/xstring.h"
 
+#include "slurm_compat.h"
 #include "dlh_names.h"
 #include "accel_devices.h"
 #include "slurm_log_sink.h"
@@ -35,7 +35,7 @@ const uint32_t plugin_version = SLURM_VERSION_NUMBER;
 
 static char *gres_name = DLH_GRES_NAME;
 static struct accel_devices *devices; /* this node's devices */
-static List gres_devices;	      /* the same, for Slurm's cgroups */
+static list_t *gres_devices;	      /* the same, for Slurm's cgroups */
 
 extern int init(void)
 {
@@ -81,7 +81,7 @@ static void free_gres_device(void *x)
 static int add_conf_record(void *x, void *arg)
 {
 	gres_slurmd_conf_t *rec = x;
-	hostlist_t hl;
+	struct hostlist *hl;
 	char *path;
 
 	if (xstrcmp(rec->name, gres_name))
@@ -103,7 +103,7 @@ static int add_conf_record(void *x, void *arg)
 	return 0;
 }
 
-extern int gres_p_node_config_load(List gres_conf_list,
+extern int gres_p_node_config_load(list_t *gres_conf_list,
 				   node_config_load_t *node_config)
 {
 	const struct accel_device_entry *d;
@@ -244,19 +244,7 @@ unpack_error:
 	error("%s: cannot read the device table from slurmd", plugin_type);
 }
 
-extern int gres_p_get_job_info(gres_job_state_t *gres_js, uint32_t node_inx,
-			       enum gres_job_data_type data_type, void *data)
-{
-	return EINVAL;
-}
-
-extern int gres_p_get_step_info(gres_step_state_t *gres_ss, uint32_t node_inx,
-				enum gres_step_data_type data_type, void *data)
-{
-	return EINVAL;
-}
-
-extern List gres_p_get_devices(void)
+extern list_t *gres_p_get_devices(void)
 {
 	return gres_devices;
 }
@@ -269,10 +257,13 @@ extern void gres_p_step_hardware_fini(void)
 {
 }
 
-/* slurmctld keeps each node's allocated bits for the node's epilog. */
-extern gres_epilog_info_t *gres_p_epilog_build_env(gres_job_state_t *gres_js)
+/*
+ * slurmctld keeps each node's allocated bits for the node's epilog (and,
+ * since 23.02, its prolog): the hooks are called prep there.
+ */
+static gres_prep_t *prep_build_env(gres_job_state_t *gres_js)
 {
-	gres_epilog_info_t *ei = xmalloc(sizeof(*ei));
+	gres_prep_t *ei = xmalloc(sizeof(*ei));
 	uint32_t i;
 
 	ei->node_cnt = gres_js->node_cnt;
@@ -284,11 +275,47 @@ extern gres_epilog_info_t *gres_p_epilog_build_env(gres_job_state_t *gres_js)
 	return ei;
 }
 
-extern void gres_p_epilog_set_env(char ***epilog_env_ptr,
-				  gres_epilog_info_t *ei, int node_inx)
+static void prep_set_env(char ***env_ptr, gres_prep_t *ei, int node_inx)
 {
 	if (!ei || node_inx < 0 || node_inx >= (int) ei->node_cnt)
 		return;
-	set_env(epilog_env_ptr,
+	set_env(env_ptr,
 		ei->gres_bit_alloc ? ei->gres_bit_alloc[node_inx] : NULL);
 }
+
+#if DLH_SLURM_AT_LEAST(24, 11)
+extern gres_prep_t *gres_p_prep_build_env(gres_job_state_t *gres_js)
+{
+	return prep_build_env(gres_js);
+}
+
+extern void gres_p_prep_set_env(char ***prep_env_ptr, gres_prep_t *gres_prep,
+				int node_inx)
+{
+	prep_set_env(prep_env_ptr, gres_prep, node_inx);
+}
+#else
+extern gres_prep_t *gres_p_epilog_build_env(gres_job_state_t *gres_js)
+{
+	return prep_build_env(gres_js);
+}
+
+extern void gres_p_epilog_set_env(char ***epilog_env_ptr, gres_prep_t *ei,
+				  int node_inx)
+{
+	prep_set_env(epilog_env_ptr, ei, node_inx);
+}
+
+/* 22.05 asks every gres plugin for these; accel has nothing to add. */
+extern int gres_p_get_job_info(gres_job_state_t *gres_js, uint32_t node_inx,
+			       enum gres_job_data_type data_type, void *data)
+{
+	return EINVAL;
+}
+
+extern int gres_p_get_step_info(gres_step_state_t *gres_ss, uint32_t node_inx,
+				enum gres_step_data_type data_type, void *data)
+{
+	return EINVAL;
+}
+#endif

@@ -18,6 +18,7 @@
 #include "src/common/xstring.h"
 #include "src/slurmctld/slurmctld.h"
 
+#include "slurm_compat.h"
 #include "dlh_names.h"
 #include "chip_catalog.h"
 #include "ctld_nodes.h"
@@ -221,7 +222,7 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 	set_failure_policy(job_desc);
 	tasks_per_accelerator(job_desc, spec.total);
 	job_desc->tres_per_job =
-		xstrdup_printf("gres:" DLH_GRES_NAME ":%u", spec.total);
+		xstrdup_printf(DLH_TRES_PER_JOB(DLH_GRES_NAME), spec.total);
 	debug("%s: %s becomes tres_per_job=%s", plugin_type, val,
 	      job_desc->tres_per_job);
 	return SLURM_SUCCESS;
@@ -233,11 +234,10 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
  * requested mix.  A changed gres request would bypass both, and a changed
  * DL_ variable would change what the nodes plan for, so neither may be
  * updated; any other field goes through.  An update that adds DL_HETERO
- * to an ordinary job is refused too: submit it again instead.  Slurm 22.05
- * gives job_modify no message to return, so the reason goes to the log.
+ * to an ordinary job is refused too: submit it again instead.
  */
-extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
-		      uint32_t submit_uid)
+static int modify_refused(job_desc_msg_t *job_desc, job_record_t *job_ptr,
+			  const char **why)
 {
 	bool hetero = ctld_env_get(job_ptr->spank_job_env,
 				   job_ptr->spank_job_env_size,
@@ -249,15 +249,34 @@ extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 		if (job_desc->spank_job_env[i] &&
 		    (!strncmp(job_desc->spank_job_env[i], "DL_", 3) ||
 		     !strncmp(job_desc->spank_job_env[i], "SPANK_DL_", 9))) {
-			info("%s: %pJ: update refused: --dl-hetero options cannot be changed after submission",
-			     plugin_type, job_ptr);
+			*why = "--dl-hetero options cannot be changed after submission";
 			return ESLURM_NOT_SUPPORTED;
 		}
 	}
 	if (hetero && asks_for_gres(job_desc)) {
-		info("%s: %pJ: update refused: --dl-hetero chooses the accelerators itself, its gres cannot be changed",
-		     plugin_type, job_ptr);
+		*why = "--dl-hetero chooses the accelerators itself, its gres cannot be changed";
 		return ESLURM_INVALID_GRES;
 	}
 	return SLURM_SUCCESS;
+}
+
+/* Slurm 22.05's job_modify has no message to return: the log has it. */
+#if DLH_SLURM_AT_LEAST(24, 11)
+extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
+		      uint32_t submit_uid, char **err_msg)
+#else
+extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
+		      uint32_t submit_uid)
+#endif
+{
+	const char *why = NULL;
+	int rc = modify_refused(job_desc, job_ptr, &why);
+
+	if (rc == SLURM_SUCCESS)
+		return rc;
+	info("%s: %pJ: update refused: %s", plugin_type, job_ptr, why);
+#if DLH_SLURM_AT_LEAST(24, 11)
+	*err_msg = xstrdup(why);
+#endif
+	return rc;
 }

@@ -11,20 +11,19 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
 #include "src/common/slurm_xlator.h"
 #include "src/common/bitstring.h"
-#include "src/common/gres.h"
 #include "src/common/hostlist.h"
 #include "src/common/list.h"
 #include "src/common/node_conf.h"
-#include "src/common/select.h"
-#include "src/common/slurm_topology.h"
 #include "src/common/xmalloc.h"
 #include "src/common/xstring.h"
 
+#include "slurm_compat.h"
 #include "dlh_names.h"
 #include "chip_catalog.h"
 #include "ctld_nodes.h"
@@ -41,17 +40,15 @@
 #define PLUGIN "select/cons_tres_dlhetero"
 
 /*
- * slurmctld's node and switch tables.  slurmctld (and libslurmfull)
- * define them, the public libslurm does not, yet libslurm loads the
- * configured select plugin in every client that packs a job request.
- * Weak references let the plugin load there; only slurmctld runs the code
- * that reads them (hetero_select_init() and the job calls).
+ * slurmctld's node table and topology interface.  slurmctld (and
+ * libslurmfull) define them, the public libslurm does not, yet libslurm
+ * loads the configured select plugin in every client that packs a job
+ * request.  Weak references let the plugin load there; only slurmctld runs
+ * the code that reads them (hetero_select_init() and the job calls).
  */
 #pragma weak node_record_count
 #pragma weak node_record_table_ptr
-#pragma weak switch_levels
-#pragma weak switch_record_cnt
-#pragma weak switch_record_table
+#pragma weak topology_g_get_node_addr
 
 static struct dlh_config *cfg;
 static struct chip_catalog *chips; /* for auto requests */
@@ -69,6 +66,39 @@ static struct chip_catalog *chips; /* for auto requests */
 
 static struct sched_budget pass = { .per_second = PASS_WORK_PER_SEC };
 
+/*
+ * Where each node hangs in the network: its switches from the leaf up, as
+ * the topology plugin's node address names them ("s0.s4.s8.n1" with
+ * pattern "switch.switch.switch.node" from topology/tree; "b8.n1", pattern
+ * "block.node", from 24.11's topology/block, where a block is one leaf).
+ * The switch table itself is private to topology/tree since 23.02, so the
+ * address is what every release gives.  Built once per node table and
+ * topology (reconfigure drops it): the scheduler only looks it up.
+ */
+struct node_path {
+	int n_levels;
+	int path[PLACEMENT_LEVELS]; /* switch ids, [0] = leaf */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct node_path *node; /* by node index */
+	int node_cnt;
+	char **names; /* switch id -> name */
+	int n_names;
+} topo = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void topo_clear(void)
+{
+	int i;
+
+	for (i = 0; i < topo.n_names; i++)
+		xfree(topo.names[i]);
+	xfree(topo.names);
+	xfree(topo.node);
+	topo.n_names = topo.node_cnt = 0;
+}
+
 void hetero_select_init(void)
 {
 	struct dlh_error err;
@@ -85,6 +115,9 @@ void hetero_select_init(void)
 
 void hetero_select_fini(void)
 {
+	slurm_mutex_lock(&topo.lock);
+	topo_clear();
+	slurm_mutex_unlock(&topo.lock);
 	dlh_config_free(cfg);
 	cfg = NULL;
 	chip_catalog_free(chips);
@@ -132,6 +165,10 @@ static double mix_score(void *arg, const struct placement_mix *mix,
 void hetero_select_reconfigure(void)
 {
 	hetero_select_init();
+	/* topology.conf may have changed */
+	slurm_mutex_lock(&topo.lock);
+	topo_clear();
+	slurm_mutex_unlock(&topo.lock);
 }
 
 static const char *job_spec(job_record_t *job_ptr)
@@ -145,55 +182,77 @@ bool hetero_select_is_hetero_job(job_record_t *job_ptr)
 	return job_spec(job_ptr) != NULL;
 }
 
-/*
- * Switch path of every candidate node, from topology/tree's switch table.
- * Each leaf's bitmap is walked once, so the cost is the size of the tree,
- * not leaves x nodes.
- */
+/* The id of a switch name; new names get the next id. */
+static int switch_id(const char *name)
+{
+	int i;
+
+	for (i = 0; i < topo.n_names; i++)
+		if (!strcmp(topo.names[i], name))
+			return i;
+	xrecalloc(topo.names, topo.n_names + 1, sizeof(char *));
+	topo.names[topo.n_names] = xstrdup(name);
+	return topo.n_names++;
+}
+
+/* One node's path from its address; no path when the address has none. */
+static void node_path_read(node_record_t *node_ptr, struct node_path *np)
+{
+	char *addr = NULL, *pattern = NULL, *part[PLACEMENT_LEVELS + 1];
+	char *save = NULL, *tok;
+	int n = 0;
+
+	np->n_levels = 0;
+	if (topology_g_get_node_addr(node_ptr->name, &addr, &pattern) !=
+	    SLURM_SUCCESS)
+		goto out;
+	/* the address runs from the top switch down to the node */
+	for (tok = strtok_r(addr, ".", &save); tok;
+	     tok = strtok_r(NULL, ".", &save)) {
+		if (n == PLACEMENT_LEVELS + 1) /* deeper: keep the lowest */
+			memmove(part, part + 1, --n * sizeof(*part));
+		part[n++] = tok;
+	}
+	/* the last part is the node itself */
+	for (n = n - 2; n >= 0 && np->n_levels < PLACEMENT_LEVELS; n--)
+		np->path[np->n_levels++] = switch_id(part[n]);
+out:
+	xfree(addr);
+	xfree(pattern);
+}
+
+static void topo_build(void)
+{
+	node_record_t *node_ptr;
+	int i;
+
+	topo_clear();
+	topo.node = xcalloc(node_record_count + 1, sizeof(*topo.node));
+	topo.node_cnt = node_record_count;
+	for (i = 0; (node_ptr = next_node(&i)); i++)
+		node_path_read(node_ptr, &topo.node[node_ptr->index]);
+	debug("%s: topology of %d nodes read, %d switches", PLUGIN,
+	      topo.node_cnt, topo.n_names);
+}
+
 static void fill_switch_paths(struct placement_node *pn, size_t n)
 {
-	int *pos, s, lvl, sw, first, last, b;
+	const struct node_path *np;
 	size_t k;
+	int lvl;
 
+	slurm_mutex_lock(&topo.lock);
+	if (!topo.node || topo.node_cnt != node_record_count)
+		topo_build();
 	for (k = 0; k < n; k++) {
-		pn[k].leaf_switch = -1;
-		pn[k].n_levels = 0;
+		np = &topo.node[pn[k].index];
+		pn[k].n_levels = np->n_levels;
+		pn[k].leaf_switch = np->n_levels ? np->path[0] : -1;
 		for (lvl = 0; lvl < PLACEMENT_LEVELS; lvl++)
-			pn[k].switch_path[lvl] = -1;
+			pn[k].switch_path[lvl] =
+				lvl < np->n_levels ? np->path[lvl] : -1;
 	}
-	if (!switch_record_table || !n)
-		return;
-	pos = xcalloc(node_record_count + 1, sizeof(int));
-	for (b = 0; b < node_record_count; b++)
-		pos[b] = -1;
-	for (k = 0; k < n; k++)
-		pos[pn[k].index] = k;
-	for (s = 0; s < switch_record_cnt; s++) {
-		if (switch_record_table[s].level != 0 ||
-		    (first = bit_ffs(switch_record_table[s].node_bitmap)) < 0)
-			continue;
-		last = bit_fls(switch_record_table[s].node_bitmap);
-		for (b = first; b <= last; b++) {
-			if (pos[b] < 0 ||
-			    !bit_test(switch_record_table[s].node_bitmap, b))
-				continue;
-			k = pos[b];
-			pn[k].leaf_switch = s;
-			for (sw = s, lvl = 0; lvl < PLACEMENT_LEVELS; lvl++) {
-				pn[k].switch_path[lvl] = sw;
-				pn[k].n_levels = lvl + 1;
-				if (switch_record_table[sw].parent ==
-					    (uint16_t) sw ||
-				    switch_record_table[sw].parent >=
-					    switch_record_cnt ||
-				    switch_record_table[sw].level >=
-					    switch_levels)
-					break;
-				sw = switch_record_table[sw].parent;
-			}
-		}
-	}
-	xfree(pos);
+	slurm_mutex_unlock(&topo.lock);
 }
 
 /*
@@ -237,7 +296,7 @@ static uint64_t alloc_on_node(job_record_t *job_ptr, int node_offset)
 {
 	gres_state_t *gs;
 	gres_job_state_t *js;
-	ListIterator it;
+	list_itr_t *it;
 	uint64_t cnt = 0;
 
 	if (!job_ptr->gres_list_alloc)
@@ -265,7 +324,7 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 {
 	char *map, *summary = NULL, *hosts;
 	const char *types[PLACEMENT_MAX_TYPES];
-	hostlist_t hl;
+	struct hostlist *hl;
 	size_t t, j, n_types;
 	unsigned sum;
 
@@ -391,7 +450,7 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 		 * within what the job still holds */
 		xfree(job_ptr->tres_per_job);
 		job_ptr->tres_per_job =
-			xstrdup_printf("gres:" DLH_GRES_NAME ":%u", total);
+			xstrdup_printf(DLH_TRES_PER_JOB(DLH_GRES_NAME), total);
 	}
 	free(hn);
 }
@@ -410,7 +469,7 @@ static void steer_gres(job_record_t *job_ptr,
 	gres_state_t *gs;
 	gres_job_state_t *js;
 	gres_node_state_t *ns;
-	ListIterator it;
+	list_itr_t *it;
 	size_t k;
 	int idx, b, size;
 	uint32_t left;
@@ -519,9 +578,7 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	      res.cost.domain_links);
 	xfree(pn);
 
-	rc = t->cons_tres_job_test(job_ptr, t->node_bitmap, picked, picked,
-				   picked, t->mode, t->preemptee_candidates,
-				   t->preemptee_job_list, t->exc_core_bitmap);
+	rc = t->cons_tres_on(t, picked);
 	if (rc == SLURM_SUCCESS && run_now)
 		steer_gres(job_ptr, &res);
 	placement_result_free(&res);

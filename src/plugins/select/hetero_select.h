@@ -6,23 +6,17 @@
 
 #include "src/slurmctld/slurmctld.h"
 
-typedef int (*cons_tres_job_test_fn)(job_record_t *job_ptr, bitstr_t *bitmap,
-				     uint32_t min_nodes, uint32_t max_nodes,
-				     uint32_t req_nodes, uint16_t mode,
-				     List preemptee_candidates,
-				     List *preemptee_job_list,
-				     bitstr_t *exc_core_bitmap);
+#include "slurm_compat.h"
 
-/* select_p_job_test's arguments, and cons_tres's own job_test. */
+/* One select_p_job_test call of a --dl-hetero job. */
 struct hetero_job_test {
 	job_record_t *job_ptr;
-	bitstr_t *node_bitmap;
-	uint32_t min_nodes, max_nodes, req_nodes;
-	uint16_t mode;
-	List preemptee_candidates;
-	List *preemptee_job_list;
-	bitstr_t *exc_core_bitmap;
-	cons_tres_job_test_fn cons_tres_job_test;
+	bitstr_t *node_bitmap; /* candidates in, the placement out */
+	uint16_t mode;	       /* SELECT_MODE_* */
+	/* cons_tres's job_test on exactly node_bitmap's nodes, with the
+	 * call's other arguments (release-specific, in call) */
+	int (*cons_tres_on)(const struct hetero_job_test *t, uint32_t nodes);
+	const void *call;
 };
 
 void hetero_select_init(void);
