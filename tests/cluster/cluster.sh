@@ -620,11 +620,11 @@ do_start() {
 	fake_devices
 	write_config "$ETC" "$dbport"
 	phase start "config written"
-	check_config
-	phase start "config checked"
-
+	# slurmd -G authenticates (24.11): munged first
 	start_munge
 	phase start "munged up"
+	check_config
+	phase start "config checked"
 	start_mariadb "$dbport"
 	phase start "mariadb up"
 	start_slurmdbd

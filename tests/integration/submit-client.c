@@ -7,6 +7,7 @@
  *
  *   submit-client SCRIPT-TEXT [DL_HETERO-SPEC]
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ int main(int argc, char **argv)
 	}
 	if (slurm_submit_batch_job(&desc, &resp) || !resp) {
 		fprintf(stderr, "submit-client: %s\n",
-			slurm_strerror(slurm_get_errno()));
+			slurm_strerror(errno));
 		return 1;
 	}
 	printf("%u\n", resp->job_id);

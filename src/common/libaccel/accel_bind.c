@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dlh_names.h"
 #include "accel_bind.h"
 #include "accel_env.h"
 
@@ -72,6 +73,9 @@ int accel_bind_select(const int *devs, size_t n, const char *tres_bind,
 	if (!n || n > ACCEL_BIND_MAX || local_rank < 0 || local_world < 1 ||
 	    local_rank >= local_world)
 		return -1;
+	/* Slurm (23.02 and later) bound accel itself: devs is the share */
+	if (tres_bind && strstr(tres_bind, "gres/" DLH_GRES_NAME ":"))
+		return 0;
 	if (req) {
 		req += 4;
 		if (!strncmp(req, "verbose,", 8))

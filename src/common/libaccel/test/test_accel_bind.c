@@ -61,6 +61,19 @@ static void default_per_rank(void **state)
 	expect("gpu:closest", 0, 2, false, 0, NULL, 0);
 }
 
+/* 23.02+ bound accel itself (--tres-bind=gres/accel:...): keep it all */
+static void slurm_bound(void **state)
+{
+	expect("gres/accel:per_task:1", 0, 4, true, 0, NULL, 0);
+	expect("gres/accel:map:0,1", 1, 2, false, 0, NULL, 0);
+	expect("gres/gpu:closest+gres/accel:per_task:2", 1, 2, true, 0, NULL,
+	       0);
+	/* 23.02+'s form of --gpu-bind still applies to accel devices */
+	expect("gres/gpu:per_task:2", 1, 2, false, 1, (int[]){ 6, 7 }, 2);
+	/* a gres whose name only starts like ours is not ours */
+	expect("gres/accelx:per_task:1", 0, 4, true, 1, (int[]){ 4 }, 1);
+}
+
 static void hostile(void **state)
 {
 	expect("gpu:per_task:0", 0, 1, false, -1, NULL, 0);
@@ -98,6 +111,7 @@ int main(void)
 		cmocka_unit_test(per_task),
 		cmocka_unit_test(map_gpu),
 		cmocka_unit_test(default_per_rank),
+		cmocka_unit_test(slurm_bound),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(parse_list),
 		/* clang-format on */
