@@ -43,6 +43,8 @@ INTEGRATION_TESTS = \
 	tests/integration/20-modify-refused.t \
 	tests/integration/21-resize-rpc-rate.t \
 	tests/integration/22-ntasks-per-node.t \
+	tests/integration/23-block-topology.t \
+	tests/integration/24-tres-bind.t \
 	tests/integration/99-cluster-stop.t
 # unit tests first: they need no cluster
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)

@@ -33,6 +33,29 @@ typedef gres_epilog_info_t gres_prep_t;
 #endif
 
 /*
+ * The topology as `scontrol show topology` prints it (23.11+: the only
+ * public view of topology/block's blocks).  DLH_HAVE_BLOCKS: the release
+ * has topology/block.
+ */
+#if DLH_SLURM_AT_LEAST(26, 5)
+#define DLH_HAVE_BLOCKS 1
+#define dlh_topology_get(topoinfo) \
+	topology_g_get(TOPO_DATA_TOPOLOGY_PTR, NULL, (topoinfo))
+#define dlh_topology_print(topoinfo, out) \
+	topology_g_topoinfo_print((topoinfo), NULL, NULL, (out))
+#define dlh_topology_free(topoinfo) topology_g_topoinfo_free(topoinfo)
+#elif DLH_SLURM_AT_LEAST(24, 11)
+#define DLH_HAVE_BLOCKS 1
+#define dlh_topology_get(topoinfo) \
+	topology_g_get(TOPO_DATA_TOPOLOGY_PTR, (topoinfo))
+#define dlh_topology_print(topoinfo, out) \
+	topology_g_topology_print((topoinfo), NULL, (out))
+#define dlh_topology_free(topoinfo) topology_g_topology_free(topoinfo)
+#else
+#define DLH_HAVE_BLOCKS 0
+#endif
+
+/*
  * An untyped per-job gres count, as a job_submit or select plugin writes
  * it in tres_per_job: 24.11 refuses 22.05's "gres:NAME:N" at submission.
  */

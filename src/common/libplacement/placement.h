@@ -174,6 +174,25 @@ int placement_place(const struct placement_node *nodes, size_t n_nodes,
 void placement_result_free(struct placement_result *res);
 
 /*
+ * Slurm's topology/block (23.11+): a job of N nodes must lie in one block,
+ * of the smallest configured size >= N; larger than every block, it may
+ * span the system.  Each node's switch_path[l] names its block at level
+ * l, of block_size[l] nodes (increasing).  Places like placement_place();
+ * when that placement crosses the block its size needs, places again
+ * inside each block of that level (and above, if a placement inside needs
+ * more nodes), in node order, and keeps the first that fits: at most
+ * PLACEMENT_BLOCK_TRIES more placements, res->work counts them all.  With
+ * no block there it fails with PLACEMENT_NOT_NOW or _NEVER and says why
+ * in err.  n_levels == 0: placement_place() alone.
+ */
+#define PLACEMENT_BLOCK_TRIES 64
+
+int placement_place_blocks(const struct placement_node *nodes, size_t n,
+			   const struct placement_request *req,
+			   const uint32_t *block_size, size_t n_levels,
+			   struct placement_result *res, struct dlh_error *err);
+
+/*
  * The most work units placement_place() spends on n_nodes nodes with the
  * given work_limit (0: the default): the budget, plus what finishing
  * greedily may add once it is spent (the node setup, one solve in

@@ -35,6 +35,7 @@
 #include "hetero_spec.h"
 #include "hetero_select.h"
 #include "placement.h"
+#include "topo_blocks.h"
 #include "sched_budget.h"
 
 #define PLUGIN "select/cons_tres_dlhetero"
@@ -86,6 +87,10 @@ static struct {
 	int node_cnt;
 	char **names; /* switch id -> name */
 	int n_names;
+	/* topology/block: level l of a path is the block of block_size[l]
+	 * nodes holding the node (placement_place_blocks()) */
+	uint32_t block_size[PLACEMENT_LEVELS];
+	size_t n_block_levels;
 } topo = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static void topo_clear(void)
@@ -97,6 +102,7 @@ static void topo_clear(void)
 	xfree(topo.names);
 	xfree(topo.node);
 	topo.n_names = topo.node_cnt = 0;
+	topo.n_block_levels = 0;
 }
 
 void hetero_select_init(void)
@@ -221,6 +227,99 @@ out:
 	xfree(pattern);
 }
 
+#if DLH_HAVE_BLOCKS
+#pragma weak topology_g_get
+#pragma weak find_node_record
+
+/* A block's level: the index of its size among the sizes seen. */
+static int block_level(uint32_t size)
+{
+	size_t l;
+
+	for (l = 0; l < topo.n_block_levels; l++)
+		if (topo.block_size[l] == size)
+			return (int) l;
+	return -1;
+}
+
+/* Level of each size, smallest first (at most PLACEMENT_LEVELS). */
+static void block_levels(const struct topo_block *b, int n)
+{
+	size_t l;
+	int i;
+
+	topo.n_block_levels = 0;
+	for (i = 0; i < n; i++) {
+		if (block_level(b[i].size) >= 0)
+			continue;
+		/* insert in order; past PLACEMENT_LEVELS the largest go */
+		for (l = topo.n_block_levels;
+		     l > 0 && topo.block_size[l - 1] > b[i].size; l--)
+			if (l < PLACEMENT_LEVELS)
+				topo.block_size[l] = topo.block_size[l - 1];
+		if (l == PLACEMENT_LEVELS)
+			continue;
+		topo.block_size[l] = b[i].size;
+		if (topo.n_block_levels < PLACEMENT_LEVELS)
+			topo.n_block_levels++;
+	}
+}
+
+/*
+ * topology/block: every node's path is its blocks by size, base block
+ * first.  The blocks come from the topology as Slurm prints it, the only
+ * view of them outside topology/block.
+ */
+static void block_paths(void)
+{
+	dynamic_plugin_data_t *info = NULL;
+	struct topo_block b[1024];
+	struct hostlist *hl;
+	struct dlh_error err;
+	node_record_t *node_ptr;
+	char *out = NULL, *host;
+	int n, i, lvl;
+
+	if (dlh_topology_get(&info) != SLURM_SUCCESS || !info)
+		return;
+	dlh_topology_print(info, &out);
+	dlh_topology_free(info);
+	n = topo_blocks_parse(out, b, sizeof(b) / sizeof(b[0]), &err);
+	if (n < 0)
+		error("%s: %s: placement ignores blocks", PLUGIN, err.text);
+	if (n <= 0) {
+		xfree(out);
+		return;
+	}
+	block_levels(b, n);
+	for (i = 0; i < topo.node_cnt; i++)
+		for (lvl = 0; lvl < PLACEMENT_LEVELS; lvl++)
+			topo.node[i].path[lvl] = -1;
+	for (i = 0; i < n; i++) {
+		if ((lvl = block_level(b[i].size)) < 0 ||
+		    !(hl = hostlist_create(b[i].nodes)))
+			continue;
+		while ((host = hostlist_shift(hl))) {
+			node_ptr = find_node_record(host);
+			if (node_ptr && node_ptr->index < topo.node_cnt)
+				topo.node[node_ptr->index].path[lvl] =
+					switch_id(b[i].name);
+			free(host);
+		}
+		hostlist_destroy(hl);
+	}
+	for (i = 0; i < topo.node_cnt; i++) {
+		/* levels up to the first the node is missing from */
+		for (lvl = 0; lvl < (int) topo.n_block_levels &&
+			      topo.node[i].path[lvl] >= 0;
+		     lvl++)
+			;
+		topo.node[i].n_levels = lvl;
+	}
+	xfree(out);
+}
+#endif
+
 static void topo_build(void)
 {
 	node_record_t *node_ptr;
@@ -229,14 +328,21 @@ static void topo_build(void)
 	topo_clear();
 	topo.node = xcalloc(node_record_count + 1, sizeof(*topo.node));
 	topo.node_cnt = node_record_count;
-	for (i = 0; (node_ptr = next_node(&i)); i++)
-		node_path_read(node_ptr, &topo.node[node_ptr->index]);
-	debug("%s: topology of %d nodes read, %d switches", PLUGIN,
-	      topo.node_cnt, topo.n_names);
+#if DLH_HAVE_BLOCKS
+	block_paths();
+#endif
+	if (!topo.n_block_levels)
+		for (i = 0; (node_ptr = next_node(&i)); i++)
+			node_path_read(node_ptr, &topo.node[node_ptr->index]);
+	debug("%s: topology of %d nodes read, %d switches or blocks, %zu block levels",
+	      PLUGIN, topo.node_cnt, topo.n_names, topo.n_block_levels);
 }
 
-static void fill_switch_paths(struct placement_node *pn, size_t n)
+/* Fills the paths of pn[0..n); the block sizes, if blocks, into sizes. */
+static size_t fill_switch_paths(struct placement_node *pn, size_t n,
+				uint32_t *sizes)
 {
+	size_t levels;
 	const struct node_path *np;
 	size_t k;
 	int lvl;
@@ -252,7 +358,10 @@ static void fill_switch_paths(struct placement_node *pn, size_t n)
 			pn[k].switch_path[lvl] =
 				lvl < np->n_levels ? np->path[lvl] : -1;
 	}
+	levels = topo.n_block_levels;
+	memcpy(sizes, topo.block_size, sizeof(topo.block_size));
 	slurm_mutex_unlock(&topo.lock);
+	return levels;
 }
 
 /*
@@ -261,7 +370,8 @@ static void fill_switch_paths(struct placement_node *pn, size_t n)
  * whether and where the job could ever run, not whether it can run now.
  */
 static struct placement_node *collect_nodes(bitstr_t *bitmap, bool all_free,
-					    size_t *count)
+					    size_t *count, uint32_t *block_size,
+					    size_t *block_levels)
 {
 	struct placement_node *pn;
 	node_record_t *node_ptr;
@@ -286,7 +396,7 @@ static struct placement_node *collect_nodes(bitstr_t *bitmap, bool all_free,
 		pn[n].weight = node_ptr->sched_weight;
 		n++;
 	}
-	fill_switch_paths(pn, n);
+	*block_levels = fill_switch_paths(pn, n, block_size);
 	*count = n;
 	return pn;
 }
@@ -519,7 +629,8 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	struct placement_request req;
 	struct placement_result res;
 	struct placement_node *pn;
-	size_t n, k;
+	uint32_t block_size[PLACEMENT_LEVELS];
+	size_t n, k, block_levels;
 	bool run_now = SELECT_IS_MODE_RUN_NOW(t->mode);
 	struct dlh_error err;
 	char why[256];
@@ -547,9 +658,12 @@ int hetero_select_job_test(struct hetero_job_test *t)
 		}
 		return SLURM_ERROR;
 	}
-	pn = collect_nodes(t->node_bitmap, !run_now, &n);
+	pn = collect_nodes(t->node_bitmap, !run_now, &n, block_size,
+			   &block_levels);
 	memset(&res, 0, sizeof(res));
-	rc = placement_place(pn, n, &req, &res, &err);
+	err.text[0] = '\0';
+	rc = placement_place_blocks(pn, n, &req, block_size, block_levels,
+				    &res, &err);
 	sched_budget_spend(&pass, rc == PLACEMENT_OK ? res.work : n);
 	if (rc == PLACEMENT_INVALID)
 		error("%s: %pJ: %s", PLUGIN, job_ptr, err.text);
@@ -559,6 +673,8 @@ int hetero_select_job_test(struct hetero_job_test *t)
 		      PLUGIN, job_ptr, res.work);
 	if (rc != PLACEMENT_OK) {
 		placement_explain(pn, n, &req, why, sizeof(why));
+		if (block_levels && err.text[0]) /* the block rule's reason */
+			snprintf(why, sizeof(why), "%s", err.text);
 		debug("%s: %pJ: %s", PLUGIN, job_ptr, why);
 		if (run_now) {
 			xfree(job_ptr->state_desc);

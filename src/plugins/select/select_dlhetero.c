@@ -161,12 +161,22 @@ static plugin_context_t *ct_context;
  * functions under these names.  There the plugin only forwards to
  * cons_tres: nothing else of it runs, and it logs nothing.
  */
+#if DLH_SLURM_AT_LEAST(26, 5)
+/* 26.05: running_in_slurmctld() is a macro over run_in_daemon() */
+#pragma weak run_in_daemon
+
+static bool in_slurmctld(void)
+{
+	return run_in_daemon && run_in_daemon(IS_SLURMCTLD);
+}
+#else
 #pragma weak running_in_slurmctld
 
 static bool in_slurmctld(void)
 {
 	return running_in_slurmctld && running_in_slurmctld();
 }
+#endif
 
 extern int init(void)
 {

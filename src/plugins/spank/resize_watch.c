@@ -100,9 +100,18 @@ static char *ask_slurmctld(void)
 {
 	resource_allocation_response_msg_t *alloc = NULL;
 	char *list = NULL;
+	int rc;
 
-	if (slurm_allocation_lookup(w.job_id, &alloc) || !alloc ||
-	    !alloc->node_list)
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26, 5, 0)
+	/* 26.05 looks allocations up by step id */
+	slurm_step_id_t id = SLURM_STEP_ID_INITIALIZER;
+
+	id.job_id = w.job_id;
+	rc = slurm_allocation_lookup(id, &alloc);
+#else
+	rc = slurm_allocation_lookup(w.job_id, &alloc);
+#endif
+	if (rc || !alloc || !alloc->node_list)
 		slurm_debug("dlhetero: job %u: no allocation info: %s",
 			    w.job_id, slurm_strerror(errno));
 	else
