@@ -622,6 +622,35 @@ static void steer_gres(job_record_t *job_ptr,
 	list_iterator_destroy(it);
 }
 
+/*
+ * Slurm (22.05 to 26.05) may start a requeued job again on a node whose
+ * slurmd restarted moments ago and still holds the job's previous batch
+ * step, which slurmctld has only asked it to abort: the launch fails with
+ * "duplicate job id", the node is drained and the job held
+ * (doc/slurm-releases.md).  A requeued --dl-hetero job leaves such nodes
+ * out for RESTARTED_NODE_GRACE seconds after their slurmd started.
+ */
+#define RESTARTED_NODE_GRACE 30
+
+static void skip_restarted_nodes(job_record_t *job_ptr, bitstr_t *bitmap)
+{
+	time_t now = time(NULL);
+	node_record_t *node_ptr;
+	int i;
+
+	if (!job_ptr->restart_cnt)
+		return;
+	for (i = 0; (node_ptr = next_node(&i)); i++) {
+		if (!bit_test(bitmap, node_ptr->index) ||
+		    node_ptr->slurmd_start_time + RESTARTED_NODE_GRACE <= now)
+			continue;
+		bit_clear(bitmap, node_ptr->index);
+		debug("%s: %pJ: requeued, leaves out %s (slurmd started %lds ago)",
+		      PLUGIN, job_ptr, node_ptr->name,
+		      (long) (now - node_ptr->slurmd_start_time));
+	}
+}
+
 int hetero_select_job_test(struct hetero_job_test *t)
 {
 	job_record_t *job_ptr = t->job_ptr;
@@ -658,6 +687,8 @@ int hetero_select_job_test(struct hetero_job_test *t)
 		}
 		return SLURM_ERROR;
 	}
+	if (run_now)
+		skip_restarted_nodes(job_ptr, t->node_bitmap);
 	pn = collect_nodes(t->node_bitmap, !run_now, &n, block_size,
 			   &block_levels);
 	memset(&res, 0, sizeof(res));
