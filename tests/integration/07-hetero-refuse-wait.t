@@ -5,7 +5,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 19
+plan 21
 
 # job ids are consecutive: a refused job takes none.  (Counting sacct's
 # records instead races with jobs of earlier tests reaching slurmdbd.)
@@ -32,6 +32,8 @@ refused 'needs a100:64 but the cluster has only 32 a100' "never fits" \
 	--dl-hetero=a100:64
 refused 'drop --gres' "--gres with --dl-hetero" \
 	--dl-hetero=a100:8 --gres=accel:a100:8
+refused '2 chip types need at least 2 nodes.*at most 1' "two types, -N1" \
+	--dl-hetero=a100:8,ascend910b:8 -N1
 last=$(probe)
 scancel "$last"
 is "$((last - first))" 1 "no refused job reached slurmctld's records"

@@ -1,22 +1,38 @@
 #!/bin/bash
 # --dl-on-failure=continue: a node of a running --dl-hetero job dies (its
-# slurmd is killed); slurmctld takes it out of the job (Slurm's --no-kill),
-# and the tasks left get the resize signal and a new plan for the nodes
-# left, at the same DL_PLAN path, without a restart.
+# slurmd is killed); slurmctld takes it out of the job (Slurm's --no-kill)
+# and the job goes on without a restart, its map and summary following.
+# A job of one chip type keeps its running step (SLURM_NO_KILL): the tasks
+# left get the resize signal and a new plan at the same DL_PLAN path.  A
+# mixed job does not (a step holding two types of one gres that outlives a
+# node crashes slurmctld, doc/slurm-releases.md): its running step ends
+# with the node and the next step is planned for the nodes left.
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 9
+plan 15
 
 work=$DLH_CLUSTER_DIR/work
+# revive NODE: start its slurmd again and wait until it is idle
+revive() {
+	local i
+	bash "$DLH_CLUSTER_SH" start-node "$1" >/dev/null
+	for i in $(seq 60); do
+		[ "$(sinfo -h -n "$1" -o %T)" = idle ] && break
+		scontrol update nodename="$1" state=resume 2>/dev/null
+		sleep 1
+	done
+	is "$(sinfo -h -n "$1" -o %T)" idle "$1 is back"
+}
+
+# one chip type: the running step goes on
 out=$work/16-tasks.txt
 rm -f "$out"
 id=$(sbatch --parsable -o "$work/16-batch.txt" --dl-on-failure=continue \
-	--dl-hetero=a100:8,ascend910b:8 --dl-model=llama2-7b -N2 \
-	--ntasks-per-node=8 --wrap "
+	--dl-hetero=a100:16 --dl-model=llama2-7b --wrap "
 	srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 100 > $out
 	true")
-ok 'wait_state "$id" RUNNING' "job runs"
+ok 'wait_state "$id" RUNNING' "a100:16 job runs"
 wait_lines "$out" ' start ' 16
 is "$(grep -c ' start ' "$out")" 16 "all 16 tasks run"
 victim=$(grep ' start 8 ' "$out" | awk '{print $5}')
@@ -35,11 +51,24 @@ is "$(job_field "$id" NodeList)" "$survivor" "the job goes on, on $survivor only
 is "$(job_field "$id" Restarts)" 0 "without a restart"
 like "$(job_comment "$id")" "^dlhetero a100:8\\($survivor\\)\$" \
 	"its summary follows"
-bash "$DLH_CLUSTER_SH" start-node "$victim" >/dev/null
+revive "$victim"
 is "$(submit_wait "$id" 150)" COMPLETED "job completes"
-for i in $(seq 60); do
-	[ "$(sinfo -h -n "$victim" -o %T)" = idle ] && break
-	scontrol update nodename="$victim" state=resume 2>/dev/null
-	sleep 1
-done
-is "$(sinfo -h -n "$victim" -o %T)" idle "$victim is back"
+
+# two chip types: the step ends with the node, the next one runs
+out=$work/16-mixed.txt
+rm -f "$out" "$out.2"
+id=$(sbatch --parsable -o "$work/16-batch2.txt" --dl-on-failure=continue \
+	--dl-hetero=a100:8,ascend910b:8 --dl-model=llama2-7b --wrap "
+	srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 100 > $out
+	srun -n8 $TASK_ENV > $out.2")
+ok 'wait_state "$id" RUNNING' "a100 + ascend910b job runs"
+wait_lines "$out" ' start ' 16
+victim=$(grep ' start 8 ' "$out" | awk '{print $5}')
+survivor=$(grep ' start 0 ' "$out" | awk '{print $5}')
+bash "$DLH_CLUSTER_SH" kill-node "$victim" >/dev/null
+is "$(submit_wait "$id" 150)" COMPLETED "the job goes on and completes"
+ok 'scontrol ping | grep -q "is UP"' "slurmctld lives"
+is "$(job_field "$id" Restarts)" 0 "without a restart"
+like "$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print(p["world_size"], sorted({r["chip"] for r in p["ranks"]}))' "$(tv "$out.2" 0 DL_PLAN)" 2>&1)" \
+	"^8 \['a100'\]$" "the next step's plan: 8 ranks of a100 on $survivor"
+revive "$victim"

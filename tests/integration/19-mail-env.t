@@ -12,7 +12,8 @@ plan 9
 maildir=$DLH_CLUSTER_DIR/mail
 ids=
 for spec in a100:2 ascend910b:1,mlu590:1 auto:3; do
-	id=$(sbatch --parsable --mail-type=ALL --dl-hetero=$spec -n1 \
+	# one task per accelerator (job_submit/dlhetero)
+	id=$(sbatch --parsable --mail-type=ALL --dl-hetero=$spec \
 		-o /dev/null --wrap true)
 	ids="$ids $id"
 done

@@ -10,7 +10,7 @@ plan 7
 id=$(sbatch --parsable --hold --dl-hetero=a100:2 -n2 -o /dev/null --wrap true)
 ok $? "held --dl-hetero job $id"
 tres=$(job_field "$id" TresPerJob)
-is "$tres" "gres:accel:2" "its untyped per-job count"
+like "$tres" "^gres[:/]accel:2$" "its untyped per-job count (gres:accel:2, 24.11+: gres/accel:2)"
 
 out=$(scontrol update jobid="$id" TresPerJob=gres:accel:1000 2>&1)
 ok '[ $? -ne 0 ]' "TresPerJob update refused: $out"

@@ -13,7 +13,7 @@ read -r id state < <(run_job "$work/22-batch.txt" \
 	--dl-hetero=a100:8,ascend910b:8 --ntasks-per-node=8 \
 	--wrap "srun $TASK_ENV > $out")
 is "$state" COMPLETED "job completes"
-is "$(job_field "$id" NumTasks)" 16 "16 tasks"
+is "$(tasks "$out" | paste -sd' ')" "$(seq 0 15 | paste -sd' ')" "16 tasks, ranks 0-15"
 is "$(job_field "$id" NumNodes)" 2 "on 2 nodes"
 is "$(tasks "$out" | wc -l)" 16 "all 16 ranks ran"
 is "$(grep -c $'\tWORLD_SIZE=16$' "$out")" 16 "each sees WORLD_SIZE=16"

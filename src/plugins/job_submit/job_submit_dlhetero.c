@@ -15,6 +15,7 @@
 
 #include "src/common/slurm_xlator.h"
 #include "src/common/xmalloc.h"
+#include "src/common/list.h"
 #include "src/common/xstring.h"
 #include "src/slurmctld/slurmctld.h"
 
@@ -116,6 +117,26 @@ static int check_types(const struct hetero_spec *spec, char **err_msg)
  * its checkpoint with a new plan; "continue" keeps it running on the
  * surviving nodes (--no-kill).  An explicit --requeue/--no-requeue wins.
  */
+/*
+ * Each chip type of an explicit mix sits on its own nodes, so the job needs
+ * as many nodes at least.  -N1, or -n1 on 23.02 and later (which derive the
+ * largest node count from the task count), can never be met: say so now
+ * rather than leave the job pending for good.
+ */
+static int check_node_limit(const struct hetero_spec *spec,
+			    const job_desc_msg_t *job_desc, char **err_msg)
+{
+	if (spec->is_auto || spec->n < 2 || job_desc->max_nodes == NO_VAL ||
+	    job_desc->max_nodes >= spec->n)
+		return 0;
+	*err_msg = xstrdup_printf(
+		"--dl-hetero: %zu chip types need at least %zu nodes, one per "
+		"type, but the job allows at most %u (-N, or -n without -N): "
+		"raise -N/-n or leave them out",
+		spec->n, spec->n, job_desc->max_nodes);
+	return -1;
+}
+
 static void set_failure_policy(job_desc_msg_t *job_desc)
 {
 	const char *mode = ctld_env_get(job_desc->spank_job_env,
@@ -217,7 +238,8 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 				   "itself: drop --gres/--gpus* from the job");
 		return ESLURM_INVALID_GRES;
 	}
-	if (check_types(&spec, err_msg) || check_capacity(&spec, err_msg))
+	if (check_types(&spec, err_msg) || check_capacity(&spec, err_msg) ||
+	    check_node_limit(&spec, job_desc, err_msg))
 		return ESLURM_INVALID_GRES;
 	set_failure_policy(job_desc);
 	tasks_per_accelerator(job_desc, spec.total);
@@ -236,6 +258,32 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
  * updated; any other field goes through.  An update that adds DL_HETERO
  * to an ordinary job is refused too: submit it again instead.
  */
+/*
+ * Slurm (22.05 to 26.05) rebuilds a running step's per-type device arrays
+ * into one shared array when its job loses nodes (gres_step_state_rebase
+ * reuses one array across the step's gres entries) and frees it twice when
+ * the step ends: slurmctld aborts, or on 22.05 corrupts its heap.  So a
+ * job may not shrink while a step holding more than one gres entry (two
+ * chip types) runs; any job, not only --dl-hetero ones.
+ */
+static bool shrink_with_mixed_step(job_desc_msg_t *job_desc,
+				   job_record_t *job_ptr)
+{
+	step_record_t *step_ptr;
+	list_itr_t *it;
+	bool mixed = false;
+
+	if (job_desc->min_nodes == NO_VAL || !IS_JOB_RUNNING(job_ptr) ||
+	    job_desc->min_nodes >= job_ptr->node_cnt || !job_ptr->step_list)
+		return false;
+	it = list_iterator_create(job_ptr->step_list);
+	while (!mixed && (step_ptr = list_next(it)))
+		mixed = step_ptr->gres_list_alloc &&
+			list_count(step_ptr->gres_list_alloc) > 1;
+	list_iterator_destroy(it);
+	return mixed;
+}
+
 static int modify_refused(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 			  const char **why)
 {
@@ -256,6 +304,10 @@ static int modify_refused(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 	if (hetero && asks_for_gres(job_desc)) {
 		*why = "--dl-hetero chooses the accelerators itself, its gres cannot be changed";
 		return ESLURM_INVALID_GRES;
+	}
+	if (shrink_with_mixed_step(job_desc, job_ptr)) {
+		*why = "a step holding two accelerator types runs: end it before shrinking the job (Slurm frees its devices twice, doc/slurm-releases.md)";
+		return ESLURM_NOT_SUPPORTED;
 	}
 	return SLURM_SUCCESS;
 }

@@ -219,6 +219,31 @@ static int bind_devices(spank_t sp, int local_rank, uint32_t local_world,
 	return 0;
 }
 
+/*
+ * --dl-on-failure=continue keeps the job (sbatch --no-kill), but a node
+ * failure still kills every task of a step not started with srun
+ * --no-kill; SLURM_NO_KILL gives that to the batch script's steps, unless
+ * the user chose otherwise.  Only for a job of one chip type: a step that
+ * holds two types of one gres and outlives a node crashes slurmctld
+ * (Slurm 22.05 to 26.05 rebuild the step's per-type device arrays into one
+ * shared array, freed twice when the step ends; doc/slurm-releases.md).
+ * A mixed job's running step ends with the node, the job goes on, and its
+ * next step is planned for the nodes left.
+ */
+static bool keep_steps_on_node_loss(spank_t sp)
+{
+	char val[HETERO_SPEC_MAX_LEN];
+	struct hetero_spec spec;
+
+	return !dlh_job_var(sp, DLH_VAR_ON_FAILURE, val, sizeof(val)) &&
+	       !strcmp(val, "continue") &&
+	       spank_getenv(sp, "SLURM_NO_KILL", val, sizeof(val)) ==
+		       ESPANK_ENV_NOEXIST &&
+	       !dlh_job_var(sp, DLH_VAR_HETERO, val, sizeof(val)) &&
+	       !hetero_spec_parse(val, &spec, NULL) && !spec.is_auto &&
+	       spec.n == 1;
+}
+
 /* Rank variables for --dl-hetero jobs; device binding for every job. */
 int dlh_remote_task_init(spank_t sp)
 {
@@ -270,17 +295,7 @@ int dlh_remote_task_init(spank_t sp)
 	 */
 	if (step_id == SLURM_BATCH_SCRIPT)
 		spank_unsetenv(sp, "SLURM_TRES_PER_JOB");
-	/*
-	 * --dl-on-failure=continue keeps the job (sbatch --no-kill), but a
-	 * node failure still kills every task of a step not started with
-	 * srun --no-kill; SLURM_NO_KILL gives that to the batch script's
-	 * steps, unless the user chose otherwise.
-	 */
-	if (step_id == SLURM_BATCH_SCRIPT &&
-	    !dlh_job_var(sp, DLH_VAR_ON_FAILURE, type, sizeof(type)) &&
-	    !strcmp(type, "continue") &&
-	    spank_getenv(sp, "SLURM_NO_KILL", type, sizeof(type)) ==
-		    ESPANK_ENV_NOEXIST)
+	if (step_id == SLURM_BATCH_SCRIPT && keep_steps_on_node_loss(sp))
 		spank_setenv(sp, "SLURM_NO_KILL", "set", 0);
 	if (bind_devices(sp, local_rank, local_world, true) ||
 	    set_transport(sp) || set_restart_vars(sp) || job_plan_setenv(sp))
