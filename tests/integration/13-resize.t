@@ -14,7 +14,7 @@ work=$DLH_CLUSTER_DIR/work
 out=$work/13-tasks.txt
 rm -f "$out" "$work/13-go"
 id=$(sbatch --parsable -D "$work" -o "$work/13-batch.txt" \
-	--dl-hetero=a100:16 --dl-model=llama2-7b \
+	--dl-hetero=a100:16 --dl-model=llama2-7b -N2 -n16 \
 	--wrap "
 	srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 120 > $out &
 	while [ ! -e $work/13-go ]; do sleep 0.2; done
@@ -58,7 +58,7 @@ rm -f "$work/13-go"
 # two chip types in the running step: the shrink is refused
 out=$work/13-mixed.txt
 rm -f "$out"
-id=$(sbatch --parsable -o /dev/null --dl-hetero=a100:8,ascend910b:8 \
+id=$(sbatch --parsable -o /dev/null --dl-hetero=a100:8,ascend910b:8 -N2 -n16 \
 	--wrap "srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 60 > $out")
 wait_lines "$out" ' start ' 16
 msg=$(scontrol update JobId="$id" NumNodes=1 2>&1)

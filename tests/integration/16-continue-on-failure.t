@@ -29,7 +29,7 @@ revive() {
 out=$work/16-tasks.txt
 rm -f "$out"
 id=$(sbatch --parsable -o "$work/16-batch.txt" --dl-on-failure=continue \
-	--dl-hetero=a100:16 --dl-model=llama2-7b --wrap "
+	--dl-hetero=a100:16 --dl-model=llama2-7b --ntasks-per-node=8 --wrap "
 	srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 100 > $out
 	true")
 ok 'wait_state "$id" RUNNING' "a100:16 job runs"
@@ -58,7 +58,8 @@ is "$(submit_wait "$id" 150)" COMPLETED "job completes"
 out=$work/16-mixed.txt
 rm -f "$out" "$out.2"
 id=$(sbatch --parsable -o "$work/16-batch2.txt" --dl-on-failure=continue \
-	--dl-hetero=a100:8,ascend910b:8 --dl-model=llama2-7b --wrap "
+	--dl-hetero=a100:8,ascend910b:8 --dl-model=llama2-7b \
+	--ntasks-per-node=8 --wrap "
 	srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 100 > $out
 	srun -n8 $TASK_ENV > $out.2")
 ok 'wait_state "$id" RUNNING' "a100 + ascend910b job runs"
