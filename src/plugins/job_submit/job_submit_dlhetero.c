@@ -137,6 +137,31 @@ static int check_node_limit(const struct hetero_spec *spec,
 	return -1;
 }
 
+/*
+ * --dl-on-failure=continue keeps a job on the nodes left after a node dies
+ * (Slurm's --no-kill).  Slurm (22.05 to 26.05) then rebuilds the running
+ * steps' per-type device arrays into one shared array and frees it twice
+ * when a step holding two chip types ends: slurmctld aborts (24.11, 26.05)
+ * or corrupts its heap (22.05).  Only a job of one chip type may continue.
+ */
+static int check_failure_policy(const struct hetero_spec *spec,
+				const job_desc_msg_t *job_desc, char **err_msg)
+{
+	const char *mode = ctld_env_get(job_desc->spank_job_env,
+					job_desc->spank_job_env_size,
+					DLH_VAR_ON_FAILURE);
+
+	/* auto:N:TYPE names one type; bare auto may mix */
+	if (!mode || strcmp(mode, "continue") || spec->n == 1)
+		return 0;
+	*err_msg = xstrdup(
+		"--dl-on-failure=continue needs one chip type (a mixed job "
+		"losing a node makes Slurm free its steps' devices twice, see "
+		"doc/slurm-releases.md): use --dl-on-failure=requeue, or one "
+		"type");
+	return -1;
+}
+
 static void set_failure_policy(job_desc_msg_t *job_desc)
 {
 	const char *mode = ctld_env_get(job_desc->spank_job_env,
@@ -239,7 +264,8 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		return ESLURM_INVALID_GRES;
 	}
 	if (check_types(&spec, err_msg) || check_capacity(&spec, err_msg) ||
-	    check_node_limit(&spec, job_desc, err_msg))
+	    check_node_limit(&spec, job_desc, err_msg) ||
+	    check_failure_policy(&spec, job_desc, err_msg))
 		return ESLURM_INVALID_GRES;
 	set_failure_policy(job_desc);
 	tasks_per_accelerator(job_desc, spec.total);
