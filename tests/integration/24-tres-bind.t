@@ -27,7 +27,7 @@ is "$(tv "$out" 1 MLU_VISIBLE_DEVICES)" "1" "map 3,1: task 1 gets 1"
 
 # a --dl-hetero job: 8 ranks on n1, one device each by default; a step
 # that binds 2 per task gets Slurm's (24.11+) or our (22.05) choice
-id=$(sbatch --parsable --dl-hetero=a100:8 -o "$out.job" --wrap "
+id=$(sbatch --parsable --dl-hetero=a100:8 --ntasks-per-node=8 -o "$out.job" --wrap "
 	srun -n8 '$TASK_ENV' > '$out.default'
 	srun -n4 $per_task '$TASK_ENV' > '$out.bound'")
 is "$(submit_wait "$id" 60)" COMPLETED "--dl-hetero job with two steps completes"
