@@ -15,7 +15,7 @@ esac
 export DLH_TOPOLOGY=block
 cluster_up
 
-plan 9
+plan 11
 
 like "$(scontrol show topology 2>&1)" 'BlockName=b1 .*Nodes=n\[1,5\]' \
 	"the cluster runs topology/block"
@@ -45,3 +45,10 @@ msg=$(sbatch --parsable --dl-hetero=a100:8,mlu590:8 --wrap 'sleep 1' 2>&1)
 rc=$?
 ok "[ $rc -ne 0 ]" "a100 + mlu590 is refused: no block can hold it ($msg)"
 like "$msg" 'configuration is not available' "as a job no node set can run"
+
+# --segment (24.05+): not with --dl-hetero, which keeps the job in one block
+msg=$(sbatch --parsable --segment=1 --dl-hetero=a100:8,ascend910b:8 \
+	--wrap 'sleep 1' 2>&1)
+rc=$?
+ok "[ $rc -ne 0 ]" "--segment with --dl-hetero is refused"
+like "$msg" 'segment is not supported with --dl-hetero' "saying why"

@@ -138,6 +138,24 @@ static int check_node_limit(const struct hetero_spec *spec,
 }
 
 /*
+ * --segment (24.05+) asks topology/block for groups of nodes, each inside
+ * one base block; dlhetero's placement keeps the whole job inside one
+ * block of the size it needs and does not split it into segments.
+ */
+static int check_segment(const job_desc_msg_t *job_desc, char **err_msg)
+{
+#if DLH_SLURM_AT_LEAST(24, 11)
+	if (job_desc->segment_size && job_desc->segment_size != NO_VAL16) {
+		*err_msg = xstrdup("--segment is not supported with "
+				   "--dl-hetero: its placement keeps the job "
+				   "inside one block of the topology");
+		return -1;
+	}
+#endif
+	return 0;
+}
+
+/*
  * --dl-on-failure=continue keeps a job on the nodes left after a node dies
  * (Slurm's --no-kill).  Slurm (22.05 to 26.05) then rebuilds the running
  * steps' per-type device arrays into one shared array and frees it twice
@@ -265,7 +283,8 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 	}
 	if (check_types(&spec, err_msg) || check_capacity(&spec, err_msg) ||
 	    check_node_limit(&spec, job_desc, err_msg) ||
-	    check_failure_policy(&spec, job_desc, err_msg))
+	    check_failure_policy(&spec, job_desc, err_msg) ||
+	    check_segment(job_desc, err_msg))
 		return ESLURM_INVALID_GRES;
 	set_failure_policy(job_desc);
 	tasks_per_accelerator(job_desc, spec.total);
