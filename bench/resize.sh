@@ -30,7 +30,7 @@ for ((r = 1; r <= rounds; r++)); do
 	# one chip type: a running mixed step may not shrink (Slurm frees its
 	# devices twice, doc/slurm-releases.md); 24.11 refuses to shrink a
 	# job submitted with --ntasks-per-node
-	id=$(sbatch --parsable -o /dev/null --dl-hetero=a100:16 -N2 -n16 \
+	id=$(sbatch --parsable -o /dev/null --dl-hetero=a100:16 -N2 -n16 --mincpus=8 \
 		--wrap "srun -l $task 120 > $out")
 	wait_state "$id" RUNNING 60
 	until [ "$(grep -c ' start ' "$out" 2>/dev/null)" = 16 ]; do

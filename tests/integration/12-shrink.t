@@ -13,7 +13,7 @@ rm -f "$out" "$work/12-go" "$work/12-shrunk"
 # scontrol, run inside the job, writes slurm_job_<id>_resize.sh with the
 # job's new SLURM_* values in its folder
 id=$(sbatch --parsable -D "$work" -o "$work/12-batch.txt" \
-	--dl-hetero=a100:8,ascend910b:8 --dl-model=llama2-7b -N2 -n16 \
+	--dl-hetero=a100:8,ascend910b:8 --dl-model=llama2-7b -N2 -n16 --mincpus=8 \
 	--wrap "
 	while [ ! -e $work/12-go ]; do sleep 0.5; done
 	scontrol update JobId=\$SLURM_JOB_ID NumNodes=1 && touch $work/12-shrunk

@@ -14,12 +14,18 @@ work=$DLH_CLUSTER_DIR/work
 out=$work/13-tasks.txt
 rm -f "$out" "$work/13-go"
 id=$(sbatch --parsable -D "$work" -o "$work/13-batch.txt" \
-	--dl-hetero=a100:16 --dl-model=llama2-7b -N2 -n16 \
+	--dl-hetero=a100:16 --dl-model=llama2-7b -N2 -n16 --mincpus=8 \
 	--wrap "
 	srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 120 > $out &
 	while [ ! -e $work/13-go ]; do sleep 0.2; done
 	scontrol update JobId=\$SLURM_JOB_ID NumNodes=1
 	wait
+	# the batch step's own watch polls on its own clock: give it the
+	# interval (ResizeCheckInterval=2) to rewrite its plan too
+	for i in \$(seq 50); do
+		grep -q '\"generation\": *1' \$DL_PLAN && break
+		sleep 0.2
+	done
 	cat \$DL_PLAN > $work/13-batch-plan.json")
 ok 'wait_state "$id" RUNNING' "job runs"
 wait_lines "$out" ' start ' 16
@@ -58,7 +64,7 @@ rm -f "$work/13-go"
 # two chip types in the running step: the shrink is refused
 out=$work/13-mixed.txt
 rm -f "$out"
-id=$(sbatch --parsable -o /dev/null --dl-hetero=a100:8,ascend910b:8 -N2 -n16 \
+id=$(sbatch --parsable -o /dev/null --dl-hetero=a100:8,ascend910b:8 -N2 -n16 --mincpus=8 \
 	--wrap "srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 60 > $out")
 wait_lines "$out" ' start ' 16
 msg=$(scontrol update JobId="$id" NumNodes=1 2>&1)
