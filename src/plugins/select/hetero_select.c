@@ -695,7 +695,8 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	err.text[0] = '\0';
 	rc = placement_place_blocks(pn, n, &req, block_size, block_levels,
 				    &res, &err);
-	sched_budget_spend(&pass, rc == PLACEMENT_OK ? res.work : n);
+	/* block placement counts its failed tries too */
+	sched_budget_spend(&pass, res.work ? res.work : n);
 	if (rc == PLACEMENT_INVALID)
 		error("%s: %pJ: %s", PLUGIN, job_ptr, err.text);
 	if (rc == PLACEMENT_OK && res.budget_hit)
