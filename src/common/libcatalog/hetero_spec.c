@@ -380,3 +380,8 @@ uint64_t hetero_spec_task_total(uint32_t num_tasks, uint32_t ntasks_per_node,
 		return num_tasks;
 	return (uint64_t) ntasks_per_node * min_nodes;
 }
+
+bool hetero_spec_one_type(const struct hetero_spec *spec)
+{
+	return spec->n == 1;
+}

@@ -70,6 +70,12 @@ int hetero_spec_find(const struct hetero_spec *spec, const char *type);
  * given.  Returns 0 when there is no count; the caller refuses anything
  * over HETERO_SPEC_MAX_TOTAL.
  */
+/*
+ * The job can only ever hold one chip type: an explicit SPEC of one type,
+ * or auto:N:TYPE.  (Bare auto and lists of types may mix.)
+ */
+bool hetero_spec_one_type(const struct hetero_spec *spec);
+
 uint64_t hetero_spec_task_total(uint32_t num_tasks, uint32_t ntasks_per_node,
 				uint32_t min_nodes);
 

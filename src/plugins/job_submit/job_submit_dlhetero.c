@@ -169,8 +169,7 @@ static int check_failure_policy(const struct hetero_spec *spec,
 					job_desc->spank_job_env_size,
 					DLH_VAR_ON_FAILURE);
 
-	/* auto:N:TYPE names one type; bare auto may mix */
-	if (!mode || strcmp(mode, "continue") || spec->n == 1)
+	if (!mode || strcmp(mode, "continue") || hetero_spec_one_type(spec))
 		return 0;
 	*err_msg = xstrdup(
 		"--dl-on-failure=continue needs one chip type (a mixed job "

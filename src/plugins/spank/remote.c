@@ -240,8 +240,8 @@ static bool keep_steps_on_node_loss(spank_t sp)
 	       spank_getenv(sp, "SLURM_NO_KILL", val, sizeof(val)) ==
 		       ESPANK_ENV_NOEXIST &&
 	       !dlh_job_var(sp, DLH_VAR_HETERO, val, sizeof(val)) &&
-	       !hetero_spec_parse(val, &spec, NULL) && !spec.is_auto &&
-	       spec.n == 1;
+	       !hetero_spec_parse(val, &spec, NULL) &&
+	       hetero_spec_one_type(&spec);
 }
 
 /* Rank variables for --dl-hetero jobs; device binding for every job. */

@@ -232,6 +232,26 @@ static void test_task_total(void **state)
 	assert_int_equal(hetero_spec_task_total(0, 8, 4), 32);
 	assert_int_equal(hetero_spec_task_total(0, 8, 0), 0);
 	assert_int_equal(hetero_spec_task_total(0, 0, 0), 0);
+}
+
+static void test_one_type(void **state)
+{
+	static const struct {
+		const char *spec;
+		bool one;
+	} cases[] = {
+		{ "a100:8", true },	      { "auto:8:a100", true },
+		{ "a100:8,mlu590:8", false }, { "auto:8", false },
+		{ "auto:8:a100+mlu590", false },
+	};
+	struct hetero_spec spec;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(hetero_spec_parse(cases[i].spec, &spec, NULL),
+				 0);
+		assert_int_equal(hetero_spec_one_type(&spec), cases[i].one);
+	}
 	/* 65535 x 65538 is 65534 in 32 bits: accepted as auto:65534 before */
 	assert_true(hetero_spec_task_total(0, 65535, 65538) ==
 		    65535ULL * 65538ULL);
@@ -356,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_null_and_limits),
 		cmocka_unit_test(test_task_total),
+		cmocka_unit_test(test_one_type),
 		cmocka_unit_test(test_fuzz),
 	};
 
