@@ -240,8 +240,10 @@ static void test_one_type(void **state)
 		const char *spec;
 		bool one;
 	} cases[] = {
-		{ "a100:8", true },	      { "auto:8:a100", true },
-		{ "a100:8,mlu590:8", false }, { "auto:8", false },
+		{ "a100:8", true },
+		{ "auto:8:a100", true },
+		{ "a100:8,mlu590:8", false },
+		{ "auto:8", false },
 		{ "auto:8:a100+mlu590", false },
 	};
 	struct hetero_spec spec;
