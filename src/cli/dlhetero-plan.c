@@ -18,6 +18,7 @@
 
 #include "chip_catalog.h"
 #include "dlh_log.h"
+#include "hetero_map.h"
 #include "model_catalog.h"
 #include "plan.h"
 #include "plan_json.h"
@@ -26,7 +27,7 @@
 #define MAX_COUNT 100000
 
 struct opts {
-	const char *model, *chips, *catalog, *models, *svg;
+	const char *model, *chips, *catalog, *models, *svg, *map;
 	enum plan_mode mode;
 	enum plan_strategy strategy;
 	int global_batch, seq_len, apn, json;
@@ -41,9 +42,13 @@ static void usage(FILE *f)
 	      "         [--accel-per-node N] [--inter-node-gbps X]\n"
 	      "         [--inter-domain-gbps X] [--strategy balanced|even|metis]\n"
 	      "         [--catalog FILE] [--models FILE] [--json] [--svg FILE]\n"
+	      "       dlhetero-plan --model NAME --map MAP|@FILE [--mode ...]\n"
+	      "         [--global-batch N] [--seq-len N] [--inter-node-gbps X]\n"
 	      "       dlhetero-plan --list-models | --list-chips [--catalog FILE]\n"
 	      "TYPE:N is N accelerators of a chip type; TYPE:N@D puts them in\n"
-	      "network domain D (default 0).\n",
+	      "network domain D (default 0).  --map plans a job's node -> chip\n"
+	      "map (DL_HETERO_MAP, e.g. n[1-2]:a100:8;n5:ascend910b:8) exactly\n"
+	      "as its nodes do and prints the DL_PLAN JSON.\n",
 	      f);
 }
 
@@ -339,6 +344,7 @@ enum {
 	O_LM,
 	O_LC,
 	O_STRAT,
+	O_MAP,
 	O_HELP
 };
 
@@ -358,6 +364,7 @@ static const struct option long_opts[] = {
 	{ "list-models", no_argument, NULL, O_LM },
 	{ "list-chips", no_argument, NULL, O_LC },
 	{ "strategy", required_argument, NULL, O_STRAT },
+	{ "map", required_argument, NULL, O_MAP },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -434,6 +441,9 @@ static bool set_option(struct opts *o, int c, const char *arg, const char **bad)
 	case O_LC:
 		o->list_chips = 1;
 		break;
+	case O_MAP:
+		o->map = arg;
+		break;
 	case O_STRAT:
 		if (parse_strategy(arg, &o->strategy))
 			*bad = "--strategy must be balanced, even or metis";
@@ -476,9 +486,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			argv[optind]);
 		return -1;
 	}
-	if (!o->list_models && !o->list_chips && (!o->model || !o->chips)) {
-		fprintf(stderr,
-			"dlhetero-plan: --model and --chips are required\n");
+	if (o->map && o->chips) {
+		fprintf(stderr, "dlhetero-plan: --map or --chips, not both\n");
+		return -1;
+	}
+	if (!o->list_models && !o->list_chips &&
+	    (!o->model || (!o->chips && !o->map))) {
+		fprintf(stderr, "dlhetero-plan: --model and --chips (or --map) "
+				"are required\n");
 		usage(stderr);
 		return -1;
 	}
@@ -493,7 +508,7 @@ static int load_catalogs(const struct opts *o, struct chip_catalog **cc,
 {
 	struct dlh_error err;
 
-	if (o->list_chips || o->chips) {
+	if (o->list_chips || o->chips || o->map) {
 		*cc = chip_catalog_load(
 			o->catalog ? o->catalog : chip_catalog_default_path(),
 			&err);
@@ -577,6 +592,61 @@ out:
 	return rc;
 }
 
+/* --map: the text, or the content of the file after '@' (malloc'd). */
+static char *map_text(const char *arg)
+{
+	char *buf;
+	size_t n;
+	FILE *f;
+
+	if (arg[0] != '@')
+		return strdup(arg);
+	if (!(f = fopen(arg + 1, "r"))) {
+		fprintf(stderr, "dlhetero-plan: %s: %s\n", arg + 1,
+			strerror(errno));
+		return NULL;
+	}
+	buf = malloc(HETERO_MAP_MAX_LEN + 2);
+	n = buf ? fread(buf, 1, HETERO_MAP_MAX_LEN + 1, f) : 0;
+	fclose(f);
+	if (!buf)
+		return NULL;
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* --map: the job's plan as its nodes compute it (DL_PLAN). */
+static int plan_map(const struct opts *o, const struct chip_catalog *cc,
+		    const struct model_catalog *mc)
+{
+	struct hetero_plan_opts po = {
+		.model = o->model,
+		.mode = o->mode == PLAN_INFER ? "infer" : "train",
+		.global_batch = o->global_batch,
+		.seq_len = o->seq_len,
+		.inter_node_gbps = o->inter_node,
+	};
+	struct hetero_node *nodes = NULL;
+	char *text = map_text(o->map), *json = NULL;
+	struct dlh_error err;
+	size_t n;
+	int rc = 1;
+
+	if (!text)
+		return 1;
+	if (hetero_map_parse(text, &nodes, &n, &err) ||
+	    !(json = hetero_plan_json(nodes, n, cc, mc, &po, &err)))
+		fprintf(stderr, "dlhetero-plan: %s\n", err.text);
+	else if (printf("%s\n", json) > 0)
+		rc = 0;
+	free(json);
+	free(nodes);
+	free(text);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct plan_group_req groups[PLAN_MAX_GROUPS];
@@ -598,6 +668,10 @@ int main(int argc, char **argv)
 		if (o.list_models)
 			list_models(mc);
 		rc = 0;
+		goto out;
+	}
+	if (o.map) {
+		rc = plan_map(&o, cc, mc);
 		goto out;
 	}
 	if (make_request(&o, cc, mc, groups, &req)) {

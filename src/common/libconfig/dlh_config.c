@@ -299,8 +299,8 @@ int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 		dlh_err(err, "no hostlist");
 		return -1;
 	}
-	len = strnlen(expr, DLH_CONFIG_MAX_LINE + 1);
-	if (len == 0 || len > DLH_CONFIG_MAX_LINE) {
+	len = strnlen(expr, DLH_HOSTLIST_MAX_LEN + 1);
+	if (len == 0 || len > DLH_HOSTLIST_MAX_LEN) {
 		dlh_err(err, len ? "hostlist too long" : "empty hostlist");
 		return -1;
 	}
@@ -347,6 +347,118 @@ int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 fail:
 	dlh_hostlist_free(hv.v, hv.n);
 	return -1;
+}
+
+/* A host name split as prefix + trailing digits ("n012" -> "n", "012"). */
+struct host_parts {
+	size_t plen, dlen; /* prefix and digit lengths */
+	unsigned long num;
+};
+
+static void host_split(const char *name, struct host_parts *hp)
+{
+	size_t len = strlen(name), i = len;
+
+	while (i > 0 && isdigit((unsigned char) name[i - 1]))
+		i--;
+	hp->plen = i;
+	hp->dlen = len - i;
+	/* more than 9 digits: kept as a literal name, never ranged */
+	if (hp->dlen > 9)
+		hp->plen = len, hp->dlen = 0;
+	hp->num = hp->dlen ? strtoul(name + hp->plen, NULL, 10) : 0;
+}
+
+/* Does name read as prefix (of a) + num printed with a's zero padding? */
+static bool continues(const char *a, const struct host_parts *ha,
+		      unsigned long num, const char *name)
+{
+	char digits[32];
+	int w;
+
+	w = snprintf(digits, sizeof(digits), "%0*lu", (int) ha->dlen, num);
+	return w > 0 && strlen(name) == ha->plen + (size_t) w &&
+	       !strncmp(name, a, ha->plen) && !strcmp(name + ha->plen, digits);
+}
+
+/* Appends to a growing string; -1 when out of memory. */
+static int sappend(char **s, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	char *grown;
+	int w;
+
+	for (;;) {
+		va_start(ap, fmt);
+		w = vsnprintf(*s ? *s + *len : NULL, *s ? *cap - *len : 0, fmt,
+			      ap);
+		va_end(ap);
+		if (w < 0)
+			return -1;
+		if (*s && *len + w < *cap) {
+			*len += w;
+			return 0;
+		}
+		*cap = (*cap + w + 1) * 2;
+		if (!(grown = realloc(*s, *cap)))
+			return -1;
+		*s = grown;
+	}
+}
+
+char *dlh_hostlist_compress(char *const *hosts, size_t n)
+{
+	char *s = NULL;
+	size_t len = 0, cap = 0, i = 0, j, k, items;
+	struct host_parts h0, hj;
+
+	if (sappend(&s, &len, &cap, "%s", ""))
+		return NULL;
+	while (i < n) {
+		host_split(hosts[i], &h0);
+		/* j: end of the run of hosts with h0's prefix and digits */
+		for (j = i + 1; h0.dlen && j < n; j++) {
+			host_split(hosts[j], &hj);
+			if (!hj.dlen || hj.plen != h0.plen ||
+			    strncmp(hosts[j], hosts[i], h0.plen))
+				break;
+		}
+		if (!h0.dlen || j == i + 1) {
+			if (sappend(&s, &len, &cap, "%s%s", i ? "," : "",
+				    hosts[i]))
+				goto oom;
+			i++;
+			continue;
+		}
+		if (sappend(&s, &len, &cap, "%s%.*s[", i ? "," : "",
+			    (int) h0.plen, hosts[i]))
+			goto oom;
+		for (items = 0, k = i; k < j; items++) {
+			size_t e = k;
+			struct host_parts hk;
+
+			host_split(hosts[k], &hk);
+			/* a range: each next name is the number + 1, printed
+			 * as the range's first number is (its padding) */
+			while (e + 1 < j && hk.num + (e + 1 - k) != 0 &&
+			       continues(hosts[k], &hk, hk.num + (e + 1 - k),
+					 hosts[e + 1]))
+				e++;
+			if (sappend(&s, &len, &cap, "%s%s", items ? "," : "",
+				    hosts[k] + hk.plen) ||
+			    (e > k && sappend(&s, &len, &cap, "-%s",
+					      hosts[e] + hk.plen)))
+				goto oom;
+			k = e + 1;
+		}
+		if (sappend(&s, &len, &cap, "]"))
+			goto oom;
+		i = j;
+	}
+	return s;
+oom:
+	free(s);
+	return NULL;
 }
 
 /* ------------------------------------------------------------------ */

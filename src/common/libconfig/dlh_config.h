@@ -31,6 +31,7 @@
 #define DLH_CONFIG_FILE			   "dlhetero.conf"
 #define DLH_CONFIG_MAX_LINE		   4096	  /* longer lines are ignored */
 #define DLH_HOSTLIST_MAX_HOSTS		   100000 /* per hostlist expression */
+#define DLH_HOSTLIST_MAX_LEN		   (1 << 20) /* bytes of one expression */
 #define DLH_CONFIG_MAX_DOMAINS		   256
 #define DLH_CONFIG_MAX_NODES		   1000000 /* over all Domain lines */
 #define DLH_CONFIG_DEFAULT_INTER_NODE_GBPS 25.0
@@ -110,5 +111,14 @@ const char *dlh_signal_name(int sig);
 int dlh_hostlist_expand(const char *expr, size_t max_hosts, char ***hosts,
 			size_t *n_hosts, struct dlh_error *err);
 void dlh_hostlist_free(char **hosts, size_t n_hosts);
+
+/*
+ * The reverse, in the given order: runs of names that differ only in a
+ * trailing number become one prefix[RANGES] term ("n1 n2 n3 n5 m1" ->
+ * "n[1-3,5],m1"), keeping zero padding, so that dlh_hostlist_expand()
+ * gives back exactly hosts[0..n).  Returns a malloc'd string ("" for no
+ * hosts), or NULL when out of memory.
+ */
+char *dlh_hostlist_compress(char *const *hosts, size_t n);
 
 #endif

@@ -17,97 +17,218 @@ static int set_err(struct dlh_error *err, const char *msg, size_t pos)
 	return dlh_err(err, "DL_HETERO_MAP: %s at character %zu", msg, pos);
 }
 
-/* Copy a field of [A-Za-z0-9._-] up to stop into dst; NULL when bad. */
-static const char *field(const char *p, char stop, char *dst, size_t len)
+/* [A-Za-z0-9._-]+ of s[0..len) into dst (of size dst_len); -1 when bad. */
+static int field(const char *s, size_t len, char *dst, size_t dst_len)
 {
-	size_t i = 0;
+	size_t i;
 
-	while (*p && *p != stop) {
-		if (!isalnum((unsigned char) *p) && !strchr("._-", *p))
-			return NULL;
-		if (i + 1 >= len)
-			return NULL;
-		dst[i++] = *p++;
-	}
-	if (!i || *p != stop)
+	if (!len || len >= dst_len)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char) s[i]) && !strchr("._-", s[i]))
+			return -1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct hetero_node *const *) a)->name,
+		      (*(const struct hetero_node *const *) b)->name);
+}
+
+/* The map's nodes sorted by name (malloc'd), for lookups and duplicates. */
+static const struct hetero_node **name_index(const struct hetero_node *nodes,
+					     size_t n)
+{
+	const struct hetero_node **idx = malloc((n + 1) * sizeof(*idx));
+	size_t i;
+
+	for (i = 0; idx && i < n; i++)
+		idx[i] = &nodes[i];
+	if (idx)
+		qsort(idx, n, sizeof(*idx), by_name);
+	return idx;
+}
+
+static const struct hetero_node *find(const struct hetero_node **idx,
+				      size_t n, const char *name)
+{
+	struct hetero_node key;
+	const struct hetero_node *k = &key, **hit;
+
+	if (snprintf(key.name, sizeof(key.name), "%s", name) >=
+	    (int) sizeof(key.name))
 		return NULL;
-	dst[i] = '\0';
-	return p + 1;
+	hit = bsearch(&k, idx, n, sizeof(*idx), by_name);
+	return hit ? *hit : NULL;
+}
+
+/* One "HOSTLIST:TYPE:COUNT" group, s[0..len), appended to v. */
+static int parse_group(const char *s, size_t len, size_t at,
+		       struct hetero_node **v, size_t *cnt, size_t *cap,
+		       unsigned long *total, struct dlh_error *err)
+{
+	const char *c2 = NULL, *c1 = NULL, *p;
+	char type[sizeof((*v)->type)], count[8], *end, *hl, **hosts = NULL;
+	size_t n_hosts = 0, i;
+	struct hetero_node *nv;
+	struct dlh_error why;
+	unsigned long c;
+
+	for (p = s + len; p > s; p--) {
+		if (p[-1] != ':')
+			continue;
+		if (!c2)
+			c2 = p - 1;
+		else if (!c1) {
+			c1 = p - 1;
+			break;
+		}
+	}
+	if (!c1 || c1 == s)
+		return set_err(err, "want HOSTS:TYPE:COUNT", at);
+	if (field(c1 + 1, c2 - c1 - 1, type, sizeof(type)))
+		return set_err(err, "bad chip type", at + (c1 + 1 - s));
+	if (s + len - c2 - 1 < 1 || s + len - c2 - 1 >= (long) sizeof(count) ||
+	    !isdigit((unsigned char) c2[1]))
+		return set_err(err, "bad count", at + (c2 + 1 - s));
+	memcpy(count, c2 + 1, s + len - c2 - 1);
+	count[s + len - c2 - 1] = '\0';
+	c = strtoul(count, &end, 10);
+	if (*end || c < 1 || c > HETERO_MAP_MAX_COUNT)
+		return set_err(err, "bad count", at + (c2 + 1 - s));
+	if (!(hl = strndup(s, c1 - s)))
+		return dlh_err(err, "out of memory");
+	if (dlh_hostlist_expand(hl, HETERO_MAP_MAX_NODES - *cnt, &hosts,
+				&n_hosts, &why)) {
+		free(hl);
+		return dlh_err(err, "DL_HETERO_MAP: hosts at character %zu: %s",
+			       at, why.text);
+	}
+	free(hl);
+	for (i = 0; i < n_hosts; i++) {
+		if (*total + c > HETERO_MAP_MAX_ACCEL) {
+			set_err(err, "too many accelerators", at);
+			goto fail;
+		}
+		*total += c;
+		if (*cnt == *cap) {
+			*cap = *cap ? 2 * *cap : 16;
+			if (!(nv = realloc(*v, *cap * sizeof(**v)))) {
+				dlh_err(err, "out of memory");
+				goto fail;
+			}
+			*v = nv;
+		}
+		if (field(hosts[i], strlen(hosts[i]), (*v)[*cnt].name,
+			  sizeof((*v)[*cnt].name))) {
+			set_err(err, "bad host name", at);
+			goto fail;
+		}
+		strcpy((*v)[*cnt].type, type);
+		(*v)[(*cnt)++].count = c;
+	}
+	dlh_hostlist_free(hosts, n_hosts);
+	return 0;
+fail:
+	dlh_hostlist_free(hosts, n_hosts);
+	return -1;
 }
 
 int hetero_map_parse(const char *s, struct hetero_node **nodes, size_t *n,
 		     struct dlh_error *err)
 {
-	const char *p = s, *q;
-	struct hetero_node *v = NULL, *nv;
-	size_t cnt = 0, cap = 0;
-	unsigned long c;
-	char *end;
+	const struct hetero_node **idx = NULL;
+	struct hetero_node *v = NULL;
+	size_t cnt = 0, cap = 0, len, i;
+	unsigned long total = 0;
+	const char *p, *semi;
 
 	*nodes = NULL;
 	*n = 0;
-	if (!s || !*s) {
-		set_err(err, "empty", 0);
-		return -1;
-	}
-	while (*p) {
-		if (cnt == HETERO_MAP_MAX_NODES) {
-			set_err(err, "too many nodes", p - s);
+	if (!s || !*s)
+		return set_err(err, "empty", 0);
+	if ((len = strnlen(s, HETERO_MAP_MAX_LEN + 1)) > HETERO_MAP_MAX_LEN)
+		return set_err(err, "too long", HETERO_MAP_MAX_LEN);
+	for (p = s; p < s + len; p = semi + 1) {
+		if (!(semi = memchr(p, ';', s + len - p)))
+			semi = s + len;
+		if (semi == p) {
+			set_err(err, "empty group", p - s);
 			goto fail;
 		}
-		if (cnt == cap) {
-			cap = cap ? 2 * cap : 16;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				dlh_err(err, "out of memory");
-				goto fail;
-			}
-			v = nv;
-		}
-		if (!(q = field(p, ':', v[cnt].name, sizeof(v[cnt].name))) ||
-		    !(q = field(q, ':', v[cnt].type, sizeof(v[cnt].type)))) {
-			set_err(err, "want node:type:count", p - s);
+		if (parse_group(p, semi - p, p - s, &v, &cnt, &cap, &total,
+				err))
 			goto fail;
-		}
-		if (!isdigit((unsigned char) *q)) {
-			set_err(err, "bad count", q - s);
-			goto fail;
-		}
-		c = strtoul(q, &end, 10);
-		if (c < 1 || c > 4096 || (*end && *end != ',')) {
-			set_err(err, "bad count", q - s);
-			goto fail;
-		}
-		v[cnt++].count = c;
-		p = *end ? end + 1 : end;
-		if (*end && !*p) {
-			set_err(err, "trailing comma", p - s);
+		if (semi + 1 == s + len) {
+			set_err(err, "trailing ';'", len);
 			goto fail;
 		}
 	}
+	if (!(idx = name_index(v, cnt))) {
+		dlh_err(err, "out of memory");
+		goto fail;
+	}
+	for (i = 1; i < cnt; i++) {
+		if (!strcmp(idx[i - 1]->name, idx[i]->name)) {
+			dlh_err(err, "DL_HETERO_MAP: node %s twice",
+				idx[i]->name);
+			goto fail;
+		}
+	}
+	free(idx);
 	*nodes = v;
 	*n = cnt;
 	return 0;
 fail:
+	free(idx);
 	free(v);
 	return -1;
 }
 
 char *hetero_map_format(const struct hetero_node *nodes, size_t n)
 {
-	size_t i, len = 1, used = 0;
-	char *s;
+	char **names = malloc((n + 1) * sizeof(*names)), *s = NULL, *hl, *ns;
+	size_t i = 0, j, k, len = 0;
+	int w;
 
-	for (i = 0; i < n; i++)
-		len += strlen(nodes[i].name) + strlen(nodes[i].type) + 14;
-	if (!(s = malloc(len)))
-		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < n; i++)
-		used += snprintf(s + used, len - used, "%s%s:%s:%u",
-				 i ? "," : "", nodes[i].name, nodes[i].type,
-				 nodes[i].count);
+	if (!names || !(s = strdup("")))
+		goto fail;
+	/* one group per run of nodes with the same type and count */
+	while (i < n) {
+		for (j = i + 1; j < n && nodes[j].count == nodes[i].count &&
+				!strcmp(nodes[j].type, nodes[i].type);
+		     j++)
+			;
+		for (k = i; k < j; k++)
+			names[k - i] = (char *) nodes[k].name;
+		if (!(hl = dlh_hostlist_compress(names, j - i)))
+			goto fail;
+		w = snprintf(NULL, 0, "%s%s:%s:%u", i ? ";" : "", hl,
+			     nodes[i].type, nodes[i].count);
+		if (w < 0 || !(ns = realloc(s, len + w + 1))) {
+			free(hl);
+			goto fail;
+		}
+		s = ns;
+		len += snprintf(s + len, w + 1, "%s%s:%s:%u", i ? ";" : "", hl,
+				nodes[i].type, nodes[i].count);
+		free(hl);
+		i = j;
+	}
+	free(names);
 	return s;
+fail:
+	free(names);
+	free(s);
+	return NULL;
 }
 
 /* "8(x2),4" -> counts[0..n); -1 when malformed or longer than max. */
@@ -148,9 +269,10 @@ int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 			struct hetero_node **out, size_t *n_out,
 			struct dlh_error *err)
 {
+	const struct hetero_node **idx = NULL, *hit;
 	char **hosts = NULL;
 	unsigned *tasks = NULL;
-	size_t n_hosts = 0, n_tasks, i, j;
+	size_t n_hosts = 0, n_tasks, i;
 	int rc = -1;
 
 	*out = NULL;
@@ -167,18 +289,21 @@ int hetero_map_for_step(const struct hetero_node *nodes, size_t n,
 		set_err(err, "bad step tasks per node", 0);
 		goto out;
 	}
+	if (!(idx = name_index(nodes, n))) {
+		dlh_err(err, "out of memory");
+		goto out;
+	}
 	for (i = 0; i < n_hosts; i++) {
-		for (j = 0; j < n && strcmp(nodes[j].name, hosts[i]); j++)
-			;
-		if (j == n || !tasks[i])
+		if (!(hit = find(idx, n, hosts[i])) || !tasks[i])
 			continue; /* a node without accelerators */
-		(*out)[*n_out] = nodes[j];
-		if (tasks[i] < nodes[j].count)
+		(*out)[*n_out] = *hit;
+		if (tasks[i] < hit->count)
 			(*out)[*n_out].count = tasks[i];
 		(*n_out)++;
 	}
 	rc = 0;
 out:
+	free(idx);
 	if (rc) {
 		free(*out);
 		*out = NULL;
@@ -193,7 +318,7 @@ int hetero_map_keep(const struct hetero_node *nodes, size_t n,
 		    size_t *n_out, struct dlh_error *err)
 {
 	char **hosts = NULL;
-	size_t n_hosts = 0, i, j;
+	size_t n_hosts = 0, i;
 
 	*out = NULL;
 	*n_out = 0;
@@ -205,10 +330,11 @@ int hetero_map_keep(const struct hetero_node *nodes, size_t n,
 		dlh_err(err, "out of memory");
 		return -1;
 	}
+	qsort(hosts, n_hosts, sizeof(*hosts), by_str);
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < n_hosts && strcmp(nodes[i].name, hosts[j]); j++)
-			;
-		if (j < n_hosts)
+		const char *name = nodes[i].name;
+
+		if (bsearch(&name, hosts, n_hosts, sizeof(*hosts), by_str))
 			(*out)[(*n_out)++] = nodes[i];
 	}
 	dlh_hostlist_free(hosts, n_hosts);
@@ -296,67 +422,99 @@ static int set_request(const struct hetero_node *nodes, size_t n,
 	return 0;
 }
 
-/* Renumber the planner's ranks into job order and name their nodes. */
-static json_object *job_ranks(const struct plan *p, json_object *ranks,
-			      const struct hetero_node *nodes, size_t n,
-			      const char **types)
+/*
+ * The "ranks" array as text, one object per line in job rank order: the
+ * planner's ranks renumbered into job order, each naming its node.  Built
+ * as text, not as JSON objects: a job of 10,000 nodes has 80,000 ranks of
+ * 18 fields each, and a tree of 1.4 million objects would cost seconds
+ * and hundreds of MB on every node.  Returns a malloc'd string, or NULL.
+ */
+static char *job_ranks(const struct plan *p, const struct hetero_node *nodes,
+		       size_t n, const char **types)
 {
-	json_object *out = NULL, **by_rank;
-	struct slot *slots[PLAN_MAX_GROUPS] = { 0 };
-	size_t count[PLAN_MAX_GROUPS] = { 0 }, i, total = 0;
-	int *first_rank;
+	struct slot *slots[PLAN_MAX_GROUPS] = { 0 }, **by_rank = NULL;
+	const struct plan_rank **who = NULL;
+	size_t count[PLAN_MAX_GROUPS] = { 0 }, i, total = 0, len = 0, cap;
+	int *first_rank, w;
+	char *out = NULL, *grown;
 
 	first_rank = calloc(n + 1, sizeof(int));
-	for (i = 0; i < n; i++) {
+	for (i = 0; first_rank && i < n; i++) {
 		first_rank[i] = total;
 		total += nodes[i].count;
 	}
 	by_rank = calloc(total + 1, sizeof(*by_rank));
-	for (i = 0; first_rank && by_rank && i < p->n_groups; i++)
-		slots[i] =
-			type_slots(nodes, n, first_rank, types[i], &count[i]);
-	for (i = 0; by_rank && i < p->n_ranks; i++) {
+	who = calloc(total + 1, sizeof(*who));
+	for (i = 0; first_rank && by_rank && who && i < p->n_groups; i++)
+		if (!(slots[i] = type_slots(nodes, n, first_rank, types[i],
+					    &count[i])))
+			goto out;
+	for (i = 0; by_rank && who && i < p->n_ranks; i++) {
 		const struct plan_rank *r = &p->ranks[i];
 		const struct plan_group *g;
-		json_object *o = json_object_array_get_idx(ranks, i);
 		size_t j;
 
-		if (r->group < 0 || (size_t) r->group >= p->n_groups ||
-		    !slots[r->group] || !o)
+		if (r->group < 0 || (size_t) r->group >= p->n_groups)
 			goto out;
 		g = &p->groups[r->group];
 		j = (size_t) (r->node - g->first_node) * g->accel_per_node +
 		    r->local_device;
-		if (j >= count[r->group])
+		if (j >= count[r->group] ||
+		    (size_t) slots[r->group][j].rank >= total ||
+		    who[slots[r->group][j].rank])
 			goto out;
-		json_object_object_add(
-			o, "rank",
-			json_object_new_int(slots[r->group][j].rank));
-		json_object_object_add(
-			o, "node_name",
-			json_object_new_string(
-				nodes[slots[r->group][j].node].name));
-		json_object_object_add(
-			o, "local_rank",
-			json_object_new_int(slots[r->group][j].device));
-		by_rank[slots[r->group][j].rank] = json_object_get(o);
+		who[slots[r->group][j].rank] = r;
+		by_rank[slots[r->group][j].rank] = &slots[r->group][j];
 	}
-	out = json_object_new_array();
+	cap = total * 320 + 16;
+	if (!by_rank || !who || p->n_ranks != total || !(out = malloc(cap)))
+		goto out;
+	len = snprintf(out, cap, "[");
 	for (i = 0; i < total; i++) {
-		if (!by_rank[i]) {
-			json_object_put(out);
-			out = NULL;
-			goto out;
+		const struct plan_rank *r = who[i];
+
+		for (;;) {
+			w = snprintf(out + len, cap - len,
+				     "%s\n    {\"rank\": %zu, \"node\": %d, "
+				     "\"chip\": \"%s\", \"group\": %d, "
+				     "\"local_device\": %d, \"stage\": %d, "
+				     "\"first_layer\": %d, \"last_layer\": %d, "
+				     "\"replica\": %d, \"batch\": %d, "
+				     "\"micro_batches\": %d, \"tp_rank\": %d, "
+				     "\"tp_group\": %d, \"pp_group\": %d, "
+				     "\"dp_group\": %d, \"ep_group\": %d, "
+				     "\"node_name\": \"%s\", "
+				     "\"local_rank\": %u}",
+				     i ? "," : "", i, r->node,
+				     p->groups[r->group].chip, r->group,
+				     r->local_device, r->stage, r->first_layer,
+				     r->last_layer, r->replica, r->batch,
+				     r->micro_batches, r->tp_rank, r->tp_group,
+				     r->pp_group, r->dp_group, r->ep_group,
+				     nodes[by_rank[i]->node].name,
+				     by_rank[i]->device);
+			if (w < 0)
+				goto fail;
+			/* room for this rank and the closing "\n  ]" */
+			if ((size_t) w + 8 < cap - len)
+				break;
+			cap *= 2;
+			if (!(grown = realloc(out, cap)))
+				goto fail;
+			out = grown;
 		}
-		json_object_array_add(out, by_rank[i]);
-		by_rank[i] = NULL;
+		len += w;
 	}
+	snprintf(out + len, cap - len, "\n  ]");
+	goto out;
+fail:
+	free(out);
+	out = NULL;
 out:
-	for (i = 0; by_rank && i < total; i++)
-		json_object_put(by_rank[i]);
 	for (i = 0; i < PLAN_MAX_GROUPS; i++)
 		free(slots[i]);
 	free(by_rank);
+	free(who);
 	free(first_rank);
 	return out;
 }
@@ -371,8 +529,10 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 	const char *types[PLAN_MAX_GROUPS];
 	struct plan_request req = { 0 };
 	struct plan *p = NULL;
-	json_object *o = NULL, *ranks, *list, *nd;
-	char *json = NULL;
+	json_object *o = NULL, *list, *nd;
+	char *json = NULL, *ranks = NULL;
+	const char *head;
+	size_t hlen;
 	const char *model = opts->model ? opts->model
 					: HETERO_PLAN_DEFAULT_MODEL;
 	size_t i;
@@ -399,13 +559,11 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 	req.strategy = PLAN_BALANCED;
 	if (!(p = plan_compute(&req, err)))
 		return NULL;
-	o = plan_to_json_object(p);
-	if (!o || !json_object_object_get_ex(o, "ranks", &ranks) ||
-	    !(ranks = job_ranks(p, ranks, nodes, n, types))) {
+	o = plan_to_json_object_ex(p, false);
+	if (!o || !(ranks = job_ranks(p, nodes, n, types))) {
 		dlh_err(err, "cannot map the plan's ranks onto the job");
 		goto out;
 	}
-	json_object_object_add(o, "ranks", ranks);
 	json_object_object_add(o, "generation",
 			       json_object_new_int(opts->generation));
 	json_object_object_add(o, "model_defaulted",
@@ -422,11 +580,22 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 		json_object_array_add(list, nd);
 	}
 	json_object_object_add(o, "nodes", list);
-	json = strdup(json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	if (!json)
+	/* the object's text ends in "\n}": the ranks go in before it */
+	head = json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	hlen = head ? strlen(head) : 0;
+	if (hlen && head[hlen - 1] == '}')
+		hlen--;
+	while (hlen && (head[hlen - 1] == '\n' || head[hlen - 1] == ' '))
+		hlen--;
+	if (hlen < 2 ||
+	    asprintf(&json, "%.*s,\n  \"ranks\": %s\n}", (int) hlen, head,
+		     ranks) < 0) {
+		json = NULL;
 		dlh_err(err, "out of memory");
+	}
 out:
+	free(ranks);
 	json_object_put(o);
 	plan_free(p);
 	return json;

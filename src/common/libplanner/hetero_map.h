@@ -1,11 +1,13 @@
 /*
  * hetero_map: where a --dl-hetero job's accelerators are, node by node.
  *
- * The select plugin writes it into the job's spank environment as
- * DL_HETERO_MAP=n1:a100:8,n2:a100:8,n5:ascend910b:8 (node order of the
- * job), and the SPANK plugin reads it back on every node to build the plan.
- * It travels through the user's environment, so parsing is strict.
- * No Slurm dependency.
+ * The select plugin writes it at allocation, compact, in the job's node
+ * order: one group per run of nodes with the same chip type and count,
+ * HOSTLIST:TYPE:COUNT, groups separated by ';', e.g.
+ *   n[1-2]:a100:8;n[5-6]:ascend910b:8
+ * so a job of 10,000 nodes takes a few KiB.  slurmctld signs it
+ * (map_cred.h); the SPANK plugin reads it back on every node to build the
+ * plan.  Parsing is strict and bounded all the same.  No Slurm dependency.
  */
 #ifndef DLH_HETERO_MAP_H
 #define DLH_HETERO_MAP_H
@@ -17,6 +19,9 @@
 #include "model_catalog.h"
 
 #define HETERO_MAP_MAX_NODES 65536
+#define HETERO_MAP_MAX_COUNT 1024      /* accelerators on one node */
+#define HETERO_MAP_MAX_ACCEL 262144    /* in one map */
+#define HETERO_MAP_MAX_LEN   (1 << 20) /* bytes of the map's text */
 #define HETERO_MAP_NAME_LEN  256 /* a DNS name (253) and its NUL */
 
 struct hetero_node {
@@ -29,7 +34,7 @@ struct hetero_node {
 int hetero_map_parse(const char *s, struct hetero_node **nodes, size_t *n,
 		     struct dlh_error *err);
 
-/* malloc'd "name:type:count,..." */
+/* malloc'd compact form (above), NULL when out of memory */
 char *hetero_map_format(const struct hetero_node *nodes, size_t n);
 
 /*

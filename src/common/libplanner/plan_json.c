@@ -138,6 +138,12 @@ static struct json_object *rank_obj(const struct plan *p,
 
 struct json_object *plan_to_json_object(const struct plan *p)
 {
+	return plan_to_json_object_ex(p, true);
+}
+
+struct json_object *plan_to_json_object_ex(const struct plan *p,
+					   bool with_ranks)
+{
 	struct json_object *o, *a;
 	int train;
 	size_t i;
@@ -185,6 +191,8 @@ struct json_object *plan_to_json_object(const struct plan *p)
 		json_object_array_add(a,
 				      json_object_new_int(p->replica_batch[i]));
 	add(o, "replica_batch", a);
+	if (!with_ranks)
+		return o;
 	a = json_object_new_array();
 	for (i = 0; i < p->n_ranks; i++)
 		json_object_array_add(a, rank_obj(p, &p->ranks[i]));

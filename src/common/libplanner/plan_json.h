@@ -6,6 +6,7 @@
 #ifndef DLH_PLAN_JSON_H
 #define DLH_PLAN_JSON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <json-c/json.h>
@@ -16,6 +17,10 @@
 
 /* New reference to the plan as a json-c object, or NULL. */
 struct json_object *plan_to_json_object(const struct plan *p);
+/* The same, without the "ranks" array when with_ranks is false (a caller
+ * that writes a large one itself: hetero_plan_json()). */
+struct json_object *plan_to_json_object_ex(const struct plan *p,
+					   bool with_ranks);
 
 /* The plan as compact JSON text (no trailing newline); caller frees.
  * Numbers are printed with fixed precision, so the same plan always gives

@@ -429,6 +429,89 @@ static void test_hostlist(void **state)
 	}
 }
 
+/* compress(hosts) expands back to hosts, in order */
+static void assert_roundtrip(char **hosts, size_t n, const char *want)
+{
+	char *c = dlh_hostlist_compress(hosts, n), **back;
+	struct dlh_error err;
+	size_t m, k;
+
+	assert_non_null(c);
+	if (want)
+		assert_string_equal(c, want);
+	if (dlh_hostlist_expand(c, 0, &back, &m, &err))
+		fail_msg("\"%s\" does not expand: %s", c, err.text);
+	assert_int_equal(m, n);
+	for (k = 0; k < n; k++)
+		if (strcmp(back[k], hosts[k]))
+			fail_msg("\"%s\": host %zu is %s, not %s", c, k,
+				 back[k], hosts[k]);
+	dlh_hostlist_free(back, m);
+	free(c);
+}
+
+static void test_hostlist_compress(void **state)
+{
+	static const struct {
+		const char *in; /* space separated */
+		const char *out;
+	} hl[] = {
+		{ "n1", "n1" },
+		{ "n1 n2 n3 n5 m1", "n[1-3,5],m1" },
+		{ "n8 n9 n10 n11", "n[8-11]" },
+		{ "n08 n09 n10", "n[08-10]" },
+		{ "n5 n4 n3", "n[5,4,3]" },
+		{ "n1 m1 n2", "n1,m1,n2" },
+		{ "a b c", "a,b,c" },
+		{ "n9 n010", "n[9,010]" },
+		{ "n1-ib n2-ib", "n1-ib,n2-ib" },
+		{ "r1n1 r1n2 r2n1", "r1n[1-2],r2n1" },
+		{ "n1 n1", "n[1,1]" },
+		{ "x1234567890 x1234567891", "x1234567890,x1234567891" },
+	};
+	char *hosts[64], buf[512], *tok, *save;
+	size_t i, n;
+	unsigned seed = 12345;
+
+	(void) state;
+	for (i = 0; i < sizeof(hl) / sizeof(hl[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", hl[i].in);
+		for (n = 0, tok = strtok_r(buf, " ", &save); tok;
+		     tok = strtok_r(NULL, " ", &save))
+			hosts[n++] = tok;
+		assert_roundtrip(hosts, n, hl[i].out);
+	}
+	{
+		char *empty = dlh_hostlist_compress(NULL, 0);
+
+		assert_string_equal(empty, "");
+		free(empty);
+	}
+	/* random lists: prefixes, padding, order, duplicates */
+	for (i = 0; i < 3000; i++) {
+		static const char *pre[] = { "n", "gpu", "r1n", "a-", "x.y" };
+		char names[64][32];
+		size_t k;
+
+		n = 1 + rand_r(&seed) % 40;
+		for (k = 0; k < n; k++) {
+			unsigned num = rand_r(&seed) % 3 ? k + rand_r(&seed) % 2
+							 : rand_r(&seed) % 120;
+			int pad = rand_r(&seed) % 4 ? 0 : 1 + rand_r(&seed) % 3;
+
+			if (rand_r(&seed) % 10 == 0)
+				snprintf(names[k], sizeof(names[k]), "%s",
+					 pre[rand_r(&seed) % 5]);
+			else
+				snprintf(names[k], sizeof(names[k]), "%s%0*u",
+					 pre[rand_r(&seed) % 2 ? 0 : rand_r(&seed) % 5],
+					 pad, num);
+			hosts[k] = names[k];
+		}
+		assert_roundtrip(hosts, n, NULL);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_hostlist),
+		cmocka_unit_test(test_hostlist_compress),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -52,13 +52,77 @@ static void parse_good(void **state)
 	char *s;
 
 	assert_int_equal(
-		hetero_map_parse("n1:a100:8,n5:ascend910b:4", &v, &n, &err), 0);
+		hetero_map_parse("n1:a100:8;n5:ascend910b:4", &v, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].name, "n1");
 	assert_string_equal(v[1].type, "ascend910b");
 	assert_int_equal(v[1].count, 4);
 	s = hetero_map_format(v, n);
-	assert_string_equal(s, "n1:a100:8,n5:ascend910b:4");
+	assert_string_equal(s, "n1:a100:8;n5:ascend910b:4");
+	free(s);
+	free(v);
+	/* ranges, in the job's order, a count change splits a group */
+	assert_int_equal(hetero_map_parse("n[1-2,4]:a100:8;n3:a100:4;"
+					  "x,y[08-09]:mlu590:2",
+					  &v, &n, &err),
+			 0);
+	assert_int_equal(n, 7);
+	assert_string_equal(v[2].name, "n4");
+	assert_string_equal(v[3].name, "n3");
+	assert_int_equal(v[3].count, 4);
+	assert_string_equal(v[4].name, "x");
+	assert_string_equal(v[6].name, "y09");
+	assert_string_equal(v[6].type, "mlu590");
+	s = hetero_map_format(v, n);
+	assert_string_equal(s, "n[1-2,4]:a100:8;n3:a100:4;x,y[08-09]:mlu590:2");
+	free(s);
+	free(v);
+}
+
+/*
+ * 10,000 nodes of two types, as slurmctld would write them: a few KiB,
+ * read back node for node, and planned (the plan names every rank).
+ */
+static void map_10000_nodes(void **state)
+{
+	struct hetero_plan_opts opts = { .model = "llama2-70b" };
+	struct hetero_node *v, *back;
+	size_t n = 10000, n_back, i;
+	struct dlh_error err;
+	json_object *o, *f;
+	char *s, *json;
+
+	v = calloc(n, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		/* a few holes, so the ranges are not one per type */
+		snprintf(v[i].name, sizeof(v[i].name), "%s%05zu",
+			 i < n / 2 ? "gpu" : "npu", i + i / 997);
+		strcpy(v[i].type, i < n / 2 ? "a100" : "ascend910b");
+		v[i].count = 8;
+	}
+	s = hetero_map_format(v, n);
+	assert_non_null(s);
+	if (strlen(s) > 4096)
+		fail_msg("map of %zu nodes takes %zu bytes", n, strlen(s));
+	assert_int_equal(hetero_map_parse(s, &back, &n_back, &err), 0);
+	assert_int_equal(n_back, n);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(back[i].name, v[i].name);
+		assert_string_equal(back[i].type, v[i].type);
+		assert_int_equal(back[i].count, 8);
+	}
+	json = hetero_plan_json(back, n_back, chips, models, &opts, &err);
+	if (!json)
+		fail_msg("no plan: %s", err.text);
+	o = json_tokener_parse(json);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "world_size", &f));
+	assert_int_equal(json_object_get_int(f), 80000);
+	assert_true(json_object_object_get_ex(o, "ranks", &f));
+	assert_int_equal(json_object_array_length(f), 80000);
+	json_object_put(o);
+	free(json);
+	free(back);
 	free(s);
 	free(v);
 }
@@ -85,8 +149,23 @@ static void parse_hostile(void **state)
 		"n1:$(id):8",
 		"n1::8",
 		"n1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:8",
-		"n1:a100:8;n2:a100:8",
+		"n1:a100:8,n2:a100:8", /* the old form */
 		"n1:a100:\n8",
+		"n1:a100:1025",
+		";",
+		"n1:a100:8;",
+		";n1:a100:8",
+		"n1:a100:8;;n2:a100:8",
+		"n[1-3:a100:8",
+		"n[3-1]:a100:8",
+		"n1:a100:8;n1:a100:8",
+		"n[1-2]:a100:8;n2:mlu590:4",
+		"n[1-70000]:a100:1",
+		"n[1-300]:a100:1024",
+		"n1,:a100:8",
+		"n1 n2:a100:8",
+		"n1:a100:8:8",
+		":a100:8",
 	};
 	struct hetero_node *v;
 	size_t n, i;
@@ -139,7 +218,7 @@ static void plan_ranks_follow_job_order(void **state)
 	static const char *want_node[] = { "n1", "n5", "n9" };
 	static const char *want_chip[] = { "a100", "ascend910b", "a100" };
 
-	assert_int_equal(hetero_map_parse("n1:a100:8,n5:ascend910b:8,"
+	assert_int_equal(hetero_map_parse("n1:a100:8;n5:ascend910b:8;"
 					  "n9:a100:8",
 					  &v, &n, NULL),
 			 0);
@@ -176,8 +255,8 @@ static void plan_same_inputs_same_text(void **state)
 	struct dlh_error err;
 	char *a, *b;
 
-	assert_int_equal(hetero_map_parse("n1:a100:8,n2:a100:8,"
-					  "n5:ascend910b:8,n6:ascend910b:8",
+	assert_int_equal(hetero_map_parse("n[1-2]:a100:8;"
+					  "n[5-6]:ascend910b:8",
 					  &v, &n, NULL),
 			 0);
 	a = hetero_plan_json(v, n, chips, models, &opts, &err);
@@ -218,8 +297,8 @@ static void keep_job_nodes(void **state)
 	char *json;
 	json_object *o, *f;
 
-	assert_int_equal(hetero_map_parse("n1:a100:8,n2:a100:8,"
-					  "n5:ascend910b:8,n6:ascend910b:8",
+	assert_int_equal(hetero_map_parse("n[1-2]:a100:8;"
+					  "n[5-6]:ascend910b:8",
 					  &v, &n, NULL),
 			 0);
 	assert_int_equal(hetero_map_keep(v, n, "n[1,5-6]", &k, &n_k, &err), 0);
@@ -261,6 +340,7 @@ int main(void)
 		cmocka_unit_test(plan_same_inputs_same_text),
 		cmocka_unit_test(plan_errors),
 		cmocka_unit_test(keep_job_nodes),
+		cmocka_unit_test(map_10000_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
