@@ -45,6 +45,7 @@ INTEGRATION_TESTS = \
 	tests/integration/22-ntasks-per-node.t \
 	tests/integration/23-block-topology.t \
 	tests/integration/24-tres-bind.t \
+	tests/integration/25-map-signed.t \
 	tests/integration/99-cluster-stop.t
 # unit tests first: they need no cluster
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)

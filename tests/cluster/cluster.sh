@@ -54,7 +54,6 @@ BASE=${DLH_CLUSTER_PORT_BASE:-$PORT0}
 TIMEOUT=${DLH_CLUSTER_TIMEOUT:-60}
 DEBUG=${DLH_SLURM_DEBUG:-info}
 HOST_KEY=${DLH_MUNGE_KEY:-/etc/munge/munge.key}
-CLUSTER=dlh
 NNODES=10
 
 CTLD_PORT=$BASE
@@ -70,6 +69,10 @@ SOCK=$P/munge/munge.socket
 MARKER=$P/.dlh-cluster
 
 export SLURM_CONF=$ETC/slurm.conf
+# ClusterName: new at every fresh start (dlh<port base>t<epoch seconds>),
+# so that two clusters on one host, or two runs of one, never share the
+# files dlhetero keeps per cluster on the nodes (plans, StateDir)
+CLUSTER=$(cat "$ETC/cluster-name" 2>/dev/null) || CLUSTER=dlh$BASE
 
 # node i -> chip type and device file stem (arrays: no subshell per lookup)
 NODE_TYPE=() NODE_DEV=()
@@ -628,6 +631,8 @@ do_start() {
 	check_ports
 	phase start "ports checked"
 	fresh_prefix
+	CLUSTER=dlh${BASE}t$(date +%s)
+	echo "$CLUSTER" >"$ETC/cluster-name"
 	phase start "prefix ready"
 	dbport=$(pick_db_port) || { msg "no free port in $((BASE + 2))..$((BASE + 9)) for MariaDB"; exit 1; }
 	echo "$dbport" >"$ETC/ports"

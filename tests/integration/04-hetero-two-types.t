@@ -15,8 +15,8 @@ rm -f "$step" "$part" "$small"
 read -r id state < <(run_job "$out" --dl-hetero=a100:16,ascend910b:16 \
 	--dl-model=llama2-70b -N4 --ntasks-per-node=8 --wrap "
 	TASK_TAG=batch $TASK_ENV
-	[ -f $DLH_CLUSTER_DIR/run/dlhetero/job-\$SLURM_JOB_ID.\$SLURMD_NODENAME.map ] &&
-		printf 'batch\tMAP=%s\n' \$(cat $DLH_CLUSTER_DIR/run/dlhetero/job-\$SLURM_JOB_ID.\$SLURMD_NODENAME.map)
+	printf 'batch\tMAP=%s\n' \"\$SLURM_SPANK_DL_HETERO_MAP\"
+	printf 'batch\tCRED=%.6s\n' \"\$SLURM_SPANK_DL_HETERO_MAP_CRED\"
 	srun $TASK_ENV > $step
 	srun -N2 -n8 --ntasks-per-node=4 -r2 --gres=accel:4 --dl-model=llama2-7b \
 		$TASK_ENV > $part
@@ -37,7 +37,7 @@ is "$(sacct_field "$id" AdminComment)" \
 # the batch script
 is "$(tv "$out" batch RANK)" 0 "batch script: RANK=0"
 is "$(tv "$out" batch MASTER_ADDR)" n1 "batch script: MASTER_ADDR=n1"
-like "$(tv "$out" batch DL_PLAN)" '^/tmp/dlhetero-[0-9]+/plan-[0-9]+\.batch' \
+like "$(tv "$out" batch DL_PLAN)" "^/tmp/dlhetero-[0-9]+/$(cluster_name)/plan-$id\\.batch" \
 	"batch script: DL_PLAN"
 
 # the full step: 32 ranks, one device each
@@ -128,9 +128,7 @@ is "$(tv "$small" 0 DL_PLAN)" "" "one-chip step: no DL_PLAN inherited from the b
 # the plan belongs to the job's user and no one else can write it
 ok "[ \"\$(stat -c %u '$plan_file')\" = \"\$(id -u)\" ]" "plan file owned by the job's user"
 is "$(stat -c %a "$(dirname "$plan_file")")" 700 "plan folder is private (0700)"
-is "$(tv "$out" batch MAP)" \
-	"n1:a100:8,n2:a100:8,n5:ascend910b:8,n6:ascend910b:8" \
-	"the prolog stored the job's node -> chip map"
-map=$DLH_CLUSTER_DIR/run/dlhetero/job-$id.n1.map
-ok "[ ! -e '$map' ]" "the epilog removed the job's map"
+is "$(tv "$out" batch MAP)" "n[1-2]:a100:8;n[5-6]:ascend910b:8" \
+	"the batch script has slurmctld's compact node -> chip map"
+is "$(tv "$out" batch CRED)" "MUNGE:" "... and its munge credential"
 ok '! grep -q DL_PLAN_ERROR "$step" "$part"' "full and partial steps planned"

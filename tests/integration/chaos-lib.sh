@@ -444,7 +444,7 @@ chaos_check() {
 		sed -e 's/^\[[^]]*\] //' -e 's/[0-9][0-9]*/N/g' | sort | uniq -c |
 		sort -rn | head -n 20)
 	# runs whose batch step found no node -> chip map on its node
-	CHAOS_NO_MAP=$(cat "$CHAOS_DIR"/job-*.out 2>/dev/null | grep -c 'dlhetero: no plan: no map')
+	CHAOS_NO_MAP=$(cat "$CHAOS_DIR"/job-*.out 2>/dev/null | grep -cE 'dlhetero: (no plan: no signed node|node -> chip map refused)')
 
 	# the nodes: all back, idle, and nothing left allocated on them (a
 	# job's accelerators not given back would stay allocated for good)

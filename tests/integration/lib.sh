@@ -153,7 +153,6 @@ cluster_up() {
 	if [ -n "${DLH_PLUGIN_DIR:-}" ] &&
 		[ -f "$DLH_PLUGIN_DIR/job_submit_dlhetero.so" ]; then
 		: "${DLH_SLURM_CONF_EXTRA:=JobSubmitPlugins=dlhetero
-PrologFlags=Alloc
 Epilog=$DLH_SRCDIR/tests/integration/epilog-env.sh}"
 		export DLH_SLURM_CONF_EXTRA
 	fi
@@ -282,6 +281,11 @@ submit_wait() {
 		fi
 		sleep 0.5
 	done
+}
+
+# the running cluster's ClusterName (new at every fresh start)
+cluster_name() {
+	scontrol show config 2>/dev/null | awk '$1 == "ClusterName" { print $3 }'
 }
 
 job_field() {

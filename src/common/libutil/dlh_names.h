@@ -20,6 +20,16 @@
 #define DLH_VAR_ON_FAILURE     "DL_ON_FAILURE"
 #define DLH_VAR_CHECKPOINT_DIR "DL_CHECKPOINT_DIR"
 
+/*
+ * Set by slurmctld only (the select plugin, at allocation), in the job's
+ * supplemental environment: the batch script and every allocation answer
+ * (salloc, srun) carry them, so every step inherits them (SLURM_ names
+ * survive srun --export=NONE).  The map and its munge credential
+ * (map_cred.h).  job_submit/dlhetero strips them from what users send.
+ */
+#define DLH_ENV_MAP	 "SLURM_SPANK_" DLH_VAR_HETERO_MAP
+#define DLH_ENV_MAP_CRED "SLURM_SPANK_" DLH_VAR_HETERO_MAP "_CRED"
+
 /* task variables */
 #define DLH_VAR_CHIP_TYPE     "DL_CHIP_TYPE"
 #define DLH_VAR_DEVICE	      "DL_DEVICE"

@@ -46,3 +46,19 @@ void ctld_env_set(char ***env, uint32_t *size, const char *name,
 	xrecalloc(*env, *size + 2, sizeof(char *));
 	(*env)[(*size)++] = xstrdup_printf("%s=%s", name, value);
 }
+
+void ctld_env_unset(char **env, uint32_t *size, const char *name)
+{
+	size_t len = strlen(name);
+	uint32_t i, k = 0;
+
+	for (i = 0; env && i < *size; i++) {
+		if (env_match(env[i], name, len))
+			xfree(env[i]);
+		else
+			env[k++] = env[i];
+	}
+	for (i = k; env && i < *size; i++)
+		env[i] = NULL; /* still NULL-terminated */
+	*size = k;
+}

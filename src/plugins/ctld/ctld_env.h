@@ -21,4 +21,7 @@ const char *ctld_env_get(char **env, uint32_t size, const char *name);
 void ctld_env_set(char ***env, uint32_t *size, const char *name,
 		  const char *value);
 
+/* Remove every NAME=... entry; the array stays NULL-terminated. */
+void ctld_env_unset(char **env, uint32_t *size, const char *name);
+
 #endif

@@ -242,17 +242,54 @@ static void tasks_per_accelerator(job_desc_msg_t *job_desc, uint32_t total)
 				     &job_desc->env_size, vars[i], val);
 }
 
+/*
+ * Names only slurmctld sets (the select plugin, at allocation): the node
+ * -> chip map and its credential.  A user's copy, in any job and however
+ * it came (the spank environment, the environment of sbatch, salloc or
+ * srun, or a job submitted from inside a --dl-hetero job), is dropped:
+ * the nodes refuse a map slurmctld did not sign anyway, but none should
+ * travel with the job.
+ */
+static const char *const ctld_only[] = {
+	DLH_VAR_HETERO_MAP,	    "SPANK_" DLH_VAR_HETERO_MAP,
+	DLH_ENV_MAP,		    DLH_VAR_HETERO_MAP "_CRED",
+	"SPANK_" DLH_VAR_HETERO_MAP "_CRED", DLH_ENV_MAP_CRED,
+};
+
+static void strip_ctld_only(job_desc_msg_t *job_desc, uint32_t submit_uid,
+			    const char *when)
+{
+	uint32_t before_spank = job_desc->spank_job_env_size;
+	uint32_t before_env = job_desc->env_size;
+	size_t i;
+
+	for (i = 0; i < sizeof(ctld_only) / sizeof(ctld_only[0]); i++) {
+		ctld_env_unset(job_desc->spank_job_env,
+			       &job_desc->spank_job_env_size, ctld_only[i]);
+		ctld_env_unset(job_desc->environment, &job_desc->env_size,
+			       ctld_only[i]);
+	}
+	if (job_desc->spank_job_env_size != before_spank ||
+	    job_desc->env_size != before_env)
+		info("%s: %s from uid %u: removed %u variable(s) only slurmctld sets (%s...)",
+		     plugin_type, when, submit_uid,
+		     before_spank + before_env - job_desc->spank_job_env_size -
+			     job_desc->env_size,
+		     DLH_VAR_HETERO_MAP);
+}
+
 extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		      char **err_msg)
 {
-	const char *val = ctld_env_get(job_desc->spank_job_env,
-				       job_desc->spank_job_env_size,
-				       DLH_VAR_HETERO);
+	const char *val;
 	struct hetero_spec spec;
 	struct dlh_error err;
 	char auto_spec[32];
 	uint64_t tasks;
 
+	strip_ctld_only(job_desc, submit_uid, "job submission");
+	val = ctld_env_get(job_desc->spank_job_env,
+			   job_desc->spank_job_env_size, DLH_VAR_HETERO);
 	if (!val)
 		return SLURM_SUCCESS;
 	if (!strcmp(val, "auto")) {
@@ -366,7 +403,10 @@ extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 #endif
 {
 	const char *why = NULL;
-	int rc = modify_refused(job_desc, job_ptr, &why);
+	int rc;
+
+	strip_ctld_only(job_desc, submit_uid, "job update");
+	rc = modify_refused(job_desc, job_ptr, &why);
 
 	if (rc == SLURM_SUCCESS)
 		return rc;

@@ -33,6 +33,7 @@
 #include "dlh_paths.h"
 #include "hetero_map.h"
 #include "hetero_spec.h"
+#include "map_cred.h"
 #include "hetero_select.h"
 #include "placement.h"
 #include "topo_blocks.h"
@@ -424,9 +425,71 @@ static uint64_t alloc_on_node(job_record_t *job_ptr, int node_offset)
 	return cnt;
 }
 
+/* The job's supplemental environment (details->env_sup, env_cnt) */
+static void job_env_set(job_record_t *job_ptr, const char *name,
+			const char *value)
+{
+	struct job_details *d = job_ptr->details;
+	uint32_t cnt;
+
+	if (!d)
+		return;
+	cnt = d->env_cnt;
+	if (value)
+		ctld_env_set(&d->env_sup, &cnt, name, value);
+	else
+		ctld_env_unset(d->env_sup, &cnt, name);
+	d->env_cnt = cnt;
+}
+
+static const char *hetero_select_job_map(job_record_t *job_ptr)
+{
+	return job_ptr->details ? ctld_env_get(job_ptr->details->env_sup,
+					       job_ptr->details->env_cnt,
+					       DLH_ENV_MAP)
+				: NULL;
+}
+
 /*
- * Write the node -> chip map into the job: DL_HETERO_MAP in its spank
- * environment (the SPANK prolog stores it on every node) and a one-line
+ * The map and slurmctld's munge credential over it go into the job's
+ * supplemental environment, which Slurm adds to the batch script's
+ * environment and to every allocation answer: each step inherits them and
+ * the SPANK plugin checks the credential on the node (map_cred.h).  A map
+ * that cannot be signed, or is too large for a task's environment, is
+ * left out: the job runs and its tasks are told why there is no plan.
+ */
+static void set_job_map(job_record_t *job_ptr, const char *map)
+{
+	char socket[512], *cred = NULL;
+	struct dlh_error err;
+	uint32_t size = job_ptr->spank_job_env_size;
+
+	/* where older dlhetero kept it (and users could write) */
+	ctld_env_unset(job_ptr->spank_job_env, &size, DLH_VAR_HETERO_MAP);
+	job_ptr->spank_job_env_size = size;
+	if (!map) {
+		err.text[0] = '\0';
+	} else if (strlen(map) > MAP_CRED_MAX_LEN / 2) {
+		dlh_err(&err, "its map takes %zu bytes, more than %d",
+			strlen(map), MAP_CRED_MAX_LEN / 2);
+	} else if (map_cred_socket(slurm_conf.authinfo, socket,
+				   sizeof(socket))) {
+		dlh_err(&err, "AuthInfo's socket= is too long");
+	} else if (!map_cred_sign(socket, job_ptr->job_id, map, &cred, &err)) {
+		job_env_set(job_ptr, DLH_ENV_MAP, map);
+		job_env_set(job_ptr, DLH_ENV_MAP_CRED, cred);
+		free(cred);
+		return;
+	}
+	if (map)
+		error("%s: %pJ: no signed map, its tasks get no plan: %s",
+		      PLUGIN, job_ptr, err.text);
+	job_env_set(job_ptr, DLH_ENV_MAP, NULL);
+	job_env_set(job_ptr, DLH_ENV_MAP_CRED, NULL);
+}
+
+/*
+ * Write the node -> chip map into the job (set_job_map()) and a one-line
  * summary in the admin comment (shown by scontrol and sacct).
  */
 static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
@@ -438,11 +501,8 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 	size_t t, j, n_types;
 	unsigned sum;
 
-	map = hetero_map_format(hn, n);
-	if (map)
-		ctld_env_set(&job_ptr->spank_job_env,
-			     &job_ptr->spank_job_env_size, DLH_VAR_HETERO_MAP,
-			     map);
+	map = n ? hetero_map_format(hn, n) : NULL;
+	set_job_map(job_ptr, map);
 	/*
 	 * summary: "dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])", one
 	 * pass over the map per distinct type (at most PLACEMENT_MAX_TYPES
@@ -543,9 +603,7 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 	unsigned total;
 
 	if (!hetero_select_is_hetero_job(job_ptr) ||
-	    !(map = ctld_env_get(job_ptr->spank_job_env,
-				 job_ptr->spank_job_env_size,
-				 DLH_VAR_HETERO_MAP)) ||
+	    !(map = hetero_select_job_map(job_ptr)) ||
 	    hetero_map_parse(map, &hn, &n, NULL))
 		return;
 	for (total = 0, i = 0; i < n; i++) {

@@ -35,7 +35,7 @@ int hetero_select_job_test(struct hetero_job_test *t);
 /*
  * Once cons_tres has given the job its gres (select_p_select_nodeinfo_set,
  * before launch; again when slurmctld restarts): record the node -> chip
- * map in the job (DL_HETERO_MAP in its spank environment, a summary in its
+ * map in the job (signed, in its supplemental environment; a summary in its
  * admin comment).  Recording the same allocation twice changes nothing.
  */
 void hetero_select_job_allocated(job_record_t *job_ptr);

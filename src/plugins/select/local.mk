@@ -7,5 +7,5 @@ src_plugins_select_select_cons_tres_dlhetero_la_SOURCES = \
 	$(CTLD_SOURCES)
 src_plugins_select_select_cons_tres_dlhetero_la_CPPFLAGS = $(CTLD_CPPFLAGS)
 src_plugins_select_select_cons_tres_dlhetero_la_LIBADD = $(DLH_PLANNER) \
-	$(DLH_PLACEMENT) $(DLH_CONFIG) $(DLH_CATALOG) $(DLH_UTIL)
+	$(DLH_PLACEMENT) $(DLH_CRED) $(DLH_CONFIG) $(DLH_CATALOG) $(DLH_UTIL)
 src_plugins_select_select_cons_tres_dlhetero_la_LDFLAGS = $(PLUGIN_LDFLAGS)

@@ -8,9 +8,10 @@
  *   remote.c     slurmstepd (remote context): give every task its rank,
  *                communication settings and plan;
  *   resize_watch.c  slurmstepd: a new plan and a signal when the job
- *                shrinks;
- *   job_script.c the SPANK prolog and epilog (job script context): keep
- *                slurmctld's node -> chip map where the tasks can read it.
+ *                shrinks.
+ * No SPANK job prolog or epilog: once a plugin defines one, slurmd runs it
+ * for every job on the cluster.  slurmctld's node -> chip map reaches the
+ * steps signed, in the job's environment (job_plan.c, map_cred.h).
  */
 #include <stddef.h>
 
@@ -70,8 +71,9 @@ int slurm_spank_init(spank_t sp, int ac, char **av)
 	int i;
 
 	dlh_spank_log_init();
+	/* loaded for another plugin's prolog or epilog: nothing to do */
 	if (spank_context() == S_CTX_JOB_SCRIPT)
-		return dlh_plugin_args(ac, av);
+		return 0;
 	for (i = 0; options[i].name; i++) {
 		if (spank_option_register(sp, &options[i]) != ESPANK_SUCCESS) {
 			slurm_error("dlhetero: cannot register --%s",
@@ -119,16 +121,6 @@ int slurm_spank_task_exit(spank_t sp, int ac, char **av)
 	if (spank_remote(sp))
 		resize_watch_task_exited(sp);
 	return 0;
-}
-
-int slurm_spank_job_prolog(spank_t sp, int ac, char **av)
-{
-	return dlh_job_script_prolog(sp);
-}
-
-int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
-{
-	return dlh_job_script_epilog(sp);
 }
 
 int slurm_spank_exit(spank_t sp, int ac, char **av)

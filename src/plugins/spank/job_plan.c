@@ -33,6 +33,7 @@
 #include "dlh_paths.h"
 #include "hetero_map.h"
 #include "job_plan.h"
+#include "map_cred.h"
 #include "model_catalog.h"
 #include "plan_json.h"
 #include "private_dir.h"
@@ -47,12 +48,13 @@ static struct {
 	char path[512];
 	char hash[17];
 	struct dlh_error error;
+	bool map_refused; /* a forged or altered map: the tasks say so too */
 	struct {
 		struct hetero_node *nodes; /* the step's part of the map */
 		size_t n;
 		struct hetero_plan_opts opts;
 		char model[128], mode[16], node[HETERO_MAP_NAME_LEN];
-		char dir[128], name[64];
+		char dir[256], name[64];
 		char *model_catalog;
 		uid_t uid;
 		gid_t gid;
@@ -87,45 +89,73 @@ static int node_name(spank_t sp, char *buf, size_t len)
 }
 
 /*
- * The job's node -> chip map as the prolog stored it: a root-owned regular
- * file, so the user cannot hand the planner a map of their own.
+ * The job's node -> chip map, only as slurmctld signed it: the credential
+ * in the step's environment (inherited from the batch script or the
+ * allocation, so the user could have changed it) must be a munge
+ * credential that SlurmUser made for this job (map_cred.h).  The plain
+ * copy beside it, when there, must say the same.  *map is malloc'd.
  */
-static int read_map(spank_t sp, const struct dlh_config *cfg, uint32_t job_id,
-		    char *buf, size_t len)
+static int signed_map(spank_t sp, uint32_t job_id, char **map)
 {
-	char path[1024], node[HETERO_MAP_NAME_LEN];
-	struct stat st;
-	ssize_t n;
-	int fd;
+	const slurm_conf_t *conf = dlh_stepd_conf();
+	char *cred = malloc(MAP_CRED_MAX_LEN + 1), *plain = NULL;
+	char socket[512];
+	spank_err_t e;
+	int rc = -1;
 
-	if (node_name(sp, node, sizeof(node)) ||
-	    dlh_map_path(cfg ? cfg->state_dir : NULL, job_id, node, path,
-			 sizeof(path))) {
-		return dlh_err(&jp.error, "cannot tell this node's name from "
-					  "the step's node list");
+	*map = NULL;
+	if (!cred) {
+		dlh_err(&jp.error, "out of memory");
+		goto out;
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		return dlh_err(&jp.error,
-			       "no map %s (%s): "
-			       "is the dlhetero SPANK plugin in the prolog's "
-			       "plugstack.conf, and PrologFlags=Alloc set?  "
-			       "(slurmd also skips the prolog of a job started "
-			       "twice within 2 s on a restarted node)",
-			       path, strerror(errno));
+	e = spank_getenv(sp, DLH_ENV_MAP_CRED, cred, MAP_CRED_MAX_LEN + 1);
+	if (e == ESPANK_ENV_NOEXIST) {
+		dlh_err(&jp.error,
+			"no signed node -> chip map (%s) in the step's "
+			"environment: was it removed, or is the job's "
+			"SelectType not select/cons_tres_dlhetero?  (slurmctld's "
+			"log says when it cannot sign a map)",
+			DLH_ENV_MAP_CRED);
+		goto out;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
-	    (size_t) st.st_size >= len) {
-		dlh_err(&jp.error, "%s is not a root-owned map", path);
-		close(fd);
-		return -1;
+	if (e != ESPANK_SUCCESS) {
+		dlh_err(&jp.error, "%s: longer than %d bytes: refused",
+			DLH_ENV_MAP_CRED, MAP_CRED_MAX_LEN);
+		goto out;
 	}
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
+	if (!conf) {
+		dlh_err(&jp.error, "cannot read slurmstepd's configuration "
+				   "(SlurmUser, AuthInfo)");
+		goto out;
+	}
+	if (map_cred_socket(conf->authinfo, socket, sizeof(socket)) ||
+	    map_cred_verify(socket, cred, conf->slurm_user_id, job_id, map,
+			    &jp.error)) {
+		if (!jp.error.text[0])
+			dlh_err(&jp.error, "AuthInfo's socket= is too long");
+		goto refused;
+	}
+	if (!(plain = malloc(MAP_CRED_MAX_LEN + 1))) {
+		dlh_err(&jp.error, "out of memory");
+		goto refused;
+	}
+	e = spank_getenv(sp, DLH_ENV_MAP, plain, MAP_CRED_MAX_LEN + 1);
+	if (e != ESPANK_ENV_NOEXIST &&
+	    (e != ESPANK_SUCCESS || strcmp(plain, *map))) {
+		dlh_err(&jp.error, "%s differs from the map slurmctld signed",
+			DLH_ENV_MAP);
+		goto refused;
+	}
+	rc = 0;
+	goto out;
+refused:
+	jp.map_refused = true;
+	free(*map);
+	*map = NULL;
+out:
+	free(plain);
+	free(cred);
+	return rc;
 }
 
 /*
@@ -173,12 +203,16 @@ static const char *step_name(uint32_t id, char *buf, size_t len)
 }
 
 /*
- * The user's plan directory, /tmp/dlhetero-<uid>; if another user took
- * that name first, a fresh private one (see private_dir.h).
+ * The user's plan directory, /tmp/dlhetero-<uid>/<ClusterName> (if
+ * another user took /tmp/dlhetero-<uid> first, a fresh private one
+ * instead: see private_dir.h).  One folder per cluster, so that two
+ * clusters on one host, whose job ids repeat, never share a plan file.
  */
 static int plan_dir(uid_t uid, char *dir, size_t len)
 {
 	struct dlh_error why;
+	char cluster[128];
+	size_t used;
 
 	if (private_dir_make("/tmp", uid, dir, len, &why)) {
 		jp.error = why;
@@ -187,6 +221,17 @@ static int plan_dir(uid_t uid, char *dir, size_t len)
 	if (why.text[0])
 		slurm_info("dlhetero: %s; plans of this step go to %s",
 			   why.text, dir);
+	if (dlh_cluster_name(cluster, sizeof(cluster)))
+		strcpy(cluster, "cluster");
+	used = strlen(dir);
+	if (snprintf(dir + used, len - used, "/%s", cluster) >=
+	    (int) (len - used))
+		return dlh_err(&jp.error, "plan folder name too long");
+	/* as the user, inside the user's own 0700 folder */
+	if ((mkdir(dir, 0700) && errno != EEXIST) ||
+	    private_dir_check(dir, uid))
+		return dlh_err(&jp.error, "%s is not a private folder of uid %u",
+			       dir, (unsigned) uid);
 	return 0;
 }
 
@@ -330,17 +375,17 @@ struct step_ids {
  * (the caller frees it, also on failure), *n of them; -1 (why in
  * jp.error, when known) when there is none.
  */
-static int step_map(spank_t sp, const struct dlh_config *cfg,
-		    struct step_ids *id, struct hetero_node **nodes, size_t *n)
+static int step_map(spank_t sp, struct step_ids *id,
+		    struct hetero_node **nodes, size_t *n)
 {
-	char *map = malloc(DLH_ENV_MAX);
+	char *map = NULL;
 	int rc = -1;
 
 	if (spank_get_item(sp, S_JOB_UID, &id->uid) ||
 	    spank_get_item(sp, S_JOB_GID, &id->gid) ||
 	    spank_get_item(sp, S_JOB_ID, &id->job_id) ||
-	    spank_get_item(sp, S_JOB_STEPID, &id->step_id) || !map ||
-	    read_map(sp, cfg, id->job_id, map, DLH_ENV_MAX))
+	    spank_get_item(sp, S_JOB_STEPID, &id->step_id) ||
+	    signed_map(sp, id->job_id, &map))
 		goto out;
 	if (hetero_map_parse(map, nodes, n, &jp.error) ||
 	    (id->step_id != SLURM_BATCH_SCRIPT &&
@@ -431,14 +476,15 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	struct hetero_plan_opts opts = { 0 };
 	struct hetero_node *nodes = NULL;
 	struct model_catalog *models = NULL;
-	char model[128], mode[16], dir[128], name[64], *json = NULL;
+	char model[128], mode[16], dir[256], name[64], *json = NULL;
 	struct dlh_error err;
 	struct step_ids id;
 	size_t n = 0;
 
 	jp.path[0] = jp.hash[0] = jp.error.text[0] = '\0';
+	jp.map_refused = false;
 	job_plan_clear();
-	if (step_map(sp, cfg, &id, &nodes, &n))
+	if (step_map(sp, &id, &nodes, &n))
 		goto out;
 	step_opts(sp, cfg, &opts, model, sizeof(model), mode, sizeof(mode));
 	models = model_catalog_load(dlh_config_model_catalog(cfg), &err);
@@ -474,6 +520,11 @@ int job_plan_setenv(spank_t sp)
 		spank_unsetenv(sp, DLH_VAR_PLAN);
 		spank_unsetenv(sp, DLH_VAR_PLAN_HASH);
 		spank_setenv(sp, DLH_VAR_PLAN_ERROR, jp.error.text, 1);
+		/* task_init runs in the task: this is its stderr */
+		if (jp.map_refused)
+			fprintf(stderr, "dlhetero: node -> chip map refused, "
+					"no plan: %s\n",
+				jp.error.text);
 	}
 	return 0;
 }

@@ -17,6 +17,7 @@
  * fork of a task happens while it runs) and is joined in slurm_spank_exit,
  * before the plugin is unloaded.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -35,6 +36,8 @@
 #include <slurm/slurm.h>
 
 #include "dlh_names.h"
+#include "dlh_config.h"
+#include "private_dir.h"
 #include "spank_dlhetero.h"
 #include "job_plan.h"
 #include "resize_watch.h"
@@ -54,11 +57,41 @@ static struct {
 	const struct chip_catalog *chips;
 	pid_t *pids; /* by local task id; 0 once exited */
 	uint32_t n_pids, n_forked;
-	char shared[1024]; /* <StateDir>/job-<id>.<node>.nodes, or "" */
+	char shared[1024]; /* <StateDir>/<cluster>.job-<id>.<node>.nodes */
+	char state_dir[1024];
 } w = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.wake = PTHREAD_COND_INITIALIZER,
 };
+
+/*
+ * The file the watches of one job on one node share (job_nodes()), in
+ * the root-owned StateDir: named after the cluster, the job and the node,
+ * so that several slurmd on one host, and several clusters, never share
+ * one.  "" when a name is not a plain file name component.
+ */
+static void shared_path(const char *state_dir, uint32_t job_id,
+			const char *node)
+{
+	char cluster[128];
+	const char *p;
+	int n;
+
+	w.shared[0] = '\0';
+	for (p = node; p && *p; p++)
+		if (!isalnum((unsigned char) *p) && !strchr("._-", *p))
+			return;
+	if (!node || !*node || *node == '.' ||
+	    dlh_cluster_name(cluster, sizeof(cluster)))
+		return;
+	n = snprintf(w.shared, sizeof(w.shared), "%s/%s.job-%u.%s.nodes",
+		     state_dir ? state_dir : DLH_DEFAULT_STATE_DIR, cluster,
+		     job_id, node);
+	if (n < 0 || (size_t) n >= sizeof(w.shared))
+		w.shared[0] = '\0';
+	snprintf(w.state_dir, sizeof(w.state_dir), "%s",
+		 state_dir ? state_dir : DLH_DEFAULT_STATE_DIR);
+}
 
 void resize_watch_configure(uint32_t job_id, const struct chip_catalog *chips,
 			    const struct dlh_config *cfg)
@@ -68,9 +101,7 @@ void resize_watch_configure(uint32_t job_id, const struct chip_catalog *chips,
 	w.interval = cfg ? cfg->resize_check_interval
 			 : DLH_RESIZE_CHECK_DEFAULT;
 	w.signal = cfg ? cfg->resize_signal : SIGWINCH;
-	if (dlh_state_path(cfg ? cfg->state_dir : NULL, job_id, job_plan_node(),
-			   "nodes", w.shared, sizeof(w.shared)))
-		w.shared[0] = '\0';
+	shared_path(cfg ? cfg->state_dir : NULL, job_id, job_plan_node());
 }
 
 void resize_watch_setenv(spank_t sp)
@@ -133,9 +164,31 @@ static long long now_ms(void)
  * step's watch on this node comes first: under flock, the shared file
  * holds "<ms since epoch> <node list>" of the last answer, and a watch
  * that finds it younger than the interval (less 100 ms of jitter) reads
- * it instead of asking.  The file is root's, in the root-owned StateDir
- * where the prolog keeps the map; the epilog removes it.
+ * it instead of asking.  The file is root's (the watch runs as root), in
+ * the root-owned StateDir; the step's watch removes it when it stops (a
+ * step still running just makes a new one).
  */
+/* StateDir: a directory of root's that no one else writes, made if
+ * missing.  0 when it is. */
+static int state_dir_ok(void)
+{
+	static bool ok;
+
+	if (ok)
+		return 0;
+	if ((mkdir(w.state_dir, 0755) && errno != EEXIST) ||
+	    dlh_dir_owned(w.state_dir, 0, 022)) {
+		slurm_error("dlhetero: StateDir %s must be a directory of root, "
+			    "not writable by others; the resize watch asks "
+			    "slurmctld alone",
+			    w.state_dir);
+		w.shared[0] = '\0';
+		return -1;
+	}
+	ok = true;
+	return 0;
+}
+
 static char *job_nodes(void)
 {
 	static const size_t max = 65536;
@@ -144,7 +197,7 @@ static char *job_nodes(void)
 	ssize_t n;
 	int fd;
 
-	if (!w.shared[0])
+	if (!w.shared[0] || state_dir_ok())
 		return ask_slurmctld();
 	fd = open(w.shared, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || flock(fd, LOCK_EX) || !(buf = malloc(max + 1))) {
@@ -274,6 +327,8 @@ void resize_watch_stop(void)
 		pthread_mutex_unlock(&w.lock);
 		pthread_join(w.thread, NULL);
 		w.running = false;
+		if (w.shared[0])
+			unlink(w.shared);
 	}
 	free(w.pids);
 	memset(&w.job_id, 0, sizeof(w) - offsetof(typeof(w), job_id));

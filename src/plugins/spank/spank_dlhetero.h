@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <slurm/slurm.h>
 #include <slurm/spank.h>
 
 /* Longest environment value read from a step (a node list) */
@@ -59,14 +60,13 @@ int dlh_step_host(spank_t sp, uint32_t k, char *buf, size_t len);
 int dlh_remote_task_init(spank_t sp);
 void dlh_remote_exit(void);
 
-int dlh_job_script_prolog(spank_t sp);
-int dlh_job_script_epilog(spank_t sp);
-/* <state_dir>/job-<id>.<node>.map: the map the prolog stored for a job on
- * node; -1 when node is not a plain host name. */
-int dlh_map_path(const char *state_dir, unsigned long id, const char *node,
-		 char *buf, size_t len);
-/* <state_dir>/job-<id>.<node>.<ext>: another root-owned file of the job */
-int dlh_state_path(const char *state_dir, unsigned long id, const char *node,
-		   const char *ext, char *buf, size_t len);
+/*
+ * spank_env.c, remote context only: slurmstepd's own configuration (the
+ * slurm_conf of the libslurmfull it runs on: SlurmUser, AuthInfo,
+ * ClusterName), or NULL elsewhere.
+ */
+const slurm_conf_t *dlh_stepd_conf(void);
+/* spank_env.c: ClusterName as a file name component into buf: 0, or -1. */
+int dlh_cluster_name(char *buf, size_t len);
 
 #endif

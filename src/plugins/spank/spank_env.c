@@ -2,6 +2,9 @@
  * What the remote side reads from a step's environment, for the context
  * files (remote.c, job_plan.c) without either calling into the other.
  */
+#define _GNU_SOURCE /* RTLD_DEFAULT */
+#include <ctype.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,4 +42,31 @@ int dlh_step_host(spank_t sp, uint32_t k, char *buf, size_t len)
 	dlh_hostlist_free(hosts, n);
 	free(list);
 	return rc;
+}
+
+/*
+ * slurmstepd has read slurm.conf into libslurmfull's global slurm_conf;
+ * the SPANK API has no call for it, and asking slurmctld would be an RPC
+ * per step.  Looked up by name at run time, so that the plugin still loads
+ * in sbatch, salloc and srun (public libslurm), which never call this.
+ */
+const slurm_conf_t *dlh_stepd_conf(void)
+{
+	return dlsym(RTLD_DEFAULT, "slurm_conf");
+}
+
+int dlh_cluster_name(char *buf, size_t len)
+{
+	const slurm_conf_t *conf = dlh_stepd_conf();
+	const char *name = conf ? conf->cluster_name : NULL, *p;
+
+	if (!name || !*name || strlen(name) >= len)
+		return -1;
+	for (p = name; *p; p++)
+		if (!isalnum((unsigned char) *p) && !strchr("._-", *p))
+			return -1;
+	if (name[0] == '.')
+		return -1;
+	strcpy(buf, name);
+	return 0;
 }
