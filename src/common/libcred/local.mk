@@ -13,3 +13,4 @@ src_common_libcred_test_test_map_cred_CFLAGS = $(UNIT_CFLAGS) $(MUNGE_CFLAGS)
 src_common_libcred_test_test_map_cred_LDADD = $(DLH_CRED) $(DLH_UTIL) \
 	$(UNIT_LIBS)
 endif
+EXTRA_DIST += doc/node-map.md

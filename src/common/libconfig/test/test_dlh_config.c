@@ -415,6 +415,24 @@ static void test_hostlist(void **state)
 		}
 		dlh_hostlist_free(hosts, n);
 	}
+	/* longer than a config line: a job's node list of 2,000 unrelated
+	 * names (about 14 KB) still expands */
+	{
+		char *big = malloc(20000), **hosts;
+		struct dlh_error err;
+		size_t n, k, o = 0;
+
+		for (k = 0; k < 2000; k++)
+			o += snprintf(big + o, 20000 - o, "%sh%zux", k ? "," : "",
+				      k);
+		assert_true(o > 4096);
+		assert_int_equal(dlh_hostlist_expand(big, 0, &hosts, &n, &err),
+				 0);
+		assert_int_equal(n, 2000);
+		assert_string_equal(hosts[1999], "h1999x");
+		dlh_hostlist_free(hosts, n);
+		free(big);
+	}
 	/* a caller's own cap */
 	{
 		char **hosts;

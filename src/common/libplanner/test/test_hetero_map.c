@@ -18,6 +18,7 @@
 
 #include "chip_catalog.h"
 #include "dlh_log.h"
+#include "dlh_config.h"
 #include "hetero_map.h"
 #include "model_catalog.h"
 
@@ -110,6 +111,32 @@ static void map_10000_nodes(void **state)
 		assert_string_equal(back[i].name, v[i].name);
 		assert_string_equal(back[i].type, v[i].type);
 		assert_int_equal(back[i].count, 8);
+	}
+	/* a step on every node: its node list as Slurm writes it, the
+	 * lookups by name (no scan per node) */
+	{
+		char **names = calloc(n, sizeof(*names)), *hl;
+		struct hetero_node *step;
+		size_t n_step;
+
+		for (i = 0; i < n; i++)
+			names[i] = v[i].name;
+		hl = dlh_hostlist_compress(names, n);
+		assert_non_null(hl);
+		assert_int_equal(hetero_map_for_step(back, n_back, hl,
+						     "8(x10000)", &step,
+						     &n_step, &err),
+				 0);
+		assert_int_equal(n_step, n);
+		assert_string_equal(step[n - 1].name, v[n - 1].name);
+		free(step);
+		assert_int_equal(hetero_map_keep(back, n_back, hl, &step,
+						 &n_step, &err),
+				 0);
+		assert_int_equal(n_step, n);
+		free(step);
+		free(hl);
+		free(names);
 	}
 	json = hetero_plan_json(back, n_back, chips, models, &opts, &err);
 	if (!json)

@@ -1,0 +1,94 @@
+#!/bin/bash
+# Ordinary-job throughput with dlhetero installed versus stock Slurm, on
+# the one-machine test cluster: one job array of N tasks
+# (`sbatch --array=1-N --wrap true`), from submission to the last task's
+# end, on a fresh cluster per configuration and round, configurations in
+# rotating order (each round starts with the next one):
+#
+#   stock     select/cons_tres, no job_submit plugin, no SPANK plugin, not
+#             our plugins in PluginDir (gres accel without a plugin)
+#   dlhetero  installed as the README says: select/cons_tres_dlhetero,
+#             JobSubmitPlugins=dlhetero, the SPANK plugin, gres/accel
+#   before    the same from an older build (OLD_BUILD_DIR, optional; given
+#             PrologFlags=Alloc, which that design needed)
+#
+#   bench/array-throughput.sh [BUILD_DIR] [N] [ROUNDS] [OLD_BUILD_DIR]  (root)
+#
+# Prints a Markdown table of every run and the throughput ratios (sum of
+# stock seconds / sum of the configuration's seconds).
+set -euo pipefail
+. "$(dirname "$0")/bench-env.sh" "${1:-}"
+n=${2:-500}
+rounds=${3:-4}
+old=${4:-}
+[ -z "$old" ] || old=$(cd "$old" && pwd)
+configs="stock dlhetero"
+[ -z "$old" ] || configs="$configs before"
+
+conf_extra() {	# dlhetero.conf of the installed configurations
+	printf 'ChipCatalog=%s\nModelCatalog=%s\nStateDir=%s\n' \
+		"$top/data/chips.json" "$top/data/models.json" \
+		"$DLH_CLUSTER_DIR/run/dlhetero"
+}
+
+start_as() {	# CONFIG: a fresh cluster in that configuration
+	bash "$DLH_CLUSTER_SH" stop >/dev/null 2>&1 || true
+	case $1 in
+	stock)
+		env -u DLH_PLUGIN_DIR DLH_SELECT_TYPE=select/cons_tres \
+			DLH_SLURM_CONF_EXTRA="# stock Slurm" DLH_CONF_EXTRA= \
+			bash "$DLH_CLUSTER_SH" start ;;
+	dlhetero)
+		DLH_PLUGIN_DIR=$build/tests/plugins \
+			DLH_SELECT_TYPE=select/cons_tres_dlhetero \
+			DLH_SLURM_CONF_EXTRA="JobSubmitPlugins=dlhetero" \
+			DLH_CONF_EXTRA=$(conf_extra) \
+			bash "$DLH_CLUSTER_SH" start ;;
+	before)
+		DLH_PLUGIN_DIR=$old/tests/plugins \
+			DLH_SELECT_TYPE=select/cons_tres_dlhetero \
+			DLH_SLURM_CONF_EXTRA="JobSubmitPlugins=dlhetero
+PrologFlags=Alloc" \
+			DLH_CONF_EXTRA=$(conf_extra) \
+			bash "$DLH_CLUSTER_SH" start ;;
+	esac >/dev/null 2>&1 || { echo "cluster did not start ($1)" >&2; exit 1; }
+	eval "$(bash "$DLH_CLUSTER_SH" env)"
+}
+
+one_run() {	# CONFIG -> seconds
+	local t0 t1 id done_ok
+	start_as "$1"
+	t0=$(date +%s.%N)
+	id=$(sbatch --parsable -Q --array=1-"$n" -o /dev/null --wrap true)
+	while [ "$(squeue -h -r -j "$id" 2>/dev/null | wc -l)" -gt 0 ]; do
+		sleep 0.2
+	done
+	t1=$(date +%s.%N)
+	done_ok=$(sacct -X -n -j "$id" -o State 2>/dev/null | grep -c COMPLETED || true)
+	[ "$done_ok" -ge "$n" ] ||
+		echo "warning: $1: only $done_ok of $n array tasks completed" >&2
+	echo "$t1 - $t0" | bc -l
+}
+
+echo "| round | configuration | array tasks | seconds | tasks/s |"
+echo "|---|---|---:|---:|---:|"
+declare -A sum
+for c in $configs; do sum[$c]=0; done
+set -- $configs
+for ((r = 1; r <= rounds; r++)); do
+	for c in "$@"; do
+		s=$(one_run "$c")
+		printf '| %d | %s | %d | %.2f | %.1f |\n' "$r" "$c" "$n" "$s" \
+			"$(echo "$n / $s" | bc -l)"
+		sum[$c]=$(echo "${sum[$c]} + $s" | bc -l)
+	done
+	set -- "${@:2}" "$1"	# rotate: the next round starts elsewhere
+done
+bash "$DLH_CLUSTER_SH" stop >/dev/null 2>&1 || true
+echo
+for c in $configs; do
+	[ "$c" = stock ] && continue
+	printf 'throughput %s / stock: %.3f (%d rounds, %.2f s vs %.2f s in all)\n' \
+		"$c" "$(echo "${sum[stock]} / ${sum[$c]}" | bc -l)" "$rounds" \
+		"${sum[$c]}" "${sum[stock]}"
+done
