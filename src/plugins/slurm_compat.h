@@ -30,6 +30,8 @@ typedef struct listIterator list_itr_t;
 typedef gres_epilog_info_t gres_prep_t;
 /* A node's topology address ("s0.s1.n1"), under its 23.02 name. */
 #define topology_g_get_node_addr slurm_topo_get_node_addr
+/* A job's details (slurmctld.h), under its later typedef name. */
+typedef struct job_details job_details_t;
 #endif
 
 /*

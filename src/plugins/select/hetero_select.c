@@ -429,7 +429,7 @@ static uint64_t alloc_on_node(job_record_t *job_ptr, int node_offset)
 static void job_env_set(job_record_t *job_ptr, const char *name,
 			const char *value)
 {
-	struct job_details *d = job_ptr->details;
+	job_details_t *d = job_ptr->details;
 	uint32_t cnt;
 
 	if (!d)
