@@ -2,7 +2,7 @@
 # mix before submitting.
 bin_PROGRAMS += src/cli/dlhetero-detect src/cli/dlhetero-plan
 src_cli_dlhetero_detect_SOURCES = src/cli/dlhetero-detect.c
-src_cli_dlhetero_detect_LDADD = $(DLH_ACCEL) $(DLH_CONFIG) $(DLH_CATALOG) \
+src_cli_dlhetero_detect_LDADD = $(DLH_DETECT) $(DLH_CONFIG) $(DLH_CATALOG) \
 	$(DLH_UTIL)
 src_cli_dlhetero_plan_SOURCES = src/cli/dlhetero-plan.c
 src_cli_dlhetero_plan_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)

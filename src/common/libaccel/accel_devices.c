@@ -1,11 +1,12 @@
 #include <ctype.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "accel_detect.h"
 #include "accel_devices.h"
 #include "accel_env.h"
+#include "detect_check.h"
 #include "dlh_paths.h"
 
 struct accel_devices {
@@ -124,42 +125,49 @@ const char *accel_devices_catalog_path(const struct accel_devices *d)
 	return d ? d->catalog_path : NULL;
 }
 
+/*
+ * The check runs in dlhetero_detect.so (detect_check.h), opened here, in
+ * slurmd, only when asked for: hwloc stays out of every other process
+ * that loads gres/accel (each step's slurmstepd).  $DLH_DETECT_MODULE
+ * names another copy (tests).
+ */
 void accel_devices_check_detected(struct accel_devices *d)
 {
-	struct accel_device *found = NULL;
-	size_t n_found = 0, i, j;
-	struct dlh_error err;
+	const char *module = getenv("DLH_DETECT_MODULE");
+	dlhetero_detect_check_fn *check;
+	struct detect_entry *conf;
+	char **msgs = NULL, why[DLH_ERROR_TEXT_MAX] = "";
+	size_t n_msgs = 0, i;
+	void *h;
 
-	if (!d->autodetect || !d->chips)
+	if (!d->autodetect || !d->catalog_path)
 		return;
-	if (accel_detect(d->chips, NULL, &found, &n_found, &err)) {
-		dlh_error("%s", err.text);
-		dlh_error("AutoDetect=hwloc: detection failed");
+	if (!module || !*module)
+		module = DLH_PKGLIBDIR "/dlhetero_detect.so";
+	if (!(h = dlopen(module, RTLD_NOW | RTLD_LOCAL))) {
+		dlh_error("AutoDetect=hwloc: cannot load %s: %s", module,
+			  dlerror());
 		return;
 	}
-	for (i = 0; i < n_found; i++) {
-		for (j = 0; j < d->n; j++)
-			if (d->dev[j].path &&
-			    !strcmp(d->dev[j].path, found[i].dev_file))
-				break;
-		if (j == d->n)
-			dlh_error("AutoDetect=hwloc: found %s %s at %s but "
-				  "gres.conf does not list it",
-				  found[i].type->name, found[i].dev_file,
-				  found[i].busid);
-		else if (!d->dev[j].type ||
-			 strcmp(d->dev[j].type, found[i].type->name))
-			dlh_error("AutoDetect=hwloc: gres.conf says %s is %s, "
-				  "hwloc finds %s (%s); gres.conf wins",
-				  found[i].dev_file,
-				  d->dev[j].type ? d->dev[j].type : "untyped",
-				  found[i].type->name, found[i].busid);
+	check = (dlhetero_detect_check_fn *) dlsym(h, DLHETERO_DETECT_SYMBOL);
+	conf = calloc(d->n + 1, sizeof(*conf));
+	for (i = 0; conf && i < d->n; i++) {
+		conf[i].type = d->dev[i].type;
+		conf[i].path = d->dev[i].path;
 	}
-	if (n_found != d->n)
-		dlh_info("AutoDetect=hwloc: gres.conf has %zu devices, hwloc "
-			 "finds %zu",
-			 d->n, n_found);
-	accel_detect_free(found);
+	if (!check || !conf)
+		dlh_error("AutoDetect=hwloc: %s: no %s", module,
+			  DLHETERO_DETECT_SYMBOL);
+	else if (check(DLHETERO_DETECT_ABI, d->catalog_path, conf, d->n, &msgs,
+		       &n_msgs, why, sizeof(why)))
+		dlh_error("AutoDetect=hwloc: detection failed: %s", why);
+	for (i = 0; i < n_msgs; i++) {
+		dlh_error("%s", msgs[i]);
+		free(msgs[i]);
+	}
+	free(msgs);
+	free(conf);
+	dlclose(h);
 }
 
 static int add_var(struct accel_env_list *l, const char *name,

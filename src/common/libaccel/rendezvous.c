@@ -1,10 +1,11 @@
+#include <dirent.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include <hwloc.h>
 
 #include "rendezvous.h"
 
@@ -39,30 +40,41 @@ int dlh_tcp_ifname(char *buf, size_t len)
 	return 0;
 }
 
-int dlh_rdma_devices(const char *xml_path, char *buf, size_t len)
+/*
+ * RDMA devices are what the kernel lists in /sys/class/infiniband (the
+ * same devices hwloc reports as OpenFabrics objects), read directly: the
+ * SPANK plugin loads into every step's slurmstepd, and loading hwloc
+ * there would cost every job on the cluster.
+ */
+int dlh_rdma_devices(const char *class_dir, char *buf, size_t len)
 {
-	hwloc_topology_t topo;
-	hwloc_obj_t obj = NULL;
-	size_t used = 0;
+	char *names[64];
+	size_t n = 0, used = 0, i, j;
+	struct dirent *e;
+	DIR *d;
 
 	buf[0] = '\0';
-	if (hwloc_topology_init(&topo))
-		return -1;
-	hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_ALL);
-	if ((xml_path && hwloc_topology_set_xml(topo, xml_path)) ||
-	    hwloc_topology_load(topo)) {
-		hwloc_topology_destroy(topo);
-		return -1;
-	}
-	while ((obj = hwloc_get_next_osdev(topo, obj))) {
-		if (obj->attr->osdev.type != HWLOC_OBJ_OSDEV_OPENFABRICS ||
-		    !obj->name)
+	if (!(d = opendir(class_dir ? class_dir : DLH_RDMA_CLASS_DIR)))
+		return errno == ENOENT && !class_dir ? 0 : -1;
+	while ((e = readdir(d)) && n < sizeof(names) / sizeof(names[0])) {
+		if (e->d_name[0] == '.' || !(names[n] = strdup(e->d_name)))
 			continue;
-		if (used + strlen(obj->name) + 2 > len)
-			break;
-		used += snprintf(buf + used, len - used, "%s%s",
-				 used ? "," : "", obj->name);
+		n++;
 	}
-	hwloc_topology_destroy(topo);
+	closedir(d);
+	/* sorted: the same list on every node of one build */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			char *t = names[j];
+
+			names[j] = names[j - 1];
+			names[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		if (used + strlen(names[i]) + 2 <= len)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? "," : "", names[i]);
+		free(names[i]);
+	}
 	return 0;
 }

@@ -27,10 +27,11 @@ uint16_t dlh_master_port(uint32_t job_id, uint32_t step_id);
 int dlh_tcp_ifname(char *buf, size_t len);
 
 /*
- * RDMA devices (hwloc OpenFabrics OS devices such as mlx5_0), comma
- * separated, from the topology of this machine or of an hwloc XML file.
- * Empty when there is none.  Returns 0, or -1 when hwloc fails.
+ * RDMA devices (such as mlx5_0), comma separated and sorted, as listed in
+ * class_dir (NULL: DLH_RDMA_CLASS_DIR, whose absence means none).  Empty
+ * when there is none.  Returns 0, or -1 when class_dir cannot be read.
  */
-int dlh_rdma_devices(const char *xml_path, char *buf, size_t len);
+#define DLH_RDMA_CLASS_DIR "/sys/class/infiniband"
+int dlh_rdma_devices(const char *class_dir, char *buf, size_t len);
 
 #endif

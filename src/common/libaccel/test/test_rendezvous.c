@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -48,16 +50,34 @@ static void tcp_ifname_set(void **state)
 	assert_true(strlen(buf) > 0);
 }
 
-/* The real H200 machine has no RDMA NIC; the XML must load. */
-static void rdma_from_fixture(void **state)
+/* A class folder as the kernel fills it: the devices, sorted. */
+static void rdma_from_class_dir(void **state)
 {
-	char path[4096], buf[256];
+	char dir[] = "/tmp/dlh-test-ib.XXXXXX", path[128], buf[256];
+	static const char *devs[] = { "mlx5_1", "mlx5_0", "irdma0" };
+	size_t i;
 
-	src_path(path, sizeof(path), "tests/fixtures/hwloc/h200-vm.xml");
-	assert_int_equal(dlh_rdma_devices(path, buf, sizeof(buf)), 0);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(dlh_rdma_devices(dir, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
-	assert_int_equal(dlh_rdma_devices("/nonexistent.xml", buf, sizeof(buf)),
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, devs[i]);
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
+	assert_int_equal(dlh_rdma_devices(dir, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "irdma0,mlx5_0,mlx5_1");
+	/* what does not fit is left out, never cut */
+	assert_int_equal(dlh_rdma_devices(dir, buf, 14), 0);
+	assert_string_equal(buf, "irdma0,mlx5_0");
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, devs[i]);
+		rmdir(path);
+	}
+	rmdir(dir);
+	assert_int_equal(dlh_rdma_devices("/nonexistent", buf, sizeof(buf)),
 			 -1);
+	/* this machine: no folder is no RDMA device, not an error */
+	assert_int_equal(dlh_rdma_devices(NULL, buf, sizeof(buf)), 0);
 }
 
 int main(void)
@@ -66,7 +86,7 @@ int main(void)
 		cmocka_unit_test(port_in_range_and_stable),
 		cmocka_unit_test(ports_spread),
 		cmocka_unit_test(tcp_ifname_set),
-		cmocka_unit_test(rdma_from_fixture),
+		cmocka_unit_test(rdma_from_class_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

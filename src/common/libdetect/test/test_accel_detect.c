@@ -17,7 +17,9 @@
 #include "dlh_test.h"
 
 #include "accel_detect.h"
+#include "accel_devices.h"
 #include "chip_catalog.h"
+#include "detect_check.h"
 #include "dlh_log.h"
 
 static struct chip_catalog *catalog;
@@ -301,6 +303,94 @@ static void test_this_machine(void **state)
 	accel_detect_free(devs);
 }
 
+/*
+ * The AutoDetect=hwloc check on the mixed node (a100 on /dev/nvidia0,1,3,
+ * four mlu370): a device gres.conf misses, one it types wrongly, one it
+ * lists where nothing is; the rest agree.
+ */
+static void test_compare(void **state)
+{
+	static const struct detect_entry conf[] = {
+		{ "a100", "/dev/nvidia0" },
+		{ "mlu370", "/dev/nvidia1" },
+		{ "a100", "/dev/nvidia7" },
+		{ NULL, NULL }, /* a count-only line */
+	};
+	struct dlh_error err;
+	char path[4096], **msgs;
+	size_t n, i;
+
+	fixture(path, sizeof(path), "mixed-8dev.xml");
+	assert_int_equal(accel_detect_compare(catalog, path, conf, 4, &msgs,
+					      &n, &err),
+			 0);
+	/* 7 found: nvidia0 agrees, nvidia1 mistyped, 5 not listed; and
+	 * nvidia7 listed but not there */
+	assert_int_equal(n, 7);
+	assert_non_null(strstr(msgs[0], "gres.conf says /dev/nvidia1 is "
+					"mlu370, hwloc finds a100"));
+	for (i = 1; i < 6; i++)
+		assert_non_null(strstr(msgs[i], "but gres.conf does not list"));
+	assert_non_null(strstr(msgs[6], "gres.conf lists /dev/nvidia7, hwloc "
+					"finds no accelerator"));
+	accel_detect_msgs_free(msgs, n);
+	assert_int_equal(accel_detect_compare(catalog, "/nonexistent.xml",
+					      conf, 4, &msgs, &n, &err),
+			 -1);
+	assert_null(msgs);
+}
+
+/*
+ * gres/accel's way in: accel_devices_check_detected() opens the module of
+ * this build (DLH_DETECT_MODULE), which detects "this machine" (here the
+ * H200 export, through HWLOC_XMLFILE) and says what gres.conf lacks.
+ */
+static void test_module(void **state)
+{
+	char mod[4096], xml[4096], conf[4200], catalog_path[4096];
+	char dir[] = "/tmp/dlh-test-detect.XXXXXX", slurm_conf[4200];
+	struct accel_devices *d;
+	const char *build = getenv("DLH_BUILDDIR");
+	FILE *f;
+
+	snprintf(mod, sizeof(mod), "%s/src/common/libdetect/.libs/"
+				   "dlhetero_detect.so",
+		 build ? build : ".");
+	fixture(xml, sizeof(xml), "h200-vm.xml");
+	assert_non_null(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/dlhetero.conf", dir);
+	snprintf(slurm_conf, sizeof(slurm_conf), "%s/slurm.conf", dir);
+	src_path(catalog_path, sizeof(catalog_path), "data/chips.json");
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f, "ChipCatalog=%s\nAutoDetect=hwloc\n", catalog_path);
+	fclose(f);
+	setenv("DLH_DETECT_MODULE", mod, 1);
+	setenv("HWLOC_XMLFILE", xml, 1);
+	setenv("SLURM_CONF", slurm_conf, 1); /* dlhetero.conf beside it */
+	d = accel_devices_new(NULL);
+	assert_non_null(d);
+	n_errors = 0;
+	accel_devices_check_detected(d); /* gres.conf lists nothing */
+	if (n_errors != 1)
+		fail_msg("%d errors, last: %s", n_errors, last_error);
+	assert_non_null(strstr(last_error, "found h200 /dev/nvidia0"));
+	accel_devices_add(d, "h200", "/dev/nvidia0");
+	n_errors = 0;
+	accel_devices_check_detected(d); /* now it agrees */
+	assert_int_equal(n_errors, 0);
+	setenv("DLH_DETECT_MODULE", "/nonexistent/dlhetero_detect.so", 1);
+	accel_devices_check_detected(d);
+	assert_int_equal(n_errors, 1);
+	assert_non_null(strstr(last_error, "cannot load"));
+	accel_devices_free(d);
+	unsetenv("DLH_DETECT_MODULE");
+	unsetenv("HWLOC_XMLFILE");
+	unsetenv("SLURM_CONF");
+	unlink(conf);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +402,8 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_no_match),
 		cmocka_unit_test(test_this_machine),
+		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_module),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
