@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,8 @@
 struct accel_devices {
 	struct accel_device_entry *dev;
 	size_t n, cap;
-	struct chip_catalog *chips;
+	struct chip_catalog *chips; /* loaded on first use: chips() */
+	bool chips_tried;
 	char *catalog_path;
 	int autodetect;
 };
@@ -33,16 +35,37 @@ struct accel_devices *accel_devices_new(const char *catalog_path)
 		d->autodetect = cfg && cfg->autodetect_hwloc;
 	}
 	d->catalog_path = strdup(catalog_path);
-	d->chips = chip_catalog_load(catalog_path, &err);
+	dlh_config_free(cfg);
+	return d;
+}
+
+/*
+ * The catalog, read the first time it is needed: every step's slurmstepd
+ * builds the node's device table, and most steps (ordinary jobs without
+ * accelerators) never need the catalog.
+ */
+static const struct chip_catalog *chips(struct accel_devices *d)
+{
+	struct dlh_error err;
+
+	if (d->chips_tried)
+		return d->chips;
+	d->chips_tried = true;
+	d->chips = chip_catalog_load(d->catalog_path, &err);
 	if (!d->chips) {
 		/* Gone on from: the devices are still counted. */
 		dlh_error("%s", err.text);
 		dlh_error("no chip catalog (%s): devices are counted but "
 			  "tasks get no accelerator variables",
-			  catalog_path);
+			  d->catalog_path);
 	}
-	dlh_config_free(cfg);
-	return d;
+	return d->chips;
+}
+
+void accel_devices_load_catalog(struct accel_devices *d)
+{
+	if (d)
+		chips(d);
 }
 
 void accel_devices_free(struct accel_devices *d)
@@ -228,12 +251,14 @@ struct accel_env_list *accel_devices_env(const struct accel_devices *d,
 {
 	struct accel_env_list *l;
 	const struct chip_type *t, *first = NULL;
+	const struct chip_catalog *cat;
 	const char **foreign;
 	int *nums, i, j, k;
 
 	if (err)
 		err->text[0] = '\0';
-	if (!d || !d->chips || n < 0)
+	/* the catalog is a cache of d, filled on first use */
+	if (!d || n <= 0 || !(cat = chips((struct accel_devices *) d)))
 		return NULL;
 	l = calloc(1, sizeof(*l));
 	nums = calloc(n + 1, sizeof(int));
@@ -253,7 +278,7 @@ struct accel_env_list *accel_devices_env(const struct accel_devices *d,
 				break;
 		if (j < i)
 			continue;
-		t = chip_catalog_find(d->chips, d->dev[idx[i]].type);
+		t = chip_catalog_find(cat, d->dev[idx[i]].type);
 		if (!t) {
 			dlh_error("device type %s is not in the chip catalog",
 				  d->dev[idx[i]].type);
@@ -274,7 +299,7 @@ struct accel_env_list *accel_devices_env(const struct accel_devices *d,
 		accel_env_list_free(l);
 		return NULL;
 	}
-	foreign = accel_env_foreign_vars(d->chips, first);
+	foreign = accel_env_foreign_vars(cat, first);
 	for (i = 0; foreign && foreign[i]; i++) {
 		l->unset = realloc(l->unset, (l->n_unset + 1) * sizeof(char *));
 		if (!l->unset)

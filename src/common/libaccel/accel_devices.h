@@ -19,10 +19,12 @@ struct accel_device_entry {
 
 struct accel_devices;
 
-/* catalog_path NULL: the one dlhetero.conf names.  A catalog that cannot
- * be read is logged (why, then what it costs); devices are still counted.
- * NULL when out of memory. */
+/* catalog_path NULL: the one dlhetero.conf names.  The catalog is read
+ * when first needed (accel_devices_env(), or accel_devices_load_catalog()
+ * to read it now); one that cannot be read is logged (why, then what it
+ * costs) and devices are still counted.  NULL when out of memory. */
 struct accel_devices *accel_devices_new(const char *catalog_path);
+void accel_devices_load_catalog(struct accel_devices *d);
 void accel_devices_free(struct accel_devices *d);
 
 void accel_devices_add(struct accel_devices *d, const char *type,

@@ -112,6 +112,9 @@ extern int gres_p_node_config_load(list_t *gres_conf_list,
 	accel_devices_free(devices);
 	FREE_NULL_LIST(gres_devices);
 	devices = accel_devices_new(NULL);
+	/* slurmd: a bad catalog is said at start, not at the first job */
+	if (node_config && node_config->in_slurmd)
+		accel_devices_load_catalog(devices);
 	if (gres_conf_list)
 		list_for_each(gres_conf_list, add_conf_record, NULL);
 	if (node_config && node_config->in_slurmd)
