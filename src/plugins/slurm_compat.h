@@ -11,7 +11,7 @@
 
 #include "slurm/slurm_version.h"
 
-#define DLH_SLURM_AT_LEAST(major, minor) \
+#define DLH_SLURM_AT_LEAST(major, minor)                                       \
 	(SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(major, minor, 0))
 
 #if DLH_SLURM_AT_LEAST(24, 11)
@@ -41,16 +41,16 @@ typedef struct job_details job_details_t;
  */
 #if DLH_SLURM_AT_LEAST(26, 5)
 #define DLH_HAVE_BLOCKS 1
-#define dlh_topology_get(topoinfo) \
+#define dlh_topology_get(topoinfo)                                             \
 	topology_g_get(TOPO_DATA_TOPOLOGY_PTR, NULL, (topoinfo))
-#define dlh_topology_print(topoinfo, out) \
+#define dlh_topology_print(topoinfo, out)                                      \
 	topology_g_topoinfo_print((topoinfo), NULL, NULL, (out))
 #define dlh_topology_free(topoinfo) topology_g_topoinfo_free(topoinfo)
 #elif DLH_SLURM_AT_LEAST(24, 11)
 #define DLH_HAVE_BLOCKS 1
-#define dlh_topology_get(topoinfo) \
+#define dlh_topology_get(topoinfo)                                             \
 	topology_g_get(TOPO_DATA_TOPOLOGY_PTR, (topoinfo))
-#define dlh_topology_print(topoinfo, out) \
+#define dlh_topology_print(topoinfo, out)                                      \
 	topology_g_topology_print((topoinfo), NULL, (out))
 #define dlh_topology_free(topoinfo) topology_g_topology_free(topoinfo)
 #else

@@ -63,8 +63,7 @@ int main(int argc, char **argv)
 		desc.num_tasks = 1;
 	}
 	if (slurm_submit_batch_job(&desc, &resp) || !resp) {
-		fprintf(stderr, "submit-client: %s\n",
-			slurm_strerror(errno));
+		fprintf(stderr, "submit-client: %s\n", slurm_strerror(errno));
 		return 1;
 	}
 #if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26, 5, 0)

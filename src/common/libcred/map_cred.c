@@ -148,8 +148,8 @@ int map_cred_verify(const char *socket, const char *cred, uid_t signer,
 		return -1;
 	e = munge_decode(cred, ctx, &payload, &len, &uid, &gid);
 	if (!map_cred_accept(e, munge_ctx_strerror(ctx), uid, signer, err) &&
-	    !map_cred_payload_parse(payload, len > 0 ? (size_t) len : 0,
-				    job_id, map, err))
+	    !map_cred_payload_parse(payload, len > 0 ? (size_t) len : 0, job_id,
+				    map, err))
 		rc = 0;
 	free(payload);
 	munge_ctx_destroy(ctx);

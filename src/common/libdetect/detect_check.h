@@ -40,8 +40,8 @@ void accel_detect_msgs_free(char **msgs, size_t n);
 #define DLHETERO_DETECT_ABI    1
 #define DLHETERO_DETECT_SYMBOL "dlhetero_detect_check"
 typedef int dlhetero_detect_check_fn(int abi, const char *catalog_path,
-				     const struct detect_entry *conf,
-				     size_t n, char ***msgs, size_t *n_msgs,
-				     char *err, size_t err_len);
+				     const struct detect_entry *conf, size_t n,
+				     char ***msgs, size_t *n_msgs, char *err,
+				     size_t err_len);
 
 #endif

@@ -21,8 +21,9 @@ int dlhetero_detect_check(int abi, const char *catalog_path,
 	*msgs = NULL;
 	*n_msgs = 0;
 	if (abi != DLHETERO_DETECT_ABI) {
-		snprintf(err, err_len, "dlhetero_detect.so speaks ABI %d, "
-				       "not %d: install matching versions",
+		snprintf(err, err_len,
+			 "dlhetero_detect.so speaks ABI %d, "
+			 "not %d: install matching versions",
 			 DLHETERO_DETECT_ABI, abi);
 		return -1;
 	}

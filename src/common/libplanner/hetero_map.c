@@ -57,8 +57,8 @@ static const struct hetero_node **name_index(const struct hetero_node *nodes,
 	return idx;
 }
 
-static const struct hetero_node *find(const struct hetero_node **idx,
-				      size_t n, const char *name)
+static const struct hetero_node *find(const struct hetero_node **idx, size_t n,
+				      const char *name)
 {
 	struct hetero_node key;
 	const struct hetero_node *k = &key, **hit;
@@ -588,9 +588,8 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 		hlen--;
 	while (hlen && (head[hlen - 1] == '\n' || head[hlen - 1] == ' '))
 		hlen--;
-	if (hlen < 2 ||
-	    asprintf(&json, "%.*s,\n  \"ranks\": %s\n}", (int) hlen, head,
-		     ranks) < 0) {
+	if (hlen < 2 || asprintf(&json, "%.*s,\n  \"ranks\": %s\n}", (int) hlen,
+				 head, ranks) < 0) {
 		json = NULL;
 		dlh_err(err, "out of memory");
 	}

@@ -22,7 +22,7 @@
 #define HETERO_MAP_MAX_COUNT 1024      /* accelerators on one node */
 #define HETERO_MAP_MAX_ACCEL 262144    /* in one map */
 #define HETERO_MAP_MAX_LEN   (1 << 20) /* bytes of the map's text */
-#define HETERO_MAP_NAME_LEN  256 /* a DNS name (253) and its NUL */
+#define HETERO_MAP_NAME_LEN  256       /* a DNS name (253) and its NUL */
 
 struct hetero_node {
 	char name[HETERO_MAP_NAME_LEN];

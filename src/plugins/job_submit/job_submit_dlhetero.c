@@ -251,9 +251,12 @@ static void tasks_per_accelerator(job_desc_msg_t *job_desc, uint32_t total)
  * travel with the job.
  */
 static const char *const ctld_only[] = {
-	DLH_VAR_HETERO_MAP,	    "SPANK_" DLH_VAR_HETERO_MAP,
-	DLH_ENV_MAP,		    DLH_VAR_HETERO_MAP "_CRED",
-	"SPANK_" DLH_VAR_HETERO_MAP "_CRED", DLH_ENV_MAP_CRED,
+	DLH_VAR_HETERO_MAP,
+	"SPANK_" DLH_VAR_HETERO_MAP,
+	DLH_ENV_MAP,
+	DLH_VAR_HETERO_MAP "_CRED",
+	"SPANK_" DLH_VAR_HETERO_MAP "_CRED",
+	DLH_ENV_MAP_CRED,
 };
 
 static void strip_ctld_only(job_desc_msg_t *job_desc, uint32_t submit_uid,

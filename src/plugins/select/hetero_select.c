@@ -444,10 +444,10 @@ static void job_env_set(job_record_t *job_ptr, const char *name,
 
 static const char *hetero_select_job_map(job_record_t *job_ptr)
 {
-	return job_ptr->details ? ctld_env_get(job_ptr->details->env_sup,
-					       job_ptr->details->env_cnt,
-					       DLH_ENV_MAP)
-				: NULL;
+	return job_ptr->details
+		       ? ctld_env_get(job_ptr->details->env_sup,
+				      job_ptr->details->env_cnt, DLH_ENV_MAP)
+		       : NULL;
 }
 
 /*
@@ -751,8 +751,8 @@ int hetero_select_job_test(struct hetero_job_test *t)
 			   &block_levels);
 	memset(&res, 0, sizeof(res));
 	err.text[0] = '\0';
-	rc = placement_place_blocks(pn, n, &req, block_size, block_levels,
-				    &res, &err);
+	rc = placement_place_blocks(pn, n, &req, block_size, block_levels, &res,
+				    &err);
 	/* block placement counts its failed tries too */
 	sched_budget_spend(&pass, res.work ? res.work : n);
 	if (rc == PLACEMENT_INVALID)

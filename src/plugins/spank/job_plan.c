@@ -230,8 +230,9 @@ static int plan_dir(uid_t uid, char *dir, size_t len)
 	/* as the user, inside the user's own 0700 folder */
 	if ((mkdir(dir, 0700) && errno != EEXIST) ||
 	    private_dir_check(dir, uid))
-		return dlh_err(&jp.error, "%s is not a private folder of uid %u",
-			       dir, (unsigned) uid);
+		return dlh_err(&jp.error,
+			       "%s is not a private folder of uid %u", dir,
+			       (unsigned) uid);
 	return 0;
 }
 
@@ -375,8 +376,8 @@ struct step_ids {
  * (the caller frees it, also on failure), *n of them; -1 (why in
  * jp.error, when known) when there is none.
  */
-static int step_map(spank_t sp, struct step_ids *id,
-		    struct hetero_node **nodes, size_t *n)
+static int step_map(spank_t sp, struct step_ids *id, struct hetero_node **nodes,
+		    size_t *n)
 {
 	char *map = NULL;
 	int rc = -1;
@@ -522,8 +523,9 @@ int job_plan_setenv(spank_t sp)
 		spank_setenv(sp, DLH_VAR_PLAN_ERROR, jp.error.text, 1);
 		/* task_init runs in the task: this is its stderr */
 		if (jp.map_refused)
-			fprintf(stderr, "dlhetero: node -> chip map refused, "
-					"no plan: %s\n",
+			fprintf(stderr,
+				"dlhetero: node -> chip map refused, "
+				"no plan: %s\n",
 				jp.error.text);
 	}
 	return 0;

@@ -178,10 +178,11 @@ static int state_dir_ok(void)
 		return 0;
 	if ((mkdir(w.state_dir, 0755) && errno != EEXIST) ||
 	    dlh_dir_owned(w.state_dir, 0, 022)) {
-		slurm_error("dlhetero: StateDir %s must be a directory of root, "
-			    "not writable by others; the resize watch asks "
-			    "slurmctld alone",
-			    w.state_dir);
+		slurm_error(
+			"dlhetero: StateDir %s must be a directory of root, "
+			"not writable by others; the resize watch asks "
+			"slurmctld alone",
+			w.state_dir);
 		w.shared[0] = '\0';
 		return -1;
 	}

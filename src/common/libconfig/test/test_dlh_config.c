@@ -423,8 +423,8 @@ static void test_hostlist(void **state)
 		size_t n, k, o = 0;
 
 		for (k = 0; k < 2000; k++)
-			o += snprintf(big + o, 20000 - o, "%sh%zux", k ? "," : "",
-				      k);
+			o += snprintf(big + o, 20000 - o, "%sh%zux",
+				      k ? "," : "", k);
 		assert_true(o > 4096);
 		assert_int_equal(dlh_hostlist_expand(big, 0, &hosts, &n, &err),
 				 0);
@@ -522,7 +522,9 @@ static void test_hostlist_compress(void **state)
 					 pre[rand_r(&seed) % 5]);
 			else
 				snprintf(names[k], sizeof(names[k]), "%s%0*u",
-					 pre[rand_r(&seed) % 2 ? 0 : rand_r(&seed) % 5],
+					 pre[rand_r(&seed) % 2
+						     ? 0
+						     : rand_r(&seed) % 5],
 					 pad, num);
 			hosts[k] = names[k];
 		}

@@ -72,8 +72,8 @@ static void payload_hostile(void **state)
 			fail_msg("payload %zu: \"%s\"", i, err.text);
 	}
 	/* an empty map is the planner's to refuse, not the payload's */
-	assert_int_equal(map_cred_payload_parse("dlhetero-map/1 job=7\n", 21,
-						7, &map, &err),
+	assert_int_equal(map_cred_payload_parse("dlhetero-map/1 job=7\n", 21, 7,
+						&map, &err),
 			 0);
 	assert_string_equal(map, "");
 	free(map);

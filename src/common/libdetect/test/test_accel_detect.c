@@ -321,8 +321,8 @@ static void test_compare(void **state)
 	size_t n, i;
 
 	fixture(path, sizeof(path), "mixed-8dev.xml");
-	assert_int_equal(accel_detect_compare(catalog, path, conf, 4, &msgs,
-					      &n, &err),
+	assert_int_equal(accel_detect_compare(catalog, path, conf, 4, &msgs, &n,
+					      &err),
 			 0);
 	/* 7 found: nvidia0 agrees, nvidia1 mistyped, 5 not listed; and
 	 * nvidia7 listed but not there */
@@ -334,8 +334,8 @@ static void test_compare(void **state)
 	assert_non_null(strstr(msgs[6], "gres.conf lists /dev/nvidia7, hwloc "
 					"finds no accelerator"));
 	accel_detect_msgs_free(msgs, n);
-	assert_int_equal(accel_detect_compare(catalog, "/nonexistent.xml",
-					      conf, 4, &msgs, &n, &err),
+	assert_int_equal(accel_detect_compare(catalog, "/nonexistent.xml", conf,
+					      4, &msgs, &n, &err),
 			 -1);
 	assert_null(msgs);
 }
@@ -353,8 +353,9 @@ static void test_module(void **state)
 	const char *build = getenv("DLH_BUILDDIR");
 	FILE *f;
 
-	snprintf(mod, sizeof(mod), "%s/src/common/libdetect/.libs/"
-				   "dlhetero_detect.so",
+	snprintf(mod, sizeof(mod),
+		 "%s/src/common/libdetect/.libs/"
+		 "dlhetero_detect.so",
 		 build ? build : ".");
 	fixture(xml, sizeof(xml), "h200-vm.xml");
 	assert_non_null(mkdtemp(dir));
