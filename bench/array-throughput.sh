@@ -28,34 +28,11 @@ old=${4:-}
 configs="stock dlhetero"
 [ -z "$old" ] || configs="$configs before"
 
-conf_extra() {	# dlhetero.conf of the installed configurations
-	printf 'ChipCatalog=%s\nModelCatalog=%s\nStateDir=%s\n' \
-		"$top/data/chips.json" "$top/data/models.json" \
-		"$DLH_CLUSTER_DIR/run/dlhetero"
-}
-
 start_as() {	# CONFIG: a fresh cluster in that configuration
-	bash "$DLH_CLUSTER_SH" stop >/dev/null 2>&1 || true
 	case $1 in
-	stock)
-		env -u DLH_PLUGIN_DIR DLH_SELECT_TYPE=select/cons_tres \
-			DLH_SLURM_CONF_EXTRA="# stock Slurm" DLH_CONF_EXTRA= \
-			bash "$DLH_CLUSTER_SH" start ;;
-	dlhetero)
-		DLH_PLUGIN_DIR=$build/tests/plugins \
-			DLH_SELECT_TYPE=select/cons_tres_dlhetero \
-			DLH_SLURM_CONF_EXTRA="JobSubmitPlugins=dlhetero" \
-			DLH_CONF_EXTRA=$(conf_extra) \
-			bash "$DLH_CLUSTER_SH" start ;;
-	before)
-		DLH_PLUGIN_DIR=$old/tests/plugins \
-			DLH_SELECT_TYPE=select/cons_tres_dlhetero \
-			DLH_SLURM_CONF_EXTRA="JobSubmitPlugins=dlhetero
-PrologFlags=Alloc" \
-			DLH_CONF_EXTRA=$(conf_extra) \
-			bash "$DLH_CLUSTER_SH" start ;;
-	esac >/dev/null 2>&1 || { echo "cluster did not start ($1)" >&2; exit 1; }
-	eval "$(bash "$DLH_CLUSTER_SH" env)"
+	stock | dlhetero) bench_start "$1" ;;
+	before) bench_start dlhetero "$old" PrologFlags=Alloc ;;
+	esac
 }
 
 busy_ticks() {	# CPU time of the whole machine so far, in clock ticks

@@ -22,22 +22,11 @@ chmod 1777 "$marks"
 trap 'rm -rf "$marks"' EXIT
 
 start_as() {	# now|before
-	local dir=$build extra=JobSubmitPlugins=dlhetero
 	if [ "$1" = before ]; then
-		dir=$old
-		extra="$extra
-PrologFlags=Alloc"
+		bench_start dlhetero "$old" PrologFlags=Alloc
+	else
+		bench_start dlhetero
 	fi
-	bash "$DLH_CLUSTER_SH" stop >/dev/null 2>&1 || true
-	DLH_PLUGIN_DIR=$dir/tests/plugins \
-		DLH_SELECT_TYPE=select/cons_tres_dlhetero \
-		DLH_SLURM_CONF_EXTRA=$extra \
-		DLH_CONF_EXTRA=$(printf 'ChipCatalog=%s\nModelCatalog=%s\nStateDir=%s\n' \
-			"$top/data/chips.json" "$top/data/models.json" \
-			"$DLH_CLUSTER_DIR/run/dlhetero") \
-		bash "$DLH_CLUSTER_SH" start >/dev/null 2>&1 ||
-		{ echo "cluster did not start ($1)" >&2; exit 1; }
-	eval "$(bash "$DLH_CLUSTER_SH" env)"
 }
 
 one_job() {	# -> seconds to the last rank, or "fail"
