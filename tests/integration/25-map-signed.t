@@ -9,7 +9,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 23
+plan 24
 
 user=nobody
 uid=$(id -u $user)
@@ -82,6 +82,8 @@ like "$(tv "$w/bloated.txt" 0 DL_PLAN_ERROR)" "longer than 65536 bytes" \
 	"100 KB credential: refused for its size"
 is "$(grep -c '^dlhetero: node -> chip map refused, no plan: .*forged' "$w/forged.txt")" 4 \
 	"forged: each task's stderr says it"
+is "$(cat "$w"/{altered,replayed,garbled,bloated}.txt | grep -c '^dlhetero: node -> chip map refused, no plan: ')" 16 \
+	"altered, replayed, garbled, bloated: each task's stderr says it"
 ok 'cat "$DLH_CLUSTER_DIR"/log/n*.log | grep -q "dlhetero: no plan: the map was signed by uid $uid"' \
 	"forged: slurmd's log says it"
 ok 'scontrol ping | grep -q "is UP"' "slurmctld is up"

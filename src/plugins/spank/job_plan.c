@@ -121,7 +121,7 @@ static int signed_map(spank_t sp, uint32_t job_id, char **map)
 	if (e != ESPANK_SUCCESS) {
 		dlh_err(&jp.error, "%s: longer than %d bytes: refused",
 			DLH_ENV_MAP_CRED, MAP_CRED_MAX_LEN);
-		goto out;
+		goto refused; /* slurmctld never makes one that long */
 	}
 	if (!conf) {
 		dlh_err(&jp.error, "cannot read slurmstepd's configuration "
