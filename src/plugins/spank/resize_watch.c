@@ -159,15 +159,6 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/*
- * The job's node list, asked of slurmctld once per interval by whichever
- * step's watch on this node comes first: under flock, the shared file
- * holds "<ms since epoch> <node list>" of the last answer, and a watch
- * that finds it younger than the interval (less 100 ms of jitter) reads
- * it instead of asking.  The file is root's (the watch runs as root), in
- * the root-owned StateDir; the step's watch removes it when it stops (a
- * step still running just makes a new one).
- */
 /* StateDir: a directory of root's that no one else writes, made if
  * missing.  0 when it is. */
 static int state_dir_ok(void)
@@ -190,6 +181,15 @@ static int state_dir_ok(void)
 	return 0;
 }
 
+/*
+ * The job's node list, asked of slurmctld once per interval by whichever
+ * step's watch on this node comes first: under flock, the shared file
+ * holds "<ms since epoch> <node list>" of the last answer, and a watch
+ * that finds it younger than the interval (less 100 ms of jitter) reads
+ * it instead of asking.  The file is root's (the watch runs as root), in
+ * the root-owned StateDir; the step's watch removes it when it stops (a
+ * step still running just makes a new one).
+ */
 static char *job_nodes(void)
 {
 	static const size_t max = 65536;
