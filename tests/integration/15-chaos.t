@@ -20,7 +20,7 @@
 # a failed run of this test left allocated would skew the placement
 bash "$DLH_CLUSTER_SH" stop >/dev/null 2>&1
 cluster_up
-plan 13
+plan 14
 
 seed=${CHAOS_SEED:-$((RANDOM * 32768 + RANDOM))}
 diag "seed $seed (CHAOS_SEED=$seed replays it)"
@@ -86,6 +86,8 @@ none "$CHAOS_BAD_LOST" "no job lost: all $CHAOS_SUBMITTED COMPLETED ($CHAOS_FIRS
 none "$CHAOS_BAD_ACCT" "sacct agrees with scontrol: final state, one NODE_FAIL/REQUEUED record per requeue"
 none "$CHAOS_BAD_COMMENT" "every admin comment names the job's chip types, counts and nodes"
 none "$CHAOS_BAD_GRES" "every run held the accelerators it asked for"
+# the map travels with the job, signed: no prolog to skip on a requeue
+is "$CHAOS_NO_MAP" 0 "every run had its node -> chip map"
 none "$CHAOS_BAD_CTLD" "slurmctld is the same process, answers, logged no fatal error or crash"
 is "$CHAOS_CTLD_RESTARTS" 0 "slurmctld was never restarted"
 none "$CHAOS_BAD_NODES" "all nodes are idle again"

@@ -48,8 +48,8 @@
 # CHAOS_REQUEUES (NODE_FAIL/REQUEUED records in sacct), CHAOS_KILLS,
 # CHAOS_SEEN_DOWN (nodes slurmctld set DOWN), CHAOS_CTLD_RESTARTS,
 # CHAOS_NO_GRES (jobs that ran without their accelerators), CHAOS_NO_MAP
-# (runs whose batch step found no node -> chip map: not a failure, Slurm
-# skipped the prolog), and one list of problems per kind (one line each,
+# (runs whose batch step found no node -> chip map, or refused it), and one
+# list of problems per kind (one line each,
 # empty when all is well):
 #   CHAOS_BAD_LOST     a job did not end COMPLETED (or did not end)
 #   CHAOS_BAD_ACCT     sacct and scontrol disagree: final state, or number
@@ -165,6 +165,7 @@ chaos_submit() {
 			--open-mode=append --dl-hetero="$spec" \
 			--dl-on-failure=requeue --wrap "
 			echo \"run \${SLURM_RESTART_COUNT:-0} on \$SLURM_JOB_NODELIST from \$(date +%T)\"
+			[ -n \"\$DL_PLAN\" ] || echo \"dlhetero: no plan: \$DL_PLAN_ERROR\"
 			if [ \${SLURM_RESTART_COUNT:-0} -gt 0 ]; then
 				sleep $CHAOS_RESUME
 			else
@@ -550,6 +551,6 @@ chaos_table() {
 | nodes slurmctld set DOWN | $CHAOS_SEEN_DOWN |
 | slurmctld restarts | $CHAOS_CTLD_RESTARTS |
 | jobs that ran without their accelerators | $CHAOS_NO_GRES |
-| runs without their node -> chip map (prolog skipped) | $CHAOS_NO_MAP |
+| runs without their node -> chip map | $CHAOS_NO_MAP |
 EOF
 }
