@@ -178,9 +178,11 @@ void accel_devices_check_detected(struct accel_devices *d)
 		conf[i].type = d->dev[i].type;
 		conf[i].path = d->dev[i].path;
 	}
-	if (!check || !conf)
+	if (!check)
 		dlh_error("AutoDetect=hwloc: %s: no %s", module,
 			  DLHETERO_DETECT_SYMBOL);
+	else if (!conf)
+		dlh_error("AutoDetect=hwloc: out of memory");
 	else if (check(DLHETERO_DETECT_ABI, d->catalog_path, conf, d->n, &msgs,
 		       &n_msgs, why, sizeof(why)))
 		dlh_error("AutoDetect=hwloc: detection failed: %s", why);

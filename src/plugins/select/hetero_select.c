@@ -442,12 +442,11 @@ static void job_env_set(job_record_t *job_ptr, const char *name,
 	d->env_cnt = cnt;
 }
 
-static const char *hetero_select_job_map(job_record_t *job_ptr)
+static const char *job_env_get(job_record_t *job_ptr, const char *name)
 {
-	return job_ptr->details
-		       ? ctld_env_get(job_ptr->details->env_sup,
-				      job_ptr->details->env_cnt, DLH_ENV_MAP)
-		       : NULL;
+	return job_ptr->details ? ctld_env_get(job_ptr->details->env_sup,
+					       job_ptr->details->env_cnt, name)
+				: NULL;
 }
 
 /*
@@ -467,6 +466,11 @@ static void set_job_map(job_record_t *job_ptr, const char *map)
 	/* where older dlhetero kept it (and users could write) */
 	ctld_env_unset(job_ptr->spank_job_env, &size, DLH_VAR_HETERO_MAP);
 	job_ptr->spank_job_env_size = size;
+	/* the same allocation recorded again (slurmctld restarted): the
+	 * credential it has says this already, no munge round trip */
+	if (map && job_env_get(job_ptr, DLH_ENV_MAP_CRED) &&
+	    !xstrcmp(job_env_get(job_ptr, DLH_ENV_MAP), map))
+		return;
 	if (!map) {
 		err.text[0] = '\0';
 	} else if (strlen(map) > MAP_CRED_MAX_LEN / 2) {
@@ -603,7 +607,7 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 	unsigned total;
 
 	if (!hetero_select_is_hetero_job(job_ptr) ||
-	    !(map = hetero_select_job_map(job_ptr)) ||
+	    !(map = job_env_get(job_ptr, DLH_ENV_MAP)) ||
 	    hetero_map_parse(map, &hn, &n, NULL))
 		return;
 	for (total = 0, i = 0; i < n; i++) {

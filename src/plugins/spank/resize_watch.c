@@ -17,7 +17,6 @@
  * fork of a task happens while it runs) and is joined in slurm_spank_exit,
  * before the plugin is unloaded.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -74,15 +73,10 @@ static void shared_path(const char *state_dir, uint32_t job_id,
 			const char *node)
 {
 	char cluster[128];
-	const char *p;
 	int n;
 
 	w.shared[0] = '\0';
-	for (p = node; p && *p; p++)
-		if (!isalnum((unsigned char) *p) && !strchr("._-", *p))
-			return;
-	if (!node || !*node || *node == '.' ||
-	    dlh_cluster_name(cluster, sizeof(cluster)))
+	if (!dlh_plain_name(node) || dlh_cluster_name(cluster, sizeof(cluster)))
 		return;
 	n = snprintf(w.shared, sizeof(w.shared), "%s/%s.job-%u.%s.nodes",
 		     state_dir ? state_dir : DLH_DEFAULT_STATE_DIR, cluster,

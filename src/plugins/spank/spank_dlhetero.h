@@ -66,6 +66,9 @@ void dlh_remote_exit(void);
  * ClusterName), or NULL elsewhere.
  */
 const slurm_conf_t *dlh_stepd_conf(void);
+/* spank_env.c: s is a plain file name component: [A-Za-z0-9._-], not
+ * empty, no leading '.' (a node or cluster name in a path). */
+bool dlh_plain_name(const char *s);
 /* spank_env.c: ClusterName as a file name component into buf: 0, or -1. */
 int dlh_cluster_name(char *buf, size_t len);
 

@@ -55,17 +55,24 @@ const slurm_conf_t *dlh_stepd_conf(void)
 	return dlsym(RTLD_DEFAULT, "slurm_conf");
 }
 
+bool dlh_plain_name(const char *s)
+{
+	const char *p;
+
+	if (!s || !*s || *s == '.')
+		return false;
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char) *p) && !strchr("._-", *p))
+			return false;
+	return true;
+}
+
 int dlh_cluster_name(char *buf, size_t len)
 {
 	const slurm_conf_t *conf = dlh_stepd_conf();
-	const char *name = conf ? conf->cluster_name : NULL, *p;
+	const char *name = conf ? conf->cluster_name : NULL;
 
-	if (!name || !*name || strlen(name) >= len)
-		return -1;
-	for (p = name; *p; p++)
-		if (!isalnum((unsigned char) *p) && !strchr("._-", *p))
-			return -1;
-	if (name[0] == '.')
+	if (!dlh_plain_name(name) || strlen(name) >= len)
 		return -1;
 	strcpy(buf, name);
 	return 0;
