@@ -1,0 +1,180 @@
+"""A small LLaMA-style decoder (RMSNorm, rotary attention with grouped KV
+heads, SwiGLU MLP) whose layers can be split over a tensor-parallel group:
+attention heads and MLP columns are divided among the group's ranks
+(column-parallel in, row-parallel out, one all-reduce each), as Megatron
+does.  Every weight is made from the full layer's seeded weights and
+sliced, so any split computes the same function as the whole model."""
+import math
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+
+
+class Config:
+    def __init__(self, num_layers, hidden=32, heads=8, kv_heads=4, ffn=64,
+                 vocab=64, seed=1234):
+        self.num_layers = num_layers
+        self.hidden = hidden
+        self.heads = heads
+        self.kv_heads = kv_heads
+        self.head_dim = hidden // heads
+        self.ffn = ffn
+        self.vocab = vocab
+        self.seed = seed
+
+
+def seeded(cfg, what, layer, *shape):
+    """The full weight named what of layer (-1: embedding and head),
+    the same on every rank and in the single-process reference."""
+    g = torch.Generator().manual_seed(cfg.seed * 100003 + (layer + 1) * 101
+                                      + sum(map(ord, what)))
+    return torch.randn(*shape, generator=g) / math.sqrt(shape[-1])
+
+
+class _CopyToTP(torch.autograd.Function):
+    """Identity forward; the gradient is summed over the group (the
+    input feeds every rank's slice)."""
+
+    @staticmethod
+    def forward(ctx, x, group):
+        ctx.group = group
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        g = g.clone()
+        dist.all_reduce(g, group=ctx.group)
+        return g, None
+
+
+class _ReduceFromTP(torch.autograd.Function):
+    """Partial sums added over the group; the gradient goes to every
+    rank unchanged."""
+
+    @staticmethod
+    def forward(ctx, x, group):
+        x = x.clone()
+        dist.all_reduce(x, group=group)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+class TP:
+    """This rank's place in its stage's tensor-parallel group."""
+
+    def __init__(self, group=None, size=1, rank=0):
+        self.group, self.size, self.rank = group, size, rank
+
+    def copy_in(self, x):
+        return _CopyToTP.apply(x, self.group) if self.size > 1 else x
+
+    def reduce_out(self, x):
+        return _ReduceFromTP.apply(x, self.group) if self.size > 1 else x
+
+    def rows(self, w, n):
+        """This rank's n/size consecutive rows of w (output features)."""
+        k = n // self.size
+        return w[self.rank * k:(self.rank + 1) * k]
+
+
+class RMSNorm(torch.nn.Module):
+    def __init__(self, dim, eps=1e-5):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) \
+            * self.weight
+
+
+def rotary(x, base=10000.0):
+    """Rotary position embedding over the last dim of (b, h, s, d)."""
+    s, d = x.shape[-2], x.shape[-1]
+    inv = 1.0 / base ** (torch.arange(0, d, 2, dtype=torch.float32) / d)
+    ang = torch.arange(s, dtype=torch.float32)[:, None] * inv[None, :]
+    cos, sin = ang.cos(), ang.sin()
+    x1, x2 = x[..., 0::2], x[..., 1::2]
+    out = torch.stack((x1 * cos - x2 * sin, x1 * sin + x2 * cos), dim=-1)
+    return out.flatten(-2)
+
+
+class Layer(torch.nn.Module):
+    """One decoder layer, this rank's share of it."""
+
+    def __init__(self, cfg, index, tp):
+        super().__init__()
+        if cfg.heads % tp.size or cfg.kv_heads % tp.size or cfg.ffn % tp.size:
+            raise ValueError("TP width %d does not divide %d heads, %d KV "
+                             "heads, %d MLP columns"
+                             % (tp.size, cfg.heads, cfg.kv_heads, cfg.ffn))
+        h, d = cfg.hidden, cfg.head_dim
+        self.cfg, self.tp = cfg, tp
+        self.heads = cfg.heads // tp.size
+        self.kv_heads = cfg.kv_heads // tp.size
+        P = torch.nn.Parameter
+        self.attn_norm = RMSNorm(h)
+        self.mlp_norm = RMSNorm(h)
+        self.wq = P(tp.rows(seeded(cfg, "wq", index, cfg.heads * d, h), cfg.heads * d))
+        self.wk = P(tp.rows(seeded(cfg, "wk", index, cfg.kv_heads * d, h), cfg.kv_heads * d))
+        self.wv = P(tp.rows(seeded(cfg, "wv", index, cfg.kv_heads * d, h), cfg.kv_heads * d))
+        # row-parallel: this rank's input columns
+        self.wo = P(tp.rows(seeded(cfg, "wo", index, h, cfg.heads * d).t(),
+                            cfg.heads * d).t().contiguous())
+        self.w_gate = P(tp.rows(seeded(cfg, "wg", index, cfg.ffn, h), cfg.ffn))
+        self.w_up = P(tp.rows(seeded(cfg, "wu", index, cfg.ffn, h), cfg.ffn))
+        self.w_down = P(tp.rows(seeded(cfg, "wd", index, h, cfg.ffn).t(),
+                                cfg.ffn).t().contiguous())
+
+    def forward(self, x):
+        b, s, _ = x.shape
+        d = self.cfg.head_dim
+        y = self.tp.copy_in(self.attn_norm(x))
+        q = F.linear(y, self.wq).view(b, s, self.heads, d).transpose(1, 2)
+        k = F.linear(y, self.wk).view(b, s, self.kv_heads, d).transpose(1, 2)
+        v = F.linear(y, self.wv).view(b, s, self.kv_heads, d).transpose(1, 2)
+        q, k = rotary(q), rotary(k)
+        rep = self.heads // self.kv_heads
+        k = k.repeat_interleave(rep, dim=1)
+        v = v.repeat_interleave(rep, dim=1)
+        att = (q @ k.transpose(-1, -2)) / math.sqrt(d)
+        mask = torch.ones(s, s, dtype=torch.bool).triu(1)
+        att = att.masked_fill(mask, float("-inf")).softmax(-1)
+        o = (att @ v).transpose(1, 2).reshape(b, s, self.heads * d)
+        x = x + self.tp.reduce_out(F.linear(o, self.wo))
+        y = self.tp.copy_in(self.mlp_norm(x))
+        m = F.silu(F.linear(y, self.w_gate)) * F.linear(y, self.w_up)
+        return x + self.tp.reduce_out(F.linear(m, self.w_down))
+
+
+class Stage(torch.nn.Module):
+    """Layers [first, last) of the model; the first stage also embeds the
+    tokens, the last one also computes the logits."""
+
+    def __init__(self, cfg, first, last, tp=None):
+        super().__init__()
+        tp = tp or TP()
+        self.first_stage = first == 0
+        self.last_stage = last == cfg.num_layers
+        self.layers = torch.nn.ModuleList(Layer(cfg, i, tp)
+                                          for i in range(first, last))
+        if self.first_stage:
+            self.embed = torch.nn.Parameter(
+                seeded(cfg, "embed", -1, cfg.vocab, cfg.hidden))
+        if self.last_stage:
+            self.norm = RMSNorm(cfg.hidden)
+            self.head = torch.nn.Parameter(
+                seeded(cfg, "head", -1, cfg.vocab, cfg.hidden))
+
+    def forward(self, x):
+        if self.first_stage:
+            x = F.embedding(x, self.embed)
+        for layer in self.layers:
+            x = layer(x)
+        if self.last_stage:
+            x = F.linear(self.norm(x), self.head)
+        return x

@@ -1,0 +1,166 @@
+"""Training under a plan: each rank builds its stage's share of the model
+and runs the plan's micro-batches through the pipeline (GPipe order: all
+forwards, then all backwards), activations handed across chip groups of
+any TP width by the sending stage's first TP rank to every rank of the
+next stage; gradients are summed over each data-parallel group; plain SGD.
+The single-process reference (reference_losses) trains the whole model on
+the whole batch: the two agree to fp32 rounding."""
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+
+from .model import Config, Stage, TP
+from .plan import Plan, PlanError
+
+
+def batch(cfg, step, global_batch, seq_len):
+    """The global batch of step: global_batch sequences of seq_len + 1
+    tokens (inputs and next-token targets), the same everywhere."""
+    g = torch.Generator().manual_seed(cfg.seed * 7919 + step)
+    return torch.randint(cfg.vocab, (global_batch, seq_len + 1), generator=g)
+
+
+def token_loss(logits, targets):
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                           targets.reshape(-1))
+
+
+def reference_losses(plan, steps, lr, cfg=None):
+    """Losses of the whole model trained in one process."""
+    cfg = cfg or Config(plan.num_layers)
+    model = Stage(cfg, 0, cfg.num_layers)
+    out = []
+    for step in range(steps):
+        tokens = batch(cfg, step, plan.global_batch, plan.seq_len)
+        loss = token_loss(model(tokens[:, :-1]), tokens[:, 1:])
+        model.zero_grad()
+        loss.backward()
+        with torch.no_grad():
+            for p in model.parameters():
+                p -= lr * p.grad
+        out.append(loss.item())
+    return out
+
+
+class Rank:
+    """This rank's part of the plan: its stage, its neighbours and its
+    groups.  Every rank creates every group, in the same order (as
+    torch.distributed requires)."""
+
+    def __init__(self, plan, rank, cfg):
+        self.plan, self.rank, self.cfg = plan, rank, cfg
+        me = self.me = plan.me(rank)
+        groups = {}
+        for key in ("tp_group", "dp_group"):
+            for gid, members in plan.members(key).items():
+                pg = dist.new_group(members) if len(members) > 1 else None
+                groups[(key, gid)] = (pg, members)
+        tp_pg, tp_members = groups[("tp_group", me["tp_group"])]
+        self.tp = TP(tp_pg, len(tp_members), tp_members.index(rank))
+        self.dp_pg, dp_members = groups[("dp_group", me["dp_group"])]
+        self.dp_size = len(dp_members)
+        stages = plan.stages_of(me["pp_group"])
+        i = stages.index(me["stage"])
+        self.prev = plan.stage_ranks(me["pp_group"], stages[i - 1]) if i else []
+        self.next = (plan.stage_ranks(me["pp_group"], stages[i + 1])
+                     if i + 1 < len(stages) else [])
+        self.model = Stage(cfg, me["first_layer"], me["last_layer"], self.tp)
+
+    def step(self, step, lr):
+        """One training step; returns this rank's share of the global
+        loss (non-zero on the first TP rank of each last stage)."""
+        plan, me, cfg = self.plan, self.me, self.cfg
+        tokens = batch(cfg, step, plan.global_batch, plan.seq_len)
+        off = plan.replica_offset(me["replica"])
+        mine = tokens[off:off + me["batch"]]
+        micro = [m for m in torch.tensor_split(mine, max(1, me["micro_batches"]))
+                 if len(m)]
+        kept, share = [], 0.0
+        self.model.zero_grad()
+        for mb in micro:                          # forwards
+            if self.prev:
+                x = torch.empty(len(mb), plan.seq_len, cfg.hidden)
+                dist.recv(x, src=self.prev[0])
+                x.requires_grad_()
+            else:
+                x = mb[:, :-1]
+            y = self.model(x)
+            if self.next:
+                if self.tp.rank == 0:
+                    for dst in self.next:
+                        dist.send(y.detach().contiguous(), dst=dst)
+                kept.append((x, y))
+            else:
+                loss = token_loss(y, mb[:, 1:]) * (len(mb) / plan.global_batch)
+                share += loss.item()
+                kept.append((x, loss))
+        for x, y in kept:                         # backwards
+            if self.next:
+                g = torch.empty_like(y)
+                dist.recv(g, src=self.next[0])
+                y.backward(g)
+            else:
+                y.backward()
+            if self.prev and self.tp.rank == 0:
+                for dst in self.prev:
+                    dist.send(x.grad.contiguous(), dst=dst)
+        with torch.no_grad():
+            for p in self.model.parameters():
+                if self.dp_size > 1:
+                    dist.all_reduce(p.grad, group=self.dp_pg)
+                p -= lr * p.grad
+        return share if (not self.next and self.tp.rank == 0) else 0.0
+
+
+def train(plan, rank, steps, lr, log=sys.stderr):
+    """Trains steps steps; returns the global loss of each (on every
+    rank: one all-reduce of the last stages' shares per step)."""
+    cfg = Config(plan.num_layers)
+    r = Rank(plan, rank, cfg)
+    losses = []
+    for step in range(steps):
+        t0 = time.time()
+        share = torch.tensor([r.step(step, lr)], dtype=torch.float64)
+        dist.all_reduce(share)
+        losses.append(share.item())
+        if rank == 0:
+            print("step %d loss %.6f (%.2f s)" % (step, losses[-1],
+                                                 time.time() - t0),
+                  file=log, flush=True)
+    return losses
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m dlhetero_runtime",
+                                 description=__doc__)
+    ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--out", help="rank 0 writes the losses here (JSON)")
+    ap.add_argument("--plan", default=os.environ.get("DL_PLAN"))
+    a = ap.parse_args(argv)
+    if not a.plan:
+        err = os.environ.get("DL_PLAN_ERROR", "no DL_PLAN")
+        print("dlhetero_runtime: no plan: %s" % err, file=sys.stderr)
+        return 2
+    try:
+        plan = Plan.load(a.plan)
+        rank = plan.check_env()
+    except (OSError, ValueError, KeyError, PlanError) as e:
+        print("dlhetero_runtime: %s: %s" % (a.plan, e), file=sys.stderr)
+        return 2
+    backend = "gloo"   # CPU; a vendor build would map DL_CCL to its own
+    dist.init_process_group(backend)
+    losses = train(plan, rank, a.steps, a.lr)
+    if rank == 0 and a.out:
+        with open(a.out + ".tmp", "w") as f:
+            json.dump({"losses": losses, "world_size": plan.world_size,
+                       "generation": plan.generation}, f)
+        os.replace(a.out + ".tmp", a.out)
+    dist.destroy_process_group()
+    return 0
