@@ -12,6 +12,14 @@ import torch.nn.functional as F
 
 
 class Config:
+    @classmethod
+    def for_plan(cls, plan, seed=1234):
+        """The plan's layer count; heads, KV heads and MLP columns that
+        every TP width of the plan divides."""
+        kv = max(4, plan.max_tp())
+        return cls(plan.num_layers, hidden=8 * kv, heads=2 * kv, kv_heads=kv,
+                   ffn=16 * kv, seed=seed)
+
     def __init__(self, num_layers, hidden=32, heads=8, kv_heads=4, ffn=64,
                  vocab=64, seed=1234):
         self.num_layers = num_layers

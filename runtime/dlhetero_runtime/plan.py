@@ -75,3 +75,34 @@ class Plan:
 
     def replica_offset(self, replica):
         return sum(self.replica_batch[:replica])
+
+    def max_tp(self):
+        return max(len(m) for m in self.members("tp_group").values())
+
+    def scale(self, global_batch=None, seq_len=None):
+        """The same plan for a smaller batch (tests, small jobs): the
+        replicas keep their shares of it (largest remainder), each rank
+        at most one micro-batch per sequence."""
+        if seq_len:
+            self.seq_len = seq_len
+        if not global_batch or global_batch == self.global_batch:
+            return self
+        if global_batch < len(self.replica_batch):
+            raise PlanError("a batch of %d for %d replicas"
+                            % (global_batch, len(self.replica_batch)))
+        old = self.replica_batch
+        exact = [b * global_batch / self.global_batch for b in old]
+        new = [max(1, int(x)) for x in exact]
+        order = sorted(range(len(old)), key=lambda i: new[i] - exact[i])
+        i = 0
+        while sum(new) < global_batch:
+            new[order[i % len(order)]] += 1
+            i += 1
+        while sum(new) > global_batch:
+            j = max(range(len(new)), key=lambda k: new[k])
+            new[j] -= 1
+        self.replica_batch, self.global_batch = new, global_batch
+        for r in self.ranks:
+            r["batch"] = new[r["replica"]]
+            r["micro_batches"] = max(1, min(r["micro_batches"], r["batch"]))
+        return self

@@ -33,7 +33,7 @@ def token_loss(logits, targets):
 
 def reference_losses(plan, steps, lr, cfg=None):
     """Losses of the whole model trained in one process."""
-    cfg = cfg or Config(plan.num_layers)
+    cfg = cfg or Config.for_plan(plan)
     model = Stage(cfg, 0, cfg.num_layers)
     out = []
     for step in range(steps):
@@ -121,7 +121,7 @@ class Rank:
 def train(plan, rank, steps, lr, log=sys.stderr):
     """Trains steps steps; returns the global loss of each (on every
     rank: one all-reduce of the last stages' shares per step)."""
-    cfg = Config(plan.num_layers)
+    cfg = Config.for_plan(plan)
     r = Rank(plan, rank, cfg)
     losses = []
     for step in range(steps):
@@ -143,13 +143,17 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--out", help="rank 0 writes the losses here (JSON)")
     ap.add_argument("--plan", default=os.environ.get("DL_PLAN"))
+    ap.add_argument("--global-batch", type=int,
+                    help="train on this many sequences per step instead "
+                    "of the plan's, split among its replicas as it says")
+    ap.add_argument("--seq-len", type=int, help="instead of the plan's")
     a = ap.parse_args(argv)
     if not a.plan:
         err = os.environ.get("DL_PLAN_ERROR", "no DL_PLAN")
         print("dlhetero_runtime: no plan: %s" % err, file=sys.stderr)
         return 2
     try:
-        plan = Plan.load(a.plan)
+        plan = Plan.load(a.plan).scale(a.global_batch, a.seq_len)
         rank = plan.check_env()
     except (OSError, ValueError, KeyError, PlanError) as e:
         print("dlhetero_runtime: %s: %s" % (a.plan, e), file=sys.stderr)

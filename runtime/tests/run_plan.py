@@ -31,8 +31,8 @@ def free_port():
     return port
 
 
-def run(plan_path, steps, lr):
-    plan = Plan.load(plan_path)
+def run(plan_path, steps, lr, global_batch, seq_len):
+    plan = Plan.load(plan_path).scale(global_batch, seq_len)
     out = tempfile.mktemp(suffix=".json")
     env = dict(os.environ, MASTER_ADDR="127.0.0.1",
                MASTER_PORT=str(free_port()),
@@ -40,7 +40,9 @@ def run(plan_path, steps, lr):
                PYTHONPATH=os.path.dirname(here))
     procs = [subprocess.Popen(
         [sys.executable, "-m", "dlhetero_runtime", "--plan", plan_path,
-         "--steps", str(steps), "--lr", str(lr), "--out", out],
+         "--steps", str(steps), "--lr", str(lr), "--out", out,
+         "--global-batch", str(plan.global_batch),
+         "--seq-len", str(plan.seq_len)],
         env=dict(env, RANK=str(r))) for r in range(plan.world_size)]
     rcs = [p.wait(timeout=600) for p in procs]
     if any(rcs):
@@ -57,8 +59,10 @@ def main():
     ap.add_argument("plan")
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--global-batch", type=int, default=8)
+    ap.add_argument("--seq-len", type=int, default=16)
     a = ap.parse_args()
-    got, want = run(a.plan, a.steps, a.lr)
+    got, want = run(a.plan, a.steps, a.lr, a.global_batch, a.seq_len)
     bad = 0
     for i, (g, w) in enumerate(zip(got, want)):
         ok = abs(g - w) <= ATOL + RTOL * abs(w)
