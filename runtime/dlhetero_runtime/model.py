@@ -111,10 +111,35 @@ def rotary(x, base=10000.0):
     return out.flatten(-2)
 
 
-class Layer(torch.nn.Module):
-    """One decoder layer, this rank's share of it."""
+# A layer's weights: name -> (full shape, how TP splits it): "rows" splits
+# the output features (column-parallel), "cols" the input features
+# (row-parallel), None keeps it whole on every rank.
+def layer_shapes(cfg):
+    h, d = cfg.hidden, cfg.head_dim
+    return {
+        "attn_norm": ((h,), None), "mlp_norm": ((h,), None),
+        "wq": ((cfg.heads * d, h), "rows"),
+        "wk": ((cfg.kv_heads * d, h), "rows"),
+        "wv": ((cfg.kv_heads * d, h), "rows"),
+        "wo": ((h, cfg.heads * d), "cols"),
+        "w_gate": ((cfg.ffn, h), "rows"), "w_up": ((cfg.ffn, h), "rows"),
+        "w_down": ((h, cfg.ffn), "cols"),
+    }
 
-    def __init__(self, cfg, index, tp):
+
+def initial(cfg, name, layer, shape):
+    """A weight as training starts: norms 1, the rest seeded."""
+    if name.endswith("norm"):
+        return torch.ones(shape)
+    return seeded(cfg, name, layer, *shape)
+
+
+class Layer(torch.nn.Module):
+    """One decoder layer, this rank's share of it, cut from the full
+    weights (full(name, shape): seeded at the start, a checkpoint's
+    later)."""
+
+    def __init__(self, cfg, index, tp, full=None):
         super().__init__()
         if cfg.heads % tp.size or cfg.kv_heads % tp.size or cfg.ffn % tp.size:
             raise ValueError("TP width %d does not divide %d heads, %d KV "
@@ -124,19 +149,33 @@ class Layer(torch.nn.Module):
         self.cfg, self.tp = cfg, tp
         self.heads = cfg.heads // tp.size
         self.kv_heads = cfg.kv_heads // tp.size
-        P = torch.nn.Parameter
+        full = full or (lambda name, shape: initial(cfg, name, index, shape))
         self.attn_norm = RMSNorm(h)
         self.mlp_norm = RMSNorm(h)
-        self.wq = P(tp.rows(seeded(cfg, "wq", index, cfg.heads * d, h), cfg.heads * d))
-        self.wk = P(tp.rows(seeded(cfg, "wk", index, cfg.kv_heads * d, h), cfg.kv_heads * d))
-        self.wv = P(tp.rows(seeded(cfg, "wv", index, cfg.kv_heads * d, h), cfg.kv_heads * d))
-        # row-parallel: this rank's input columns
-        self.wo = P(tp.rows(seeded(cfg, "wo", index, h, cfg.heads * d).t(),
-                            cfg.heads * d).t().contiguous())
-        self.w_gate = P(tp.rows(seeded(cfg, "wg", index, cfg.ffn, h), cfg.ffn))
-        self.w_up = P(tp.rows(seeded(cfg, "wu", index, cfg.ffn, h), cfg.ffn))
-        self.w_down = P(tp.rows(seeded(cfg, "wd", index, h, cfg.ffn).t(),
-                                cfg.ffn).t().contiguous())
+        for name, (shape, split) in layer_shapes(cfg).items():
+            w = full(name, shape)
+            if split == "rows":
+                w = tp.rows(w, shape[0])
+            elif split == "cols":
+                w = tp.rows(w.t(), shape[1]).t()
+            w = torch.nn.Parameter(w.contiguous().clone())
+            if name.endswith("norm"):
+                getattr(self, name).weight = w
+            else:
+                setattr(self, name, w)
+
+    def full_weights(self):
+        """name -> the full tensor (TP shards gathered)."""
+        out = {}
+        for name, (shape, split) in layer_shapes(self.cfg).items():
+            w = (getattr(self, name).weight if name.endswith("norm")
+                 else getattr(self, name)).detach()
+            if split and self.tp.size > 1:
+                parts = [torch.empty_like(w) for _ in range(self.tp.size)]
+                dist.all_gather(parts, w.contiguous(), group=self.tp.group)
+                w = torch.cat(parts, dim=0 if split == "rows" else 1)
+            out[name] = w.clone()
+        return out
 
     def forward(self, x):
         b, s, _ = x.shape
@@ -163,20 +202,41 @@ class Stage(torch.nn.Module):
     """Layers [first, last) of the model; the first stage also embeds the
     tokens, the last one also computes the logits."""
 
-    def __init__(self, cfg, first, last, tp=None):
+    def __init__(self, cfg, first, last, tp=None, weights=None):
+        """weights(layer, name, shape) gives a full weight (layer -1: the
+        embedding, final norm and head); None: training starts."""
         super().__init__()
         tp = tp or TP()
+        weights = weights or (lambda layer, name, shape:
+                              initial(cfg, name, layer, shape))
+        self.first, self.last = first, last
         self.first_stage = first == 0
         self.last_stage = last == cfg.num_layers
-        self.layers = torch.nn.ModuleList(Layer(cfg, i, tp)
-                                          for i in range(first, last))
+        self.layers = torch.nn.ModuleList(
+            Layer(cfg, i, tp, lambda name, shape, i=i: weights(i, name, shape))
+            for i in range(first, last))
+        P = torch.nn.Parameter
         if self.first_stage:
-            self.embed = torch.nn.Parameter(
-                seeded(cfg, "embed", -1, cfg.vocab, cfg.hidden))
+            self.embed = P(weights(-1, "embed", (cfg.vocab, cfg.hidden)).clone())
         if self.last_stage:
             self.norm = RMSNorm(cfg.hidden)
-            self.head = torch.nn.Parameter(
-                seeded(cfg, "head", -1, cfg.vocab, cfg.hidden))
+            self.norm.weight = P(weights(-1, "norm", (cfg.hidden,)).clone())
+            self.head = P(weights(-1, "head", (cfg.vocab, cfg.hidden)).clone())
+
+    def full_weights(self):
+        """{layer: {name: full tensor}} of this stage (-1: embedding,
+        final norm, head); a collective over the stage's TP group."""
+        out = {i: l.full_weights()
+               for i, l in zip(range(self.first, self.last), self.layers)}
+        extra = {}
+        if self.first_stage:
+            extra["embed"] = self.embed.detach().clone()
+        if self.last_stage:
+            extra["norm"] = self.norm.weight.detach().clone()
+            extra["head"] = self.head.detach().clone()
+        if extra:
+            out[-1] = extra
+        return out
 
     def forward(self, x):
         if self.first_stage:

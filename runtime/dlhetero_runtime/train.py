@@ -15,6 +15,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+from . import checkpoint
 from .model import Config, Stage, TP
 from .plan import Plan, PlanError
 
@@ -53,7 +54,7 @@ class Rank:
     groups.  Every rank creates every group, in the same order (as
     torch.distributed requires)."""
 
-    def __init__(self, plan, rank, cfg):
+    def __init__(self, plan, rank, cfg, weights=None):
         self.plan, self.rank, self.cfg = plan, rank, cfg
         me = self.me = plan.me(rank)
         groups = {}
@@ -70,7 +71,8 @@ class Rank:
         self.prev = plan.stage_ranks(me["pp_group"], stages[i - 1]) if i else []
         self.next = (plan.stage_ranks(me["pp_group"], stages[i + 1])
                      if i + 1 < len(stages) else [])
-        self.model = Stage(cfg, me["first_layer"], me["last_layer"], self.tp)
+        self.model = Stage(cfg, me["first_layer"], me["last_layer"], self.tp,
+                           weights)
 
     def step(self, step, lr):
         """One training step; returns this rank's share of the global
@@ -118,28 +120,39 @@ class Rank:
         return share if (not self.next and self.tp.rank == 0) else 0.0
 
 
-def train(plan, rank, steps, lr, log=sys.stderr):
-    """Trains steps steps; returns the global loss of each (on every
-    rank: one all-reduce of the last stages' shares per step)."""
+def train(plan, rank, steps, lr, ckdir=None, every=0, log=sys.stderr):
+    """Trains up to step `steps`, from the last checkpoint in ckdir when
+    there is one; checkpoints every `every` steps and at the end.  Returns
+    {step: global loss} (on every rank: one all-reduce of the last stages'
+    shares per step)."""
     cfg = Config.for_plan(plan)
-    r = Rank(plan, rank, cfg)
-    losses = []
-    for step in range(steps):
+    start, folder = checkpoint.latest(ckdir) if ckdir else (0, None)
+    r = Rank(plan, rank, cfg, checkpoint.Weights(folder) if folder else None)
+    if rank == 0 and folder:
+        print("resumed from %s (step %d)" % (folder, start), file=log)
+    losses = {}
+    for step in range(start, steps):
         t0 = time.time()
         share = torch.tensor([r.step(step, lr)], dtype=torch.float64)
         dist.all_reduce(share)
-        losses.append(share.item())
+        losses[step] = share.item()
         if rank == 0:
-            print("step %d loss %.6f (%.2f s)" % (step, losses[-1],
+            print("step %d loss %.6f (%.2f s)" % (step, losses[step],
                                                  time.time() - t0),
                   file=log, flush=True)
+        if ckdir and (step + 1 == steps or (every and (step + 1) % every == 0)):
+            checkpoint.save(r, step + 1, ckdir)
     return losses
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m dlhetero_runtime",
                                  description=__doc__)
-    ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=3,
+                    help="train until this step (from the last checkpoint)")
+    ap.add_argument("--checkpoint-dir",
+                    default=os.environ.get("DL_CHECKPOINT_DIR"))
+    ap.add_argument("--checkpoint-every", type=int, default=0)
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--out", help="rank 0 writes the losses here (JSON)")
     ap.add_argument("--plan", default=os.environ.get("DL_PLAN"))
@@ -160,10 +173,12 @@ def main(argv=None):
         return 2
     backend = "gloo"   # CPU; a vendor build would map DL_CCL to its own
     dist.init_process_group(backend)
-    losses = train(plan, rank, a.steps, a.lr)
+    losses = train(plan, rank, a.steps, a.lr, a.checkpoint_dir,
+                   a.checkpoint_every)
     if rank == 0 and a.out:
         with open(a.out + ".tmp", "w") as f:
-            json.dump({"losses": losses, "world_size": plan.world_size,
+            json.dump({"losses": {str(k): v for k, v in losses.items()},
+                       "world_size": plan.world_size,
                        "generation": plan.generation}, f)
         os.replace(a.out + ".tmp", a.out)
     dist.destroy_process_group()

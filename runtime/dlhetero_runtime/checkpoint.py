@@ -1,0 +1,91 @@
+"""Checkpoints that follow the plan: one file per layer with its full
+weights (TP shards gathered), written by the first replica's first TP
+rank of each stage, each file written aside and renamed into place, then
+a "latest" file renamed into place last, so a checkpoint is either whole
+or not there.  Any plan can load any checkpoint of the same model: each
+rank reads the layers of its stage and cuts its TP share."""
+import json
+import os
+
+import torch
+import torch.distributed as dist
+
+
+def _write(path, save):
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    save(tmp)
+    os.replace(tmp, path)
+
+
+def _file(layer):
+    return "layer-%05d.pt" % layer
+
+
+# the weights outside the layers: the first stage's and the last stage's
+EXTRA_FILES = {"embed.pt": ("embed",), "head.pt": ("norm", "head")}
+
+
+def save(r, step, ckdir, extra_meta=None):
+    """Collective: every rank of the job calls it after step `step - 1`."""
+    full = r.model.full_weights()
+    d = os.path.join(ckdir, "step-%d" % step)
+    if r.rank == 0:
+        os.makedirs(d, exist_ok=True)
+    dist.barrier()
+    if r.me["replica"] == 0 and r.tp.rank == 0:
+        for layer, ws in full.items():
+            if layer >= 0:
+                files = {_file(layer): ws}
+            else:
+                files = {f: {k: ws[k] for k in keys}
+                         for f, keys in EXTRA_FILES.items() if keys[0] in ws}
+            for f, part in files.items():
+                _write(os.path.join(d, f),
+                       lambda p, part=part: torch.save(part, p))
+    dist.barrier()
+    if r.rank == 0:
+        meta = dict(step=step, num_layers=r.cfg.num_layers,
+                    seed=r.cfg.seed, **(extra_meta or {}))
+        _write(os.path.join(d, "meta.json"),
+               lambda p: open(p, "w").write(json.dumps(meta)))
+        _write(os.path.join(ckdir, "latest"),
+               lambda p: open(p, "w").write("step-%d\n" % step))
+    dist.barrier()
+
+
+def latest(ckdir):
+    """(step, folder) of the last whole checkpoint, or (0, None)."""
+    try:
+        with open(os.path.join(ckdir, "latest")) as f:
+            d = os.path.join(ckdir, f.read().strip())
+        with open(os.path.join(d, "meta.json")) as f:
+            return json.load(f)["step"], d
+    except (OSError, ValueError, KeyError):
+        return 0, None
+
+
+class Weights:
+    """weights(layer, name, shape) for model.Stage from a checkpoint."""
+
+    def __init__(self, folder):
+        self.folder, self.cache = folder, {}
+
+    def _load(self, layer):
+        if layer not in self.cache:
+            if layer >= 0:
+                self.cache[layer] = torch.load(
+                    os.path.join(self.folder, _file(layer)))
+            else:
+                ws = {}
+                for f in EXTRA_FILES:
+                    ws.update(torch.load(os.path.join(self.folder, f)))
+                self.cache[layer] = ws
+        return self.cache[layer]
+
+    def __call__(self, layer, name, shape):
+        w = self._load(layer)[name]
+        if tuple(w.shape) != tuple(shape):
+            raise ValueError("checkpoint %s: layer %d %s is %s, the model "
+                             "wants %s" % (self.folder, layer, name,
+                                           tuple(w.shape), tuple(shape)))
+        return w
