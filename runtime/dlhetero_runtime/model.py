@@ -15,13 +15,16 @@ class Config:
     @classmethod
     def for_plan(cls, plan, seed=1234):
         """The plan's layer count; heads, KV heads and MLP columns that
-        every TP width of the plan divides."""
+        every TP width of the plan divides; for a plan with expert groups
+        (an MoE model), experts that every EP width divides, top-2."""
         kv = max(4, plan.max_tp())
+        ep = plan.max_ep()
         return cls(plan.num_layers, hidden=8 * kv, heads=2 * kv, kv_heads=kv,
-                   ffn=16 * kv, seed=seed)
+                   ffn=16 * kv, seed=seed,
+                   experts=4 * ep if ep else 0, top_k=2)
 
     def __init__(self, num_layers, hidden=32, heads=8, kv_heads=4, ffn=64,
-                 vocab=64, seed=1234):
+                 vocab=64, seed=1234, experts=0, top_k=2):
         self.num_layers = num_layers
         self.hidden = hidden
         self.heads = heads
@@ -30,6 +33,8 @@ class Config:
         self.ffn = ffn
         self.vocab = vocab
         self.seed = seed
+        self.experts = experts  # 0: dense MLP
+        self.top_k = top_k
 
 
 def seeded(cfg, what, layer, *shape):
@@ -89,6 +94,52 @@ class TP:
         return w[self.rank * k:(self.rank + 1) * k]
 
 
+class EP:
+    """This rank's place in its expert-parallel group: the group's ranks
+    hold different experts and see each other's tokens."""
+
+    def __init__(self, group=None, size=1, rank=0):
+        self.group, self.size, self.rank = group, size, rank
+
+
+class _GatherEP(torch.autograd.Function):
+    """Every rank's rows (padded to the same count) stacked in group
+    order; the gradient of a rank's rows is summed over the group."""
+
+    @staticmethod
+    def forward(ctx, x, group, size, rank):
+        ctx.group, ctx.rank, ctx.n = group, rank, x.shape[0]
+        parts = [torch.empty_like(x) for _ in range(size)]
+        dist.all_gather(parts, x.contiguous(), group=group)
+        return torch.cat(parts)
+
+    @staticmethod
+    def backward(ctx, g):
+        g = g.contiguous().clone()
+        dist.all_reduce(g, group=ctx.group)
+        return g[ctx.rank * ctx.n:(ctx.rank + 1) * ctx.n], None, None, None
+
+
+class _CombineEP(torch.autograd.Function):
+    """The group's partial outputs for all rows added up, this rank's
+    rows kept; the gradient of every row comes from the rank that owns
+    it."""
+
+    @staticmethod
+    def forward(ctx, y, group, size, rank):
+        ctx.group, ctx.size = group, size
+        n = y.shape[0] // size
+        y = y.contiguous().clone()
+        dist.all_reduce(y, group=group)
+        return y[rank * n:(rank + 1) * n]
+
+    @staticmethod
+    def backward(ctx, g):
+        parts = [torch.empty_like(g) for _ in range(ctx.size)]
+        dist.all_gather(parts, g.contiguous(), group=ctx.group)
+        return torch.cat(parts), None, None, None
+
+
 class RMSNorm(torch.nn.Module):
     def __init__(self, dim, eps=1e-5):
         super().__init__()
@@ -116,15 +167,39 @@ def rotary(x, base=10000.0):
 # (row-parallel), None keeps it whole on every rank.
 def layer_shapes(cfg):
     h, d = cfg.hidden, cfg.head_dim
+    if cfg.experts:
+        shapes = {"attn_norm": ((h,), None), "mlp_norm": ((h,), None),
+                  "router": ((cfg.experts, h), None)}
+        for e in range(cfg.experts):
+            shapes["e%d_gate" % e] = ((cfg.ffn, h), "rows")
+            shapes["e%d_up" % e] = ((cfg.ffn, h), "rows")
+            shapes["e%d_down" % e] = ((h, cfg.ffn), "cols")
+        for n, shape in _attention_shapes(cfg).items():
+            shapes[n] = shape
+        return shapes
+    return dict(_attention_shapes(cfg), **{
+        "attn_norm": ((h,), None), "mlp_norm": ((h,), None),
+        "w_gate": ((cfg.ffn, h), "rows"), "w_up": ((cfg.ffn, h), "rows"),
+        "w_down": ((h, cfg.ffn), "cols"),
+    })
+
+
+def _attention_shapes(cfg):
+    h, d = cfg.hidden, cfg.head_dim
     return {
         "attn_norm": ((h,), None), "mlp_norm": ((h,), None),
         "wq": ((cfg.heads * d, h), "rows"),
         "wk": ((cfg.kv_heads * d, h), "rows"),
         "wv": ((cfg.kv_heads * d, h), "rows"),
         "wo": ((h, cfg.heads * d), "cols"),
-        "w_gate": ((cfg.ffn, h), "rows"), "w_up": ((cfg.ffn, h), "rows"),
-        "w_down": ((h, cfg.ffn), "cols"),
     }
+
+
+def expert_of(name):
+    """The expert a weight belongs to ("e3_up" -> 3), or None."""
+    if name[0] == "e" and "_" in name and name[1:name.index("_")].isdigit():
+        return int(name[1:name.index("_")])
+    return None
 
 
 def initial(cfg, name, layer, shape):
@@ -139,8 +214,15 @@ class Layer(torch.nn.Module):
     weights (full(name, shape): seeded at the start, a checkpoint's
     later)."""
 
-    def __init__(self, cfg, index, tp, full=None):
+    def __init__(self, cfg, index, tp, full=None, ep=None):
         super().__init__()
+        ep = ep or EP()
+        if cfg.experts % ep.size:
+            raise ValueError("EP width %d does not divide %d experts"
+                             % (ep.size, cfg.experts))
+        self.ep = ep
+        per = cfg.experts // ep.size
+        self.local_experts = range(ep.rank * per, (ep.rank + 1) * per)
         if cfg.heads % tp.size or cfg.kv_heads % tp.size or cfg.ffn % tp.size:
             raise ValueError("TP width %d does not divide %d heads, %d KV "
                              "heads, %d MLP columns"
@@ -153,6 +235,9 @@ class Layer(torch.nn.Module):
         self.attn_norm = RMSNorm(h)
         self.mlp_norm = RMSNorm(h)
         for name, (shape, split) in layer_shapes(cfg).items():
+            e = expert_of(name)
+            if e is not None and e not in self.local_experts:
+                continue
             w = full(name, shape)
             if split == "rows":
                 w = tp.rows(w, shape[0])
@@ -168,14 +253,52 @@ class Layer(torch.nn.Module):
         """name -> the full tensor (TP shards gathered)."""
         out = {}
         for name, (shape, split) in layer_shapes(self.cfg).items():
-            w = (getattr(self, name).weight if name.endswith("norm")
-                 else getattr(self, name)).detach()
+            e = expert_of(name)
+            if e is not None and e not in self.local_experts:
+                w = torch.zeros(shape)  # the expert's rank sends it below
+                if self.tp.size > 1:
+                    w = w[:shape[0] // self.tp.size] if split == "rows" \
+                        else w[:, :shape[1] // self.tp.size]
+            else:
+                w = (getattr(self, name).weight if name.endswith("norm")
+                     else getattr(self, name)).detach()
             if split and self.tp.size > 1:
                 parts = [torch.empty_like(w) for _ in range(self.tp.size)]
                 dist.all_gather(parts, w.contiguous(), group=self.tp.group)
                 w = torch.cat(parts, dim=0 if split == "rows" else 1)
+            if e is not None and self.ep.size > 1:
+                w = w.clone()   # only its owner's copy is not zero
+                dist.all_reduce(w, group=self.ep.group)
             out[name] = w.clone()
         return out
+
+    def moe(self, y):
+        """Top-k routed SwiGLU experts over the EP group: every rank sees
+        the group's tokens, runs its own experts on those routed to them,
+        and the outputs are added up and sent back to their tokens."""
+        cfg, ep = self.cfg, self.ep
+        b, s, h = y.shape
+        tok = y.reshape(-1, h)
+        probs = F.linear(tok, self.router).softmax(-1)
+        w, idx = probs.topk(cfg.top_k, dim=-1)
+        w = w / w.sum(-1, keepdim=True)
+        if ep.size > 1:
+            tok = _GatherEP.apply(tok, ep.group, ep.size, ep.rank)
+            w = _GatherEP.apply(w, ep.group, ep.size, ep.rank)
+            parts = [torch.empty_like(idx) for _ in range(ep.size)]
+            dist.all_gather(parts, idx.contiguous(), group=ep.group)
+            idx = torch.cat(parts)
+        out = torch.zeros_like(tok)
+        for e in self.local_experts:
+            rows, slot = (idx == e).nonzero(as_tuple=True)
+            x = self.tp.copy_in(tok[rows])
+            m = F.silu(F.linear(x, getattr(self, "e%d_gate" % e))) * \
+                F.linear(x, getattr(self, "e%d_up" % e))
+            ye = self.tp.reduce_out(F.linear(m, getattr(self, "e%d_down" % e)))
+            out = out.index_add(0, rows, w[rows, slot].unsqueeze(-1) * ye)
+        if ep.size > 1:
+            out = _CombineEP.apply(out, ep.group, ep.size, ep.rank)
+        return out.reshape(b, s, h)
 
     def forward(self, x):
         b, s, _ = x.shape
@@ -193,6 +316,8 @@ class Layer(torch.nn.Module):
         att = att.masked_fill(mask, float("-inf")).softmax(-1)
         o = (att @ v).transpose(1, 2).reshape(b, s, self.heads * d)
         x = x + self.tp.reduce_out(F.linear(o, self.wo))
+        if self.cfg.experts:
+            return x + self.moe(self.mlp_norm(x))
         y = self.tp.copy_in(self.mlp_norm(x))
         m = F.silu(F.linear(y, self.w_gate)) * F.linear(y, self.w_up)
         return x + self.tp.reduce_out(F.linear(m, self.w_down))
@@ -202,7 +327,7 @@ class Stage(torch.nn.Module):
     """Layers [first, last) of the model; the first stage also embeds the
     tokens, the last one also computes the logits."""
 
-    def __init__(self, cfg, first, last, tp=None, weights=None):
+    def __init__(self, cfg, first, last, tp=None, weights=None, ep=None):
         """weights(layer, name, shape) gives a full weight (layer -1: the
         embedding, final norm and head); None: training starts."""
         super().__init__()
@@ -213,7 +338,8 @@ class Stage(torch.nn.Module):
         self.first_stage = first == 0
         self.last_stage = last == cfg.num_layers
         self.layers = torch.nn.ModuleList(
-            Layer(cfg, i, tp, lambda name, shape, i=i: weights(i, name, shape))
+            Layer(cfg, i, tp, lambda name, shape, i=i: weights(i, name, shape),
+                  ep)
             for i in range(first, last))
         P = torch.nn.Parameter
         if self.first_stage:

@@ -76,6 +76,11 @@ class Plan:
     def replica_offset(self, replica):
         return sum(self.replica_batch[:replica])
 
+    def max_ep(self):
+        """The widest expert group; 0 for a dense model's plan."""
+        eps = self.members("ep_group")
+        return max(len(m) for m in eps.values()) if eps else 0
+
     def max_tp(self):
         return max(len(m) for m in self.members("tp_group").values())
 

@@ -16,7 +16,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 
 from . import checkpoint
-from .model import Config, Stage, TP
+from .model import EP, Config, Stage, TP, expert_of
 from .plan import Plan, PlanError
 
 
@@ -58,21 +58,53 @@ class Rank:
         self.plan, self.rank, self.cfg = plan, rank, cfg
         me = self.me = plan.me(rank)
         groups = {}
-        for key in ("tp_group", "dp_group"):
-            for gid, members in plan.members(key).items():
+        for key, lists in self.group_lists(plan).items():
+            for gid, members in lists.items():
                 pg = dist.new_group(members) if len(members) > 1 else None
                 groups[(key, gid)] = (pg, members)
         tp_pg, tp_members = groups[("tp_group", me["tp_group"])]
         self.tp = TP(tp_pg, len(tp_members), tp_members.index(rank))
         self.dp_pg, dp_members = groups[("dp_group", me["dp_group"])]
         self.dp_size = len(dp_members)
+        self.ep = EP()
+        self.edp_pg, self.edp_size = None, 1
+        if cfg.experts:
+            ep_pg, ep_members = groups[("ep_group", me["ep_group"])]
+            self.ep = EP(ep_pg, len(ep_members), ep_members.index(rank))
+            for m in ep_members:
+                r = plan.me(m)
+                if (r["batch"], r["micro_batches"]) != (me["batch"],
+                                                        me["micro_batches"]):
+                    raise PlanError("MoE: ranks %d and %d of an expert group "
+                                    "run different micro-batches" % (rank, m))
+            key = ("edp", (me["dp_group"], self.ep.rank))
+            self.edp_pg, edp_members = groups[key]
+            self.edp_size = len(edp_members)
         stages = plan.stages_of(me["pp_group"])
         i = stages.index(me["stage"])
         self.prev = plan.stage_ranks(me["pp_group"], stages[i - 1]) if i else []
         self.next = (plan.stage_ranks(me["pp_group"], stages[i + 1])
                      if i + 1 < len(stages) else [])
         self.model = Stage(cfg, me["first_layer"], me["last_layer"], self.tp,
-                           weights)
+                           weights, self.ep)
+
+    @staticmethod
+    def group_lists(plan):
+        """Every group of the plan, in one order for all ranks: TP, DP,
+        EP, and for experts the ranks of a DP group that hold the same
+        experts (their EP index), which sum those experts' gradients."""
+        out = {key: plan.members(key)
+               for key in ("tp_group", "dp_group", "ep_group")}
+        edp = {}
+        ep_index = {}
+        for members in out["ep_group"].values():
+            for i, m in enumerate(members):
+                ep_index[m] = i
+        for gid, members in out["dp_group"].items():
+            for m in members:
+                edp.setdefault((gid, ep_index.get(m, 0)), []).append(m)
+        out["edp"] = edp
+        return out
 
     def step(self, step, lr):
         """One training step; returns this rank's share of the global
@@ -113,9 +145,13 @@ class Rank:
                 for dst in self.prev:
                     dist.send(x.grad.contiguous(), dst=dst)
         with torch.no_grad():
-            for p in self.model.parameters():
-                if self.dp_size > 1:
-                    dist.all_reduce(p.grad, group=self.dp_pg)
+            for name, p in self.model.named_parameters():
+                if expert_of(name.rsplit(".", 1)[-1]) is not None:
+                    pg, size = self.edp_pg, self.edp_size
+                else:
+                    pg, size = self.dp_pg, self.dp_size
+                if size > 1:
+                    dist.all_reduce(p.grad, group=pg)
                 p -= lr * p.grad
         return share if (not self.next and self.tp.rank == 0) else 0.0
 
