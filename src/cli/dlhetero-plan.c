@@ -21,6 +21,7 @@
 #include "hetero_map.h"
 #include "model_catalog.h"
 #include "plan.h"
+#include "plan_export.h"
 #include "plan_json.h"
 #include "plan_svg.h"
 
@@ -33,6 +34,8 @@ struct opts {
 	int global_batch, seq_len, apn, json;
 	double inter_node, inter_domain;
 	int list_models, list_chips;
+	int flagscale, megatron;
+	const char *device;
 };
 
 static void usage(FILE *f)
@@ -44,6 +47,8 @@ static void usage(FILE *f)
 	      "         [--catalog FILE] [--models FILE] [--json] [--svg FILE]\n"
 	      "       dlhetero-plan --model NAME --map MAP|@FILE [--mode ...]\n"
 	      "         [--global-batch N] [--seq-len N] [--inter-node-gbps X]\n"
+	      "       add --flagscale [--device TYPE] or --megatron for the plan in\n"
+	      "         FlagScale's heterogeneous YAML or Megatron-LM arguments\n"
 	      "       dlhetero-plan --list-models | --list-chips [--catalog FILE]\n"
 	      "TYPE:N is N accelerators of a chip type; TYPE:N@D puts them in\n"
 	      "network domain D (default 0).  --map plans a job's node -> chip\n"
@@ -345,6 +350,9 @@ enum {
 	O_LC,
 	O_STRAT,
 	O_MAP,
+	O_FLAGSCALE,
+	O_MEGATRON,
+	O_DEVICE,
 	O_HELP
 };
 
@@ -365,6 +373,9 @@ static const struct option long_opts[] = {
 	{ "list-chips", no_argument, NULL, O_LC },
 	{ "strategy", required_argument, NULL, O_STRAT },
 	{ "map", required_argument, NULL, O_MAP },
+	{ "flagscale", no_argument, NULL, O_FLAGSCALE },
+	{ "megatron", no_argument, NULL, O_MEGATRON },
+	{ "device", required_argument, NULL, O_DEVICE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -443,6 +454,15 @@ static bool set_option(struct opts *o, int c, const char *arg, const char **bad)
 		break;
 	case O_MAP:
 		o->map = arg;
+		break;
+	case O_FLAGSCALE:
+		o->flagscale = 1;
+		break;
+	case O_MEGATRON:
+		o->megatron = 1;
+		break;
+	case O_DEVICE:
+		o->device = arg;
 		break;
 	case O_STRAT:
 		if (parse_strategy(arg, &o->strategy))
@@ -571,6 +591,19 @@ static int print_plan(const struct plan *p, const struct opts *o)
 	char *json, hash[17];
 	int rc = 1;
 
+	if (o->flagscale || o->megatron) {
+		char *text = o->flagscale
+				     ? plan_flagscale_yaml(p, o->device, &err)
+				     : plan_megatron_args(p, &err);
+
+		if (!text) {
+			fprintf(stderr, "dlhetero-plan: %s\n", err.text);
+			return 1;
+		}
+		printf("%s%s", text, o->megatron ? "\n" : "");
+		free(text);
+		return 0;
+	}
 	json = plan_to_json(p);
 	if (!json) {
 		fprintf(stderr, "dlhetero-plan: out of memory\n");

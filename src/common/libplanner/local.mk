@@ -6,6 +6,8 @@ src_common_libplanner_libdlh_planner_la_SOURCES = \
 	src/common/libplanner/cost_model.c src/common/libplanner/cost_model.h \
 	src/common/libplanner/plan.c src/common/libplanner/plan.h \
 	src/common/libplanner/plan_json.c src/common/libplanner/plan_json.h \
+	src/common/libplanner/plan_export.c \
+	src/common/libplanner/plan_export.h \
 	src/common/libplanner/plan_svg.c src/common/libplanner/plan_svg.h
 src_common_libplanner_libdlh_planner_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 src_common_libplanner_libdlh_planner_la_LIBADD = -lm

@@ -24,6 +24,7 @@
 #include "cost_model.h"
 #include "model_catalog.h"
 #include "plan.h"
+#include "plan_export.h"
 #include "plan_json.h"
 #include "plan_svg.h"
 
@@ -799,6 +800,93 @@ static void test_cli_json_svg(void **state)
 	unlink(svg);
 }
 
+/* The value after "key: " on its line of text, or NULL. */
+static const char *yaml_value(const char *text, const char *key, char *buf,
+			      size_t len)
+{
+	const char *p = strstr(text, key), *end;
+
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	end = strchr(p, '\n');
+	snprintf(buf, len, "%.*s", (int) (end ? end - p : (long) strlen(p)), p);
+	return buf;
+}
+
+/*
+ * FlagScale's and Megatron's views of a plan say what the plan says:
+ * meshes and device types in pipeline order, the layer split per stage,
+ * the sizes; Megatron refuses a mix.
+ */
+static void test_export(void **state)
+{
+	struct plan_group_req g[] = {
+		{ .chip = chip("ascend910b"), .nodes = 2 },
+		{ .chip = chip("a100"), .nodes = 2 },
+	};
+	struct plan_group_req one[] = { { .chip = chip("a100"), .nodes = 4 } };
+	struct plan *p =
+		make_plan("llama2-70b", PLAN_TRAIN, g, 2, PLAN_BALANCED, 256);
+	struct plan *q =
+		make_plan("llama2-70b", PLAN_TRAIN, one, 1, PLAN_BALANCED, 256);
+	char want[512], buf[512], *y, *m;
+	const struct plan_group *a, *b;
+	struct dlh_error err;
+	size_t k, used = 0;
+
+	y = plan_flagscale_yaml(p, "a100", &err);
+	assert_non_null(y);
+	/* the group that runs stage 0 comes first */
+	a = &p->groups[p->groups[0].first_stage == 0 ? 0 : 1];
+	b = &p->groups[p->groups[0].first_stage == 0 ? 1 : 0];
+	snprintf(want, sizeof(want), "[\"%s\", \"%s\"]", a->chip, b->chip);
+	assert_string_equal(
+		yaml_value(y, "hetero_device_types: ", buf, sizeof(buf)), want);
+	snprintf(want, sizeof(want), "[%d, 1, %d, %d, %d, %d, 1, %d, %d, %d]",
+		 a->tp, a->ep, a->dp, a->pp, b->tp, b->ep, b->dp, b->pp);
+	assert_string_equal(yaml_value(y, "hetero_process_meshes: ", buf,
+				       sizeof(buf)),
+			    want);
+	used = snprintf(want, sizeof(want), "[");
+	for (k = 0; k < p->n_stages; k++)
+		used += snprintf(
+			want + used, sizeof(want) - used, "%s%d", k ? ", " : "",
+			p->stages[k].last_layer - p->stages[k].first_layer);
+	snprintf(want + used, sizeof(want) - used, "]");
+	assert_string_equal(yaml_value(y, "hetero_pipeline_layer_split: ", buf,
+				       sizeof(buf)),
+			    want);
+	assert_string_equal(yaml_value(y, "hetero_current_device_type: ", buf,
+				       sizeof(buf)),
+			    "\"a100\"");
+	snprintf(want, sizeof(want), "%zu", p->n_stages);
+	assert_string_equal(yaml_value(y, "pipeline_model_parallel_size: ", buf,
+				       sizeof(buf)),
+			    want);
+	assert_string_equal(yaml_value(y, "num_layers: ", buf, sizeof(buf)),
+			    "80");
+	free(y);
+	assert_null(plan_flagscale_yaml(p, "mlu590", &err));
+	assert_non_null(strstr(err.text, "no mlu590 group"));
+	assert_null(plan_megatron_args(p, &err));
+	assert_non_null(strstr(err.text, "one chip type"));
+
+	m = plan_megatron_args(q, &err);
+	assert_non_null(m);
+	snprintf(want, sizeof(want),
+		 "--tensor-model-parallel-size %d "
+		 "--pipeline-model-parallel-size %zu ",
+		 q->groups[0].tp, q->n_stages);
+	assert_non_null(strstr(m, want));
+	snprintf(want, sizeof(want), "--global-batch-size %d ",
+		 q->global_batch);
+	assert_non_null(strstr(m, want));
+	free(m);
+	plan_free(p);
+	plan_free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -812,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_infer_decode),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_cli_json_svg),
 	};
