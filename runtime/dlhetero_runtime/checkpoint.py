@@ -6,6 +6,7 @@ or not there.  Any plan can load any checkpoint of the same model: each
 rank reads the layers of its stage and cuts its TP share."""
 import json
 import os
+import time
 
 import torch
 import torch.distributed as dist
@@ -44,8 +45,9 @@ def save(r, step, ckdir, extra_meta=None):
                        lambda p, part=part: torch.save(part, p))
     dist.barrier()
     if r.rank == 0:
-        meta = dict(step=step, num_layers=r.cfg.num_layers,
-                    seed=r.cfg.seed, **(extra_meta or {}))
+        meta = dict(step=step, config=r.cfg.to_dict(),
+                    generation=r.plan.generation,
+                    world_size=r.plan.world_size, **(extra_meta or {}))
         _write(os.path.join(d, "meta.json"),
                lambda p: open(p, "w").write(json.dumps(meta)))
         _write(os.path.join(ckdir, "latest"),
@@ -54,14 +56,38 @@ def save(r, step, ckdir, extra_meta=None):
 
 
 def latest(ckdir):
-    """(step, folder) of the last whole checkpoint, or (0, None)."""
+    """(step, folder, meta) of the last whole checkpoint, or
+    (0, None, None)."""
     try:
         with open(os.path.join(ckdir, "latest")) as f:
             d = os.path.join(ckdir, f.read().strip())
         with open(os.path.join(d, "meta.json")) as f:
-            return json.load(f)["step"], d
+            meta = json.load(f)
+        return meta["step"], d, meta
     except (OSError, ValueError, KeyError):
-        return 0, None
+        return 0, None, None
+
+
+PROGRESS = "progress.json"
+
+
+def write_progress(ckdir, step, generation, world_size):
+    """Rank 0 after each step: how far training got and when, so that a
+    requeued job can say how many steps it lost and how long it was
+    gone."""
+    doc = dict(step=step, time=time.time(), generation=generation,
+               world_size=world_size)
+    _write(os.path.join(ckdir, PROGRESS),
+           lambda p: open(p, "w").write(json.dumps(doc)))
+
+
+def read_progress(ckdir):
+    try:
+        with open(os.path.join(ckdir, PROGRESS)) as f:
+            doc = json.load(f)
+        return int(doc["step"]), float(doc["time"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class Weights:

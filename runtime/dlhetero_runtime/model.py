@@ -36,6 +36,34 @@ class Config:
         self.experts = experts  # 0: dense MLP
         self.top_k = top_k
 
+    FIELDS = ("num_layers", "hidden", "heads", "kv_heads", "ffn", "vocab",
+              "seed", "experts", "top_k")
+
+    def to_dict(self):
+        return {k: getattr(self, k) for k in self.FIELDS}
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(**{k: int(d[k]) for k in cls.FIELDS})
+
+    def check_plan(self, plan):
+        """A model trained under one plan continues under another only if
+        the new plan's TP widths split its heads and columns and its EP
+        widths its experts."""
+        if plan.num_layers != self.num_layers:
+            return "the plan has %d layers, the model %d" % (
+                plan.num_layers, self.num_layers)
+        for tp in {len(m) for m in plan.members("tp_group").values()}:
+            if self.kv_heads % tp or self.heads % tp or self.ffn % tp:
+                return ("TP width %d does not divide %d KV heads, %d heads, "
+                        "%d MLP columns" % (tp, self.kv_heads, self.heads,
+                                            self.ffn))
+        for ep in {len(m) for m in plan.members("ep_group").values()}:
+            if not self.experts or self.experts % ep:
+                return "EP width %d does not divide %d experts" % (
+                    ep, self.experts)
+        return None
+
 
 def seeded(cfg, what, layer, *shape):
     """The full weight named what of layer (-1: embedding and head),

@@ -6,6 +6,7 @@ next stage; gradients are summed over each data-parallel group; plain SGD.
 The single-process reference (reference_losses) trains the whole model on
 the whole batch: the two agree to fp32 rounding."""
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -16,6 +17,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 
 from . import checkpoint
+from .elastic import Event, ResizeFlag, find_rank, wait_generation
 from .model import EP, Config, Stage, TP, expert_of
 from .plan import Plan, PlanError
 
@@ -156,29 +158,72 @@ class Rank:
         return share if (not self.next and self.tp.rank == 0) else 0.0
 
 
-def train(plan, rank, steps, lr, ckdir=None, every=0, log=sys.stderr):
-    """Trains up to step `steps`, from the last checkpoint in ckdir when
-    there is one; checkpoints every `every` steps and at the end.  Returns
-    {step: global loss} (on every rank: one all-reduce of the last stages'
-    shares per step)."""
-    cfg = Config.for_plan(plan)
-    start, folder = checkpoint.latest(ckdir) if ckdir else (0, None)
+class Progress:
+    """What outlives a generation: the losses and the last step done."""
+
+    def __init__(self):
+        self.losses, self.reached = {}, 0
+
+
+def model_config(plan, meta):
+    """The model the checkpoint holds, or the plan's for a fresh start."""
+    cfg = (Config.from_dict(meta["config"]) if meta and "config" in meta
+           else Config.for_plan(plan))
+    why = cfg.check_plan(plan)
+    if why:
+        raise PlanError("generation %d cannot run this model: %s"
+                        % (plan.generation, why))
+    return cfg
+
+
+def train(plan, rank, a, progress, flag=None, event=None, log=None):
+    """Trains this generation up to step a.steps, from the last checkpoint
+    in a.checkpoint_dir when there is one; checkpoints every
+    a.checkpoint_every steps and at the end.  Returns True when the job
+    resized (all ranks checkpointed at the same step), False when done.
+    Each step's global loss goes to progress on every rank (one all-reduce
+    of the last stages' shares, with the resize flag)."""
+    ckdir, every = a.checkpoint_dir, a.checkpoint_every
+    start, folder, meta = (checkpoint.latest(ckdir) if ckdir
+                           else (0, None, None))
+    cfg = model_config(plan, meta)
     r = Rank(plan, rank, cfg, checkpoint.Weights(folder) if folder else None)
     if rank == 0 and folder:
-        print("resumed from %s (step %d)" % (folder, start), file=log)
-    losses = {}
-    for step in range(start, steps):
+        log("generation %d, %d ranks: resumed from %s (step %d)"
+            % (plan.generation, plan.world_size, folder, start))
+    saved = start
+    for step in range(start, a.steps):
         t0 = time.time()
-        share = torch.tensor([r.step(step, lr)], dtype=torch.float64)
+        want = flag.wanted(plan.generation) if flag else 0.0
+        share = torch.tensor([r.step(step, a.lr), want], dtype=torch.float64)
         dist.all_reduce(share)
-        losses[step] = share.item()
+        progress.losses[step] = share[0].item()
+        progress.reached = step + 1
         if rank == 0:
-            print("step %d loss %.6f (%.2f s)" % (step, losses[step],
-                                                 time.time() - t0),
-                  file=log, flush=True)
-        if ckdir and (step + 1 == steps or (every and (step + 1) % every == 0)):
+            log("step %d loss %.6f (%.2f s)" % (step, progress.losses[step],
+                                               time.time() - t0))
+            if ckdir:
+                checkpoint.write_progress(ckdir, step + 1, plan.generation,
+                                          plan.world_size)
+            if event:
+                event.report(step + 1, log)
+        event = None
+        if ckdir and (step + 1 == a.steps or share[1] > 0
+                      or (every and (step + 1) % every == 0)):
             checkpoint.save(r, step + 1, ckdir)
-    return losses
+            saved = step + 1
+        if share[1] > 0:
+            if not ckdir:
+                raise PlanError("resized without a checkpoint folder "
+                                "(DL_CHECKPOINT_DIR, --checkpoint-dir)")
+            return True
+    return False
+
+
+def init_world(addr, port, rank, world, timeout):
+    dist.init_process_group("gloo", init_method="tcp://%s:%d" % (addr, port),
+                            rank=rank, world_size=world,
+                            timeout=datetime.timedelta(seconds=timeout))
 
 
 def main(argv=None):
@@ -196,26 +241,94 @@ def main(argv=None):
                     help="train on this many sequences per step instead "
                     "of the plan's, split among its replicas as it says")
     ap.add_argument("--seq-len", type=int, help="instead of the plan's")
+    ap.add_argument("--master-addr",
+                    help="the rendezvous address of every generation "
+                    "(default: MASTER_ADDR, then the new rank 0's node)")
+    ap.add_argument("--timeout", type=float, default=120,
+                    help="seconds a collective may wait for a peer")
+    ap.add_argument("--resize-wait", type=float, default=60,
+                    help="seconds to wait for the next plan generation "
+                    "after a peer failed")
     a = ap.parse_args(argv)
+    env = os.environ
     if not a.plan:
-        err = os.environ.get("DL_PLAN_ERROR", "no DL_PLAN")
+        err = env.get("DL_PLAN_ERROR", "no DL_PLAN")
         print("dlhetero_runtime: no plan: %s" % err, file=sys.stderr)
         return 2
+    node = env.get("SLURMD_NODENAME")
+    local = int(env.get("LOCAL_RANK", env.get("SLURM_LOCALID", "-1")))
+    chip = env.get("DL_CHIP_TYPE")
     try:
         plan = Plan.load(a.plan).scale(a.global_batch, a.seq_len)
         rank = plan.check_env()
+        flag = ResizeFlag(env.get("DL_RESIZE_SIGNAL"), a.plan)
     except (OSError, ValueError, KeyError, PlanError) as e:
         print("dlhetero_runtime: %s: %s" % (a.plan, e), file=sys.stderr)
         return 2
-    backend = "gloo"   # CPU; a vendor build would map DL_CCL to its own
-    dist.init_process_group(backend)
-    losses = train(plan, rank, a.steps, a.lr, a.checkpoint_dir,
-                   a.checkpoint_every)
+
+    def log(msg):
+        print("dlhetero_runtime: %s" % msg, file=sys.stderr, flush=True)
+
+    progress, event = Progress(), None
+    restarts = int(env.get("DL_RESTART_COUNT", "0") or 0)
+    if restarts and a.checkpoint_dir:
+        last = checkpoint.read_progress(a.checkpoint_dir)
+        if last:
+            resumed = checkpoint.latest(a.checkpoint_dir)[0]
+            event = Event("requeue %d" % restarts, last[1], last[0], resumed)
+    addr = a.master_addr or env["MASTER_ADDR"]
+    base_port = int(env["MASTER_PORT"])
+    while True:
+        # each generation meets on its own port: a fresh store, no
+        # stragglers of the last world
+        init_world(addr, base_port + plan.generation, rank, plan.world_size,
+                   a.timeout)
+        failed = None
+        try:
+            resized = train(plan, rank, a, progress, flag, event, log)
+        except RuntimeError as e:   # a peer left (gloo): the node went away
+            failed, resized = time.time(), True
+            log("rank %d of generation %d: %s" % (rank, plan.generation,
+                                                   str(e).splitlines()[0]))
+        except PlanError as e:
+            log(str(e))
+            return 2
+        try:
+            dist.destroy_process_group()
+        except RuntimeError:
+            pass
+        if not resized:
+            break
+        at = flag.take() or failed
+        if not a.checkpoint_dir:
+            log("a peer failed and there is no checkpoint folder")
+            return 3
+        new = wait_generation(a.plan, plan.generation, a.resize_wait)
+        if new is None:
+            log("no plan generation after %d within %g s"
+                % (plan.generation, a.resize_wait))
+            return 3
+        new.scale(a.global_batch, a.seq_len)
+        try:
+            mine = find_rank(new, node, local, chip)
+        except PlanError as e:
+            log(str(e))
+            return 2
+        if mine is None:
+            log("%s/%d is not in generation %d: done" % (node, local,
+                                                          new.generation))
+            return 0
+        resumed = checkpoint.latest(a.checkpoint_dir)[0]
+        event = Event("resize to generation %d (%d ranks)"
+                      % (new.generation, new.world_size), at,
+                      progress.reached, resumed)
+        plan, rank = new, mine
+        addr = a.master_addr or plan.me(0)["node_name"]
     if rank == 0 and a.out:
         with open(a.out + ".tmp", "w") as f:
-            json.dump({"losses": {str(k): v for k, v in losses.items()},
+            json.dump({"losses": {str(k): v
+                                  for k, v in progress.losses.items()},
                        "world_size": plan.world_size,
                        "generation": plan.generation}, f)
         os.replace(a.out + ".tmp", a.out)
-    dist.destroy_process_group()
     return 0
