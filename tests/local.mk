@@ -46,9 +46,12 @@ INTEGRATION_TESTS = \
 	tests/integration/23-block-topology.t \
 	tests/integration/24-tres-bind.t \
 	tests/integration/25-map-signed.t \
+	tests/integration/26-runtime-hetero.t \
+	tests/integration/27-runtime-shrink.t \
+	tests/integration/28-runtime-requeue.t \
 	tests/integration/99-cluster-stop.t
 # unit tests first: they need no cluster
-TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
+TESTS += $(UNIT_TESTS) $(RUNTIME_TESTS) $(INTEGRATION_TESTS)
 # the plugins must be in tests/plugins before any integration test runs
 $(INTEGRATION_TESTS:.t=.log): tests/plugins/.stamp
 

@@ -90,7 +90,8 @@ class Event:
         self.resumed = resumed
 
     def report(self, completed, log):
+        now = time.time()
         log("event %s: resumed at step %d, %d step(s) lost, %.2f s from "
-            "the event to step %d completed"
-            % (self.what, self.resumed, self.lost, time.time() - self.at,
-               completed))
+            "the event to step %d completed (event at %.3f, step at %.3f)"
+            % (self.what, self.resumed, self.lost, now - self.at,
+               completed, self.at, now))

@@ -24,6 +24,38 @@ class Plan:
         self.replica_batch = doc["replica_batch"]
         self.global_batch = doc["global_batch"]
         self.seq_len = doc["seq_len"]
+        self.check_layout()
+
+    def check_layout(self):
+        """What torch.distributed and the model need of a plan: each
+        pipeline's stages cover the layers [0, n) in order without a gap
+        or an overlap, and a TP group is one stage of one pipeline."""
+        for pp in {r["pp_group"] for r in self.ranks}:
+            stages = {}
+            for r in self.ranks:
+                if r["pp_group"] == pp:
+                    span = (r["first_layer"], r["last_layer"])
+                    if stages.setdefault(r["stage"], span) != span:
+                        raise PlanError("plan: stage %d of pipeline %d has "
+                                        "ranks with other layers" % (
+                                            r["stage"], pp))
+            at = 0
+            for stage in sorted(stages):
+                first, last = stages[stage]
+                if first != at or last <= first:
+                    raise PlanError("plan: pipeline %d stage %d holds layers "
+                                    "[%d, %d), the next layer is %d" % (
+                                        pp, stage, first, last, at))
+                at = last
+            if at != self.num_layers:
+                raise PlanError("plan: pipeline %d ends at layer %d of %d"
+                                % (pp, at, self.num_layers))
+        for g, members in self.members("tp_group").items():
+            where = {(self.ranks[m]["pp_group"], self.ranks[m]["stage"])
+                     for m in members}
+            if len(where) != 1:
+                raise PlanError("plan: TP group %d spans stages %s"
+                                % (g, sorted(where)))
 
     @classmethod
     def load(cls, path):

@@ -35,7 +35,8 @@ def token_loss(logits, targets):
 
 
 def reference_losses(plan, steps, lr, cfg=None):
-    """Losses of the whole model trained in one process."""
+    """Losses of the whole model trained in one process (plan: anything
+    with global_batch and seq_len)."""
     cfg = cfg or Config.for_plan(plan)
     model = Stage(cfg, 0, cfg.num_layers)
     out = []
@@ -162,7 +163,7 @@ class Progress:
     """What outlives a generation: the losses and the last step done."""
 
     def __init__(self):
-        self.losses, self.reached = {}, 0
+        self.losses, self.reached, self.config = {}, 0, None
 
 
 def model_config(plan, meta):
@@ -187,6 +188,7 @@ def train(plan, rank, a, progress, flag=None, event=None, log=None):
     start, folder, meta = (checkpoint.latest(ckdir) if ckdir
                            else (0, None, None))
     cfg = model_config(plan, meta)
+    progress.config = cfg.to_dict()
     r = Rank(plan, rank, cfg, checkpoint.Weights(folder) if folder else None)
     if rank == 0 and folder:
         log("generation %d, %d ranks: resumed from %s (step %d)"
@@ -329,6 +331,14 @@ def main(argv=None):
             json.dump({"losses": {str(k): v
                                   for k, v in progress.losses.items()},
                        "world_size": plan.world_size,
-                       "generation": plan.generation}, f)
+                       "generation": plan.generation,
+                       # what the single process needs to train the same
+                       "config": progress.config, "lr": a.lr,
+                       "global_batch": plan.global_batch,
+                       "seq_len": plan.seq_len,
+                       "groups": [{k: g[k] for k in ("chip", "tp", "pp", "dp",
+                                                     "ep", "first_layer",
+                                                     "last_layer")}
+                                  for g in plan.doc.get("groups", [])]}, f)
         os.replace(a.out + ".tmp", a.out)
     return 0

@@ -5,6 +5,7 @@
     /usr/bin/python3 runtime/tests/run_plan.py PLAN.json [--steps N]
     run_plan.py A.json B.json --steps 2 4        # B resumes A's checkpoint
     run_plan.py A.json --resize-to B.json --at 2 [--graceful] --steps 5
+    run_plan.py --compare OUT.json     # a job's losses (dlhetero_runtime --out)
 
 Each process gets the environment Slurm and dlhetero give a task (RANK,
 WORLD_SIZE, SLURMD_NODENAME, LOCAL_RANK, DL_CHIP_TYPE, MASTER_ADDR/PORT,
@@ -28,6 +29,7 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(here))
 
+from dlhetero_runtime.model import Config        # noqa: E402
 from dlhetero_runtime.plan import Plan            # noqa: E402
 from dlhetero_runtime.train import reference_losses  # noqa: E402
 
@@ -117,8 +119,8 @@ def run(a):
     got = {}
     out = tempfile.mktemp(suffix=".json")
     with tempfile.TemporaryDirectory() as tmp:
-        ckdir = os.path.join(tmp, "checkpoints")
-        os.mkdir(ckdir)
+        ckdir = a.keep or os.path.join(tmp, "checkpoints")
+        os.makedirs(ckdir, exist_ok=True)
         for i, (path, n) in enumerate(zip(a.plan, a.steps)):
             # a copy: a resize rewrites the plan file
             mine = os.path.join(tmp, "plan-%d.json" % i)
@@ -138,9 +140,25 @@ def run(a):
     return [got.get(i) for i in range(a.steps[-1])], want
 
 
+def compare(path):
+    """The steps a job's runtime wrote (--out) and the single process's
+    losses of the same model, batch and learning rate."""
+    with open(path) as f:
+        out = json.load(f)
+    got = {int(k): v for k, v in out["losses"].items()}
+
+    class Shape:
+        global_batch, seq_len = out["global_batch"], out["seq_len"]
+
+    cfg = Config.from_dict(out["config"])
+    want = reference_losses(Shape, max(got) + 1, out["lr"], cfg)
+    first = min(got)
+    return [got.get(i) for i in range(first, len(want))], want[first:], first
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("plan", nargs="+",
+    ap.add_argument("plan", nargs="*",
                     help="a plan, or several: each resumes from the last's "
                     "checkpoint (a restart on another chip mix)")
     ap.add_argument("--steps", type=int, nargs="+", default=[3],
@@ -152,14 +170,21 @@ def main():
     ap.add_argument("--at", type=int, default=1,
                     help="shrink once this step is done")
     ap.add_argument("--checkpoint-every", type=int, default=1)
+    ap.add_argument("--keep", help="the checkpoint folder (kept)")
     ap.add_argument("--graceful", action="store_true",
                     help="the ranks that leave still run at the signal")
+    ap.add_argument("--compare", metavar="OUT.json",
+                    help="only compare the losses a job wrote")
     a = ap.parse_args()
-    if len(a.steps) != len(a.plan):
+    first = 0
+    if a.compare:
+        got, want, first = compare(a.compare)
+    elif len(a.steps) != len(a.plan) or not a.plan:
         ap.error("one --steps value per plan")
-    got, want = run(a)
+    else:
+        got, want = run(a)
     bad = 0
-    for i, (g, w) in enumerate(zip(got, want)):
+    for i, (g, w) in enumerate(zip(got, want), first):
         ok = g is not None and abs(g - w) <= ATOL + RTOL * abs(w)
         bad += not ok
         print("step %d: plan %s single process %.7f %s"

@@ -241,6 +241,23 @@ wait_state() {
 }
 
 TASK_ENV=$DLH_SRCDIR/tests/integration/task-env.sh
+# The reference runtime of this tree as a job's task starts it, on a small
+# batch; every node of the test cluster is 127.0.0.1 (node names do not
+# resolve), so the rendezvous address is given.
+RUNTIME="env DLH_RUNTIME_DIR=$DLH_SRCDIR/runtime $DLH_BUILDDIR/runtime/dlhetero-runtime --global-batch 8 --seq-len 16 --master-addr 127.0.0.1"
+
+# same_as_single OUT.json: compare the losses a job's runtime wrote (--out)
+# with the single process's (table on stdout, status 0 when they agree)
+same_as_single() {
+	"${DLH_PYTHON:-/usr/bin/python3}" \
+		"$DLH_SRCDIR/runtime/tests/run_plan.py" --compare "$1"
+}
+
+# runtime_layout OUT.json: "chip tp/pp/dp/ep layers first-last; ..." and
+# the world size the job's runtime ended with
+runtime_layout() {
+	jq -r '([.groups[] | "\(.chip) \(.tp)/\(.pp)/\(.dp)/\(.ep) layers \(.first_layer)-\(.last_layer)"] | join("; ")) + ", \(.world_size) ranks"' "$1"
+}
 
 # terminal job states (scontrol and sacct spellings)
 _dlh_terminal() {

@@ -10,6 +10,7 @@
 #include "dlh_log.h"
 #include "hetero_map.h"
 #include "plan.h"
+#include "plan_export.h"
 #include "plan_json.h"
 
 static int set_err(struct dlh_error *err, const char *msg, size_t pos)
@@ -525,6 +526,19 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 		       const struct hetero_plan_opts *opts,
 		       struct dlh_error *err)
 {
+	return hetero_plan_json_ex(nodes, n, chips, models, opts, NULL, NULL,
+				   err);
+}
+
+char *hetero_plan_json_ex(const struct hetero_node *nodes, size_t n,
+			  const struct chip_catalog *chips,
+			  const struct model_catalog *models,
+			  const struct hetero_plan_opts *opts,
+			  const char *device, char **flagscale,
+			  struct dlh_error *err)
+{
+	struct dlh_error no_export;
+	char *megatron;
 	struct plan_group_req groups[PLAN_MAX_GROUPS];
 	const char *types[PLAN_MAX_GROUPS];
 	struct plan_request req = { 0 };
@@ -537,6 +551,8 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 					: HETERO_PLAN_DEFAULT_MODEL;
 	size_t i;
 
+	if (flagscale)
+		*flagscale = NULL;
 	if (!n) {
 		dlh_err(err, "the job has no accelerators");
 		return NULL;
@@ -559,6 +575,8 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 	req.strategy = PLAN_BALANCED;
 	if (!(p = plan_compute(&req, err)))
 		return NULL;
+	if (flagscale)
+		*flagscale = plan_flagscale_yaml(p, device, &no_export);
 	o = plan_to_json_object_ex(p, false);
 	if (!o || !(ranks = job_ranks(p, nodes, n, types))) {
 		dlh_err(err, "cannot map the plan's ranks onto the job");
@@ -568,6 +586,12 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 			       json_object_new_int(opts->generation));
 	json_object_object_add(o, "model_defaulted",
 			       json_object_new_boolean(!opts->model));
+	/* a mixed or inference plan has none (plan_export.h says why) */
+	if ((megatron = plan_megatron_args(p, &no_export))) {
+		json_object_object_add(o, "megatron_args",
+				       json_object_new_string(megatron));
+		free(megatron);
+	}
 	list = json_object_new_array();
 	for (i = 0; i < n; i++) {
 		nd = json_object_new_object();
@@ -597,5 +621,9 @@ out:
 	free(ranks);
 	json_object_put(o);
 	plan_free(p);
+	if (!json && flagscale) {
+		free(*flagscale);
+		*flagscale = NULL;
+	}
 	return json;
 }

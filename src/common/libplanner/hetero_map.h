@@ -79,4 +79,18 @@ char *hetero_plan_json(const struct hetero_node *nodes, size_t n,
 		       const struct hetero_plan_opts *opts,
 		       struct dlh_error *err);
 
+/*
+ * The same, and the same plan for the frameworks (plan_export.h): the
+ * JSON carries "megatron_args" when all its groups are of one chip type,
+ * and *flagscale (when not NULL) is set to FlagScale's heterogeneous YAML
+ * for a node with chips of type device (malloc'd; NULL for a plan
+ * FlagScale cannot run, such as an inference plan: not an error).
+ */
+char *hetero_plan_json_ex(const struct hetero_node *nodes, size_t n,
+			  const struct chip_catalog *chips,
+			  const struct model_catalog *models,
+			  const struct hetero_plan_opts *opts,
+			  const char *device, char **flagscale,
+			  struct dlh_error *err);
+
 #endif

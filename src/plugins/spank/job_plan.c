@@ -46,6 +46,7 @@
  */
 static struct {
 	char path[512];
+	char flagscale[512]; /* FlagScale's YAML for this node, "" if none */
 	char hash[17];
 	struct dlh_error error;
 	bool map_refused; /* a forged or altered map: the tasks say so too */
@@ -54,7 +55,8 @@ static struct {
 		size_t n;
 		struct hetero_plan_opts opts;
 		char model[128], mode[16], node[HETERO_MAP_NAME_LEN];
-		char dir[256], name[64];
+		char dir[256], name[64], flagscale_name[80];
+		char device[32]; /* this node's chip type (hetero_node.type) */
 		char *model_catalog;
 		uid_t uid;
 		gid_t gid;
@@ -236,10 +238,28 @@ static int plan_dir(uid_t uid, char *dir, size_t len)
 	return 0;
 }
 
-static int write_file(const char *dir, const char *name, const char *text)
+/* dir/name into path (of path_len bytes), and text into that file */
+static int write_file(char *path, size_t path_len, const char *dir,
+		      const char *name, const char *text)
 {
-	snprintf(jp.path, sizeof(jp.path), "%s/%s", dir, name);
-	return dlh_file_replace(jp.path, text, 0600);
+	snprintf(path, path_len, "%s/%s", dir, name);
+	return dlh_file_replace(path, text, 0600);
+}
+
+/*
+ * The plan's FlagScale YAML beside it (when the plan has one; otherwise
+ * an old one goes, so that it never disagrees with the plan).
+ */
+static int write_flagscale(const char *dir, const char *name, const char *yaml)
+{
+	if (yaml)
+		return write_file(jp.flagscale, sizeof(jp.flagscale), dir, name,
+				  yaml);
+	snprintf(jp.flagscale, sizeof(jp.flagscale), "%s/%s", dir, name);
+	if (unlink(jp.flagscale) && errno != ENOENT)
+		return -1;
+	jp.flagscale[0] = '\0';
+	return 0;
 }
 
 /*
@@ -250,7 +270,7 @@ static int write_file(const char *dir, const char *name, const char *text)
  * through a pipe, because slurmstepd reaps any child (wait3(-1)) and may
  * take the exit status first.
  */
-static int write_as_user(const char *text)
+static int write_as_user(const char *text, const char *yaml)
 {
 	int fds[2], rc = -1;
 	char ok = 0;
@@ -270,7 +290,9 @@ static int write_as_user(const char *text)
 		    !setresgid(jp.kept.gid, jp.kept.gid, jp.kept.gid) &&
 		    !setresuid(jp.kept.uid, jp.kept.uid, jp.kept.uid) &&
 		    !private_dir_check(jp.kept.dir, jp.kept.uid) &&
-		    !write_file(jp.kept.dir, jp.kept.name, text))
+		    !write_file(jp.path, sizeof(jp.path), jp.kept.dir,
+				jp.kept.name, text) &&
+		    !write_flagscale(jp.kept.dir, jp.kept.flagscale_name, yaml))
 			ok = 1;
 		if (write(fds[1], &ok, 1) != 1)
 			_exit(1);
@@ -292,7 +314,7 @@ int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
 	struct model_catalog *models = NULL;
 	struct hetero_node *nodes;
 	struct dlh_error cat_err;
-	char *json = NULL;
+	char *json = NULL, *yaml = NULL;
 	size_t n, i;
 	int rc = -1;
 
@@ -313,9 +335,10 @@ int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
 	if (!models) {
 		dlh_error("%s", cat_err.text);
 		dlh_err(err, "cannot read the model catalog");
-	} else if ((json = hetero_plan_json(nodes, n, chips, models,
-					    &jp.kept.opts, err))) {
-		if (write_as_user(json))
+	} else if ((json = hetero_plan_json_ex(nodes, n, chips, models,
+					       &jp.kept.opts, jp.kept.device,
+					       &yaml, err))) {
+		if (write_as_user(json, yaml))
 			dlh_err(err, "cannot write %s/%s as uid %u",
 				jp.kept.dir, jp.kept.name,
 				(unsigned) jp.kept.uid);
@@ -333,6 +356,7 @@ int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
 		free(nodes);
 	}
 	free(json);
+	free(yaml);
 	model_catalog_free(models);
 	return rc;
 }
@@ -435,7 +459,7 @@ static int write_plan(const struct step_ids *id, const char *json, char *dir,
 		return -1;
 	snprintf(name, name_len, "plan-%u.%s.json", id->job_id,
 		 step_name(id->step_id, step, sizeof(step)));
-	if (write_file(dir, name, json)) {
+	if (write_file(jp.path, sizeof(jp.path), dir, name, json)) {
 		dlh_err(&jp.error, "cannot write %s/%s: %s", dir, name,
 			strerror(errno));
 		jp.path[0] = '\0';
@@ -461,6 +485,8 @@ static void keep_inputs(spank_t sp, const struct dlh_config *cfg,
 	jp.kept.opts.mode = opts->mode ? jp.kept.mode : NULL;
 	snprintf(jp.kept.dir, sizeof(jp.kept.dir), "%s", dir);
 	snprintf(jp.kept.name, sizeof(jp.kept.name), "%s", name);
+	snprintf(jp.kept.flagscale_name, sizeof(jp.kept.flagscale_name),
+		 "%.*s.flagscale.yaml", (int) strlen(name) - 5, name);
 	jp.kept.uid = id->uid;
 	jp.kept.gid = id->gid;
 	if (!node_name(sp, jp.kept.node, sizeof(jp.kept.node)) &&
@@ -478,11 +504,13 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	struct hetero_node *nodes = NULL;
 	struct model_catalog *models = NULL;
 	char model[128], mode[16], dir[256], name[64], *json = NULL;
+	char here[HETERO_MAP_NAME_LEN], *yaml = NULL;
+	const char *device = NULL;
 	struct dlh_error err;
 	struct step_ids id;
-	size_t n = 0;
+	size_t n = 0, i;
 
-	jp.path[0] = jp.hash[0] = jp.error.text[0] = '\0';
+	jp.path[0] = jp.hash[0] = jp.error.text[0] = jp.flagscale[0] = '\0';
 	jp.map_refused = false;
 	job_plan_clear();
 	if (step_map(sp, &id, &nodes, &n))
@@ -495,17 +523,30 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		dlh_err(&jp.error, "cannot read the chip or model catalog");
 		goto out;
 	}
-	json = hetero_plan_json(nodes, n, chips, models, &opts, &jp.error);
+	/* FlagScale's YAML names the chip type of the node reading it */
+	for (i = node_name(sp, here, sizeof(here)) ? n : 0; i < n; i++)
+		if (!strcmp(nodes[i].name, here)) {
+			device = nodes[i].type;
+			break;
+		}
+	json = hetero_plan_json_ex(nodes, n, chips, models, &opts, device,
+				   &yaml, &jp.error);
 	if (!json ||
 	    write_plan(&id, json, dir, sizeof(dir), name, sizeof(name)))
 		goto out;
+	if (device)
+		snprintf(jp.kept.device, sizeof(jp.kept.device), "%s", device);
 	keep_inputs(sp, cfg, &opts, &id, dir, name, &nodes, n);
+	if (write_flagscale(dir, jp.kept.flagscale_name, yaml))
+		slurm_error("dlhetero: cannot write %s: %s", jp.flagscale,
+			    strerror(errno));
 out:
 	if (!jp.hash[0] && !jp.error.text[0])
 		dlh_err(&jp.error, "planning failed");
 	if (jp.error.text[0])
 		slurm_error("dlhetero: no plan: %s", jp.error.text);
 	free(json);
+	free(yaml);
 	free(nodes);
 	model_catalog_free(models);
 	return 0; /* a missing plan never stops the job */
@@ -516,10 +557,16 @@ int job_plan_setenv(spank_t sp)
 	if (jp.path[0] && jp.hash[0]) {
 		spank_setenv(sp, DLH_VAR_PLAN, jp.path, 1);
 		spank_setenv(sp, DLH_VAR_PLAN_HASH, jp.hash, 1);
+		if (jp.flagscale[0])
+			spank_setenv(sp, DLH_VAR_PLAN_FLAGSCALE, jp.flagscale,
+				     1);
+		else
+			spank_unsetenv(sp, DLH_VAR_PLAN_FLAGSCALE);
 	} else {
 		/* never leave a plan inherited from the batch script */
 		spank_unsetenv(sp, DLH_VAR_PLAN);
 		spank_unsetenv(sp, DLH_VAR_PLAN_HASH);
+		spank_unsetenv(sp, DLH_VAR_PLAN_FLAGSCALE);
 		spank_setenv(sp, DLH_VAR_PLAN_ERROR, jp.error.text, 1);
 		/* task_init runs in the task: this is its stderr */
 		if (jp.map_refused)

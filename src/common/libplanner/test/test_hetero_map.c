@@ -296,6 +296,89 @@ static void plan_same_inputs_same_text(void **state)
 	free(v);
 }
 
+/* layers of each group of the plan's JSON, in pipeline order, as FlagScale's
+ * hetero_pipeline_layer_split writes them: "[a, b]" */
+static void json_layer_split(json_object *o, char *buf, size_t len)
+{
+	json_object *stages, *st, *f;
+	size_t i, off = 0;
+	int first, last;
+
+	assert_true(json_object_object_get_ex(o, "stages", &stages));
+	off += snprintf(buf + off, len - off, "[");
+	for (i = 0; i < json_object_array_length(stages); i++) {
+		st = json_object_array_get_idx(stages, i);
+		assert_true(json_object_object_get_ex(st, "first_layer", &f));
+		first = json_object_get_int(f);
+		assert_true(json_object_object_get_ex(st, "last_layer", &f));
+		last = json_object_get_int(f);
+		off += snprintf(buf + off, len - off, "%s%d", i ? ", " : "",
+				last - first);
+	}
+	snprintf(buf + off, len - off, "]");
+}
+
+/*
+ * The job's plan for the frameworks: FlagScale's YAML names the node's chip
+ * and the plan's own layer split; Megatron's arguments only for a plan of
+ * one chip type.
+ */
+static void plan_framework_exports(void **state)
+{
+	struct hetero_node *v;
+	size_t n;
+	struct hetero_plan_opts opts = { .model = "llama2-7b" };
+	struct dlh_error err;
+	char *json, *yaml, want[256], split[128];
+	json_object *o, *f;
+
+	assert_int_equal(
+		hetero_map_parse("n1:a100:4;n5:ascend910b:2", &v, &n, NULL), 0);
+	json = hetero_plan_json_ex(v, n, chips, models, &opts, "ascend910b",
+				   &yaml, &err);
+	assert_non_null(json);
+	assert_non_null(yaml);
+	o = json_tokener_parse(json);
+	assert_non_null(o);
+	assert_false(json_object_object_get_ex(o, "megatron_args", &f));
+	assert_non_null(strstr(yaml, "hetero_current_device_type: "
+				     "\"ascend910b\""));
+	json_layer_split(o, split, sizeof(split));
+	snprintf(want, sizeof(want), "hetero_pipeline_layer_split: %s\n",
+		 split);
+	assert_non_null(strstr(yaml, want));
+	json_object_put(o);
+	free(json);
+	free(yaml);
+	free(v);
+
+	/* one type: Megatron's arguments in the plan; an unknown device: no
+	 * YAML, and still a plan */
+	assert_int_equal(hetero_map_parse("n[1-2]:a100:8", &v, &n, NULL), 0);
+	json = hetero_plan_json_ex(v, n, chips, models, &opts, "mlu590", &yaml,
+				   &err);
+	assert_non_null(json);
+	assert_null(yaml);
+	o = json_tokener_parse(json);
+	assert_true(json_object_object_get_ex(o, "megatron_args", &f));
+	assert_non_null(strstr(json_object_get_string(f),
+			       "--tensor-model-parallel-size "));
+	json_object_put(o);
+	free(json);
+	free(v);
+
+	/* an inference plan: neither */
+	opts.mode = "infer";
+	assert_int_equal(hetero_map_parse("n1:a100:8", &v, &n, NULL), 0);
+	json = hetero_plan_json_ex(v, n, chips, models, &opts, "a100", &yaml,
+				   &err);
+	assert_non_null(json);
+	assert_null(yaml);
+	assert_null(strstr(json, "megatron_args"));
+	free(json);
+	free(v);
+}
+
 static void plan_errors(void **state)
 {
 	struct hetero_node *v;
@@ -365,6 +448,7 @@ int main(void)
 		cmocka_unit_test(parse_name_bound),
 		cmocka_unit_test(plan_ranks_follow_job_order),
 		cmocka_unit_test(plan_same_inputs_same_text),
+		cmocka_unit_test(plan_framework_exports),
 		cmocka_unit_test(plan_errors),
 		cmocka_unit_test(keep_job_nodes),
 		cmocka_unit_test(map_10000_nodes),

@@ -1,0 +1,47 @@
+#!/bin/bash
+# The plan runs: a --dl-hetero job over 2 and over 3 chip types starts the
+# reference runtime on every task (one per accelerator); each rank reads
+# its DL_PLAN, checks it against its RANK, WORLD_SIZE, node and chip, forms
+# the plan's TP/PP/DP groups and trains its stage's layers.  The losses
+# equal the single process's (fp32 tolerance, runtime/tests/run_plan.py).
+. "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+cluster_up
+plan 8
+
+work=$DLH_CLUSTER_DIR/work
+run() {	# NAME SPEC NODES: the job's runtime output in $work/26-NAME.*
+	rm -f "$work/26-$1".*
+	local id
+	id=$(sbatch --parsable -o "$work/26-$1.txt" --dl-hetero="$2" \
+		--dl-model=llama2-7b -N"$3" --ntasks-per-node=2 --wrap "
+		srun $RUNTIME --steps 3 --out $work/26-$1.json
+		srun -l sh -c 'echo \$SLURMD_NODENAME \$DL_CHIP_TYPE \$(grep -h \
+			-e hetero_current_device_type -e hetero_pipeline_layer_split \
+			\$DL_PLAN_FLAGSCALE | cut -d: -f2 | tr -d \" \")' \
+			> $work/26-$1.flagscale")
+	is "$(submit_wait "$id" 400)" COMPLETED "$1: job $id completes"
+	ok "same_as_single '$work/26-$1.json' > '$work/26-$1.cmp'" \
+		"$1: the single process's losses"
+	while read -r l; do diag "$l"; done < "$work/26-$1.cmp"
+}
+
+run two-types a100:2,ascend910b:2 2
+like "$(runtime_layout "$work/26-two-types.json")" \
+	'^a100 [12]/1/[12]/1 layers [0-9]+-[0-9]+; ascend910b [12]/1/[12]/1 layers [0-9]+-[0-9]+, 4 ranks$' \
+	"two-types: one stage per type ($(runtime_layout "$work/26-two-types.json"))"
+like "$(grep -c '^dlhetero_runtime: step [0-2] loss' "$work/26-two-types.txt")" '^3$' \
+	"two-types: rank 0 logged 3 steps"
+
+# each node's FlagScale YAML (DL_PLAN_FLAGSCALE) names its own chip and the
+# plan's layer split (stage layer counts in pipeline order)
+split=$(jq -c '[.groups | sort_by(.first_layer)[] | .last_layer - .first_layer]' \
+	"$work/26-two-types.json" | tr -d '[]' | sed 's/,/, /g')
+like "$(cut -d' ' -f2- "$work/26-two-types.flagscale" | sort -u | tr '\n' ';')" \
+	"^a100 a100 \[$split\];ascend910b ascend910b \[$split\];\$" \
+	"two-types: FlagScale's YAML on every node: its chip, layer split [$split]"
+
+run three-types a100:2,ascend910b:2,mlu590:2 3
+like "$(runtime_layout "$work/26-three-types.json")" \
+	'^(a100|ascend910b|mlu590) .*; .*; .*, 6 ranks$' \
+	"three-types: three groups ($(runtime_layout "$work/26-three-types.json"))"
