@@ -60,6 +60,7 @@ EXTRA_DIST += tests/unit/dlh_test.h tests/unit/placement_oracle.c \
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 	tests/integration/task-env.sh tests/integration/epilog-env.sh \
 	tests/integration/resize-task.sh tests/integration/chaos-lib.sh \
+	tests/integration/flagscale-task.sh \
 	tests/cluster
 
 # A Slurm client linked with the public libslurm only (test 18).

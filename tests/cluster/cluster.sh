@@ -304,7 +304,7 @@ AccountingStoragePass=socket=$SOCK
 AccountingStorageTRES=gres/accel,gres/accel:a100,gres/accel:ascend910b,gres/accel:mlu590
 AccountingStoreFlags=job_comment
 JobCompType=jobcomp/none
-MailProg=$d/mail-record.sh
+MailProg=$ETC/mail-record.sh
 GresTypes=accel
 TopologyPlugin=topology/${DLH_TOPOLOGY:-tree}
 

@@ -11,14 +11,13 @@ plan 8
 
 work=$DLH_CLUSTER_DIR/work
 run() {	# NAME SPEC NODES: the job's runtime output in $work/26-NAME.*
-	rm -f "$work/26-$1".*
+	rm -rf "$work/26-$1".*
 	local id
 	id=$(sbatch --parsable -o "$work/26-$1.txt" --dl-hetero="$2" \
+		--dl-checkpoint-dir="$work/26-$1.ckpt" \
 		--dl-model=llama2-7b -N"$3" --ntasks-per-node=2 --wrap "
 		srun $RUNTIME --steps 3 --out $work/26-$1.json
-		srun -l sh -c 'echo \$SLURMD_NODENAME \$DL_CHIP_TYPE \$(grep -h \
-			-e hetero_current_device_type -e hetero_pipeline_layer_split \
-			\$DL_PLAN_FLAGSCALE | cut -d: -f2 | tr -d \" \")' \
+		srun -l $DLH_SRCDIR/tests/integration/flagscale-task.sh \
 			> $work/26-$1.flagscale")
 	is "$(submit_wait "$id" 400)" COMPLETED "$1: job $id completes"
 	ok "same_as_single '$work/26-$1.json' > '$work/26-$1.cmp'" \
@@ -36,9 +35,9 @@ like "$(grep -c '^dlhetero_runtime: step [0-2] loss' "$work/26-two-types.txt")" 
 # each node's FlagScale YAML (DL_PLAN_FLAGSCALE) names its own chip and the
 # plan's layer split (stage layer counts in pipeline order)
 split=$(jq -c '[.groups | sort_by(.first_layer)[] | .last_layer - .first_layer]' \
-	"$work/26-two-types.json" | tr -d '[]' | sed 's/,/, /g')
-like "$(cut -d' ' -f2- "$work/26-two-types.flagscale" | sort -u | tr '\n' ';')" \
-	"^a100 a100 \[$split\];ascend910b ascend910b \[$split\];\$" \
+	"$work/26-two-types.json" | tr -d '[]')
+like "$(cut -d' ' -f3- "$work/26-two-types.flagscale" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" \
+	"^ 2 a100 a100 \[$split\]; 2 ascend910b ascend910b \[$split\];\$" \
 	"two-types: FlagScale's YAML on every node: its chip, layer split [$split]"
 
 run three-types a100:2,ascend910b:2,mlu590:2 3

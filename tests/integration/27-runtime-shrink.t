@@ -12,11 +12,14 @@ cluster_up
 plan 8
 
 work=$DLH_CLUSTER_DIR/work
-rm -f "$work"/27-*
-id=$(sbatch --parsable -o "$work/27-run.txt" --dl-hetero=a100:4 \
-	--dl-model=llama2-7b -N2 -n4 --mincpus=2 --wrap "
-	srun $RUNTIME --steps 6 --checkpoint-every 1 --resize-wait 120 \
-		--out $work/27-out.json &
+rm -rf "$work"/27-*
+# the job holds 8 + 8 (a100:16 on two nodes, as test 13); its step takes two
+# of each node's (it is planned for its own share), so 4 ranks of TP 2
+id=$(sbatch --parsable -o "$work/27-run.txt" --dl-hetero=a100:16 \
+	--dl-checkpoint-dir="$work/27-ckpt" \
+	--dl-model=llama2-7b -N2 -n16 --mincpus=8 --wrap "
+	srun -N2 -n4 --ntasks-per-node=2 --gres=accel:2 $RUNTIME --steps 6 \
+		--checkpoint-every 1 --resize-wait 120 --out $work/27-out.json &
 	until [ \"\$(jq .step \$DL_CHECKPOINT_DIR/progress.json 2>/dev/null)\" -ge 2 ] 2>/dev/null; do
 		sleep 0.1
 	done

@@ -12,8 +12,9 @@ cluster_up
 plan 9
 
 work=$DLH_CLUSTER_DIR/work
-rm -f "$work"/28-*
+rm -rf "$work"/28-*
 id=$(sbatch --parsable -o "$work/28-run.txt" --open-mode=append \
+	--dl-checkpoint-dir="$work/28-ckpt" \
 	--dl-hetero=a100:2,ascend910b:2 --dl-model=llama2-7b -N2 \
 	--ntasks-per-node=2 --wrap "
 	n=\${SLURM_RESTART_COUNT:-0}

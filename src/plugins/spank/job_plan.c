@@ -55,7 +55,7 @@ static struct {
 		size_t n;
 		struct hetero_plan_opts opts;
 		char model[128], mode[16], node[HETERO_MAP_NAME_LEN];
-		char dir[256], name[64], flagscale_name[80];
+		char dir[256], name[64], flagscale_name[112];
 		char device[32]; /* this node's chip type (hetero_node.type) */
 		char *model_catalog;
 		uid_t uid;
@@ -485,8 +485,11 @@ static void keep_inputs(spank_t sp, const struct dlh_config *cfg,
 	jp.kept.opts.mode = opts->mode ? jp.kept.mode : NULL;
 	snprintf(jp.kept.dir, sizeof(jp.kept.dir), "%s", dir);
 	snprintf(jp.kept.name, sizeof(jp.kept.name), "%s", name);
+	/* per chip type: the YAML says which, and one host may be several
+	 * nodes of a job (the test cluster: one /tmp) */
 	snprintf(jp.kept.flagscale_name, sizeof(jp.kept.flagscale_name),
-		 "%.*s.flagscale.yaml", (int) strlen(name) - 5, name);
+		 "%.*s.%s.flagscale.yaml", (int) strlen(name) - 5, name,
+		 jp.kept.device[0] ? jp.kept.device : "any");
 	jp.kept.uid = id->uid;
 	jp.kept.gid = id->gid;
 	if (!node_name(sp, jp.kept.node, sizeof(jp.kept.node)) &&
@@ -534,7 +537,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	if (!json ||
 	    write_plan(&id, json, dir, sizeof(dir), name, sizeof(name)))
 		goto out;
-	if (device)
+	if (device && dlh_plain_name(device))
 		snprintf(jp.kept.device, sizeof(jp.kept.device), "%s", device);
 	keep_inputs(sp, cfg, &opts, &id, dir, name, &nodes, n);
 	if (write_flagscale(dir, jp.kept.flagscale_name, yaml))
