@@ -339,6 +339,9 @@ def main(argv=None):
                        "groups": [{k: g[k] for k in ("chip", "tp", "pp", "dp",
                                                      "ep", "first_layer",
                                                      "last_layer")}
-                                  for g in plan.doc.get("groups", [])]}, f)
+                                  for g in plan.doc.get("groups", [])],
+                       "layer_split": [s["last_layer"] - s["first_layer"]
+                                       for s in plan.doc.get("stages", [])]},
+                      f)
         os.replace(a.out + ".tmp", a.out)
     return 0
