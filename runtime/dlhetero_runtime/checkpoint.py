@@ -13,8 +13,13 @@ import torch.distributed as dist
 
 
 def _write(path, save):
+    """save(f) into a file beside path, on disk, then renamed over path:
+    a reader (or a restart after a crash) sees the old file or the new."""
     tmp = "%s.tmp.%d" % (path, os.getpid())
-    save(tmp)
+    with open(tmp, "wb") as f:
+        save(f)
+        f.flush()
+        os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
@@ -49,9 +54,14 @@ def save(r, step, ckdir, extra_meta=None):
                     generation=r.plan.generation,
                     world_size=r.plan.world_size, **(extra_meta or {}))
         _write(os.path.join(d, "meta.json"),
-               lambda p: open(p, "w").write(json.dumps(meta)))
+               lambda f: f.write(json.dumps(meta).encode()))
         _write(os.path.join(ckdir, "latest"),
-               lambda p: open(p, "w").write("step-%d\n" % step))
+               lambda f: f.write(b"step-%d\n" % step))
+        fd = os.open(ckdir, os.O_RDONLY)    # the renames, on disk too
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     dist.barrier()
 
 
@@ -78,7 +88,7 @@ def write_progress(ckdir, step, generation, world_size):
     doc = dict(step=step, time=time.time(), generation=generation,
                world_size=world_size)
     _write(os.path.join(ckdir, PROGRESS),
-           lambda p: open(p, "w").write(json.dumps(doc)))
+           lambda f: f.write(json.dumps(doc).encode()))
 
 
 def read_progress(ckdir):
