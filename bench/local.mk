@@ -11,5 +11,6 @@ bench_placement_bench_LDADD = $(DLH_PLACEMENT) $(DLH_CATALOG) $(DLH_UTIL)
 dist_noinst_SCRIPTS += bench/placement.sh bench/plan-baselines.sh \
 	bench/jobs-per-second.sh bench/recovery.sh bench/resize.sh \
 	bench/chaos.sh bench/layer-time.py bench/pending-queue.sh \
-	bench/array-throughput.sh bench/hetero-latency.sh bench/map-planning.sh
+	bench/array-throughput.sh bench/hetero-latency.sh bench/map-planning.sh \
+	bench/checkpoint-io.py bench/dp-per-group.sh
 EXTRA_DIST += bench/bench-env.sh

@@ -229,7 +229,7 @@ def init_world(addr, port, rank, world, timeout):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python3 -m dlhetero_runtime",
+    ap = argparse.ArgumentParser(prog="dlhetero-runtime",
                                  description=__doc__)
     ap.add_argument("--steps", type=int, default=3,
                     help="train until this step (from the last checkpoint)")
