@@ -46,10 +46,4 @@ isnt "$(tv "$second" 8 DL_PLAN_HASH)" "" "second run has a plan"
 is "$(grep $'\tDL_PLAN_HASH=' "$second" | cut -f2 | sort -u | wc -l)" 1 \
 	"all 16 ranks of the second run share it"
 
-bash "$DLH_CLUSTER_SH" start-node "$victim" >/dev/null
-scontrol update nodename="$victim" state=resume 2>/dev/null
-for i in $(seq 60); do
-	[ "$(sinfo -h -n "$victim" -o %T)" = idle ] && break
-	sleep 0.5
-done
-is "$(sinfo -h -n "$victim" -o %T)" idle "$victim is back"
+is "$(node_revive "$victim")" idle "$victim is back"

@@ -13,17 +13,6 @@ cluster_up
 plan 13
 
 work=$DLH_CLUSTER_DIR/work
-# revive NODE: start its slurmd again and wait until it is idle
-revive() {
-	local i
-	bash "$DLH_CLUSTER_SH" start-node "$1" >/dev/null
-	for i in $(seq 60); do
-		[ "$(sinfo -h -n "$1" -o %T)" = idle ] && break
-		scontrol update nodename="$1" state=resume 2>/dev/null
-		sleep 1
-	done
-	is "$(sinfo -h -n "$1" -o %T)" idle "$1 is back"
-}
 
 # one chip type: the running step goes on
 out=$work/16-tasks.txt
@@ -51,7 +40,7 @@ is "$(job_field "$id" NodeList)" "$survivor" "the job goes on, on $survivor only
 is "$(job_field "$id" Restarts)" 0 "without a restart"
 like "$(job_comment "$id")" "^dlhetero a100:8\\($survivor\\)\$" \
 	"its summary follows"
-revive "$victim"
+is "$(node_revive "$victim")" idle "$victim is back"
 is "$(submit_wait "$id" 150)" COMPLETED "job completes"
 
 # two chip types: refused at submission (Slurm frees the devices of a

@@ -40,10 +40,4 @@ like "$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print(p["wo
 like "$(job_comment "$id")" '^dlhetero mlu590:8\(n(9|10)\)$' "summary names mlu590"
 
 scancel "$blocker"
-bash "$DLH_CLUSTER_SH" start-node n5 >/dev/null
-for i in $(seq 60); do
-	[ "$(sinfo -h -n n5 -o %T)" = idle ] && break
-	scontrol update nodename=n5 state=resume 2>/dev/null
-	sleep 1
-done
-is "$(sinfo -h -n n5 -o %T)" idle "n5 is back"
+is "$(node_revive n5)" idle "n5 is back"

@@ -41,7 +41,6 @@ ev=$(grep 'event resize' "$work/27-run.txt")
 like "$ev" 'event resize to generation 1 \(2 ranks\): resumed at step [0-9]+, [01] step\(s\) lost' \
 	"the new rank 0 reports the event"
 diag "$ev"
-done_at=$(echo "$ev" | sed -n 's/.*step at \([0-9.]*\)).*/\1/p')
-secs=$(echo "$done_at - $(cat "$work/27-update-time")" | bc)
+secs=$(event_seconds "$ev" "$(cat "$work/27-update-time")")
 diag "from scontrol update to the next completed step: $secs s"
 ok "[ \$(echo '$secs < 60' | bc) = 1 ]" "within a minute"

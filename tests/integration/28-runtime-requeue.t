@@ -55,13 +55,6 @@ ev=$(grep 'event requeue 1' "$work/28-run.txt")
 like "$ev" 'event requeue 1: resumed at step [36], [0-9] step\(s\) lost, [0-9.]+ s from the event' \
 	"the restarted rank 0 reports the requeue"
 diag "$ev"
-done_at=$(echo "$ev" | sed -n 's/.*step at \([0-9.]*\)).*/\1/p')
-diag "from the node's death to the next completed step: $(echo "$done_at - $t0" | bc) s (SlurmdTimeout=30)"
+diag "from the node's death to the next completed step: $(event_seconds "$ev" "$t0") s (SlurmdTimeout=30)"
 
-bash "$DLH_CLUSTER_SH" start-node "$victim" >/dev/null
-scontrol update nodename="$victim" state=resume 2>/dev/null
-for i in $(seq 60); do
-	[ "$(sinfo -h -n "$victim" -o %T)" = idle ] && break
-	sleep 0.5
-done
-is "$(sinfo -h -n "$victim" -o %T)" idle "$victim is back"
+is "$(node_revive "$victim")" idle "$victim is back"

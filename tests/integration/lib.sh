@@ -246,6 +246,25 @@ TASK_ENV=$DLH_SRCDIR/tests/integration/task-env.sh
 # resolve), so the rendezvous address is given.
 RUNTIME="env DLH_RUNTIME_DIR=$DLH_SRCDIR/runtime $DLH_BUILDDIR/runtime/dlhetero-runtime --global-batch 8 --seq-len 16 --master-addr 127.0.0.1"
 
+# node_revive NODE: start NODE's slurmd again (after cluster.sh kill-node),
+# resume it, wait until it is idle; echo its state
+node_revive() {
+	local i
+	bash "$DLH_CLUSTER_SH" start-node "$1" >/dev/null
+	for i in $(seq 60); do
+		[ "$(sinfo -h -n "$1" -o %T)" = idle ] && break
+		scontrol update nodename="$1" state=resume 2>/dev/null
+		sleep 1
+	done
+	sinfo -h -n "$1" -o %T
+}
+
+# event_seconds LINE T0: seconds from T0 (epoch) to the "step at" time of
+# one of the runtime's event lines
+event_seconds() {
+	echo "$(echo "$1" | sed -n 's/.*step at \([0-9.]*\)).*/\1/p') - $2" | bc
+}
+
 # same_as_single OUT.json: compare the losses a job's runtime wrote (--out)
 # with the single process's (table on stdout, status 0 when they agree)
 same_as_single() {
