@@ -32,7 +32,3 @@ RUNTIME_TESTS = \
 EXTRA_DIST += $(RUNTIME_TESTS) tests/runtime/lib.sh
 
 dist_man_MANS += doc/dlhetero-runtime.1
-# the job examples (contrib/jobs), runtime-hetero.sbatch among them
-examplesdir = $(docdir)/examples
-dist_examples_SCRIPTS = contrib/jobs/runtime-hetero.sbatch \
-	contrib/jobs/torchrun-hetero.sbatch contrib/jobs/dipu-hetero.sbatch
