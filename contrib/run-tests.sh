@@ -51,11 +51,12 @@ for r in $releases; do
 	dirs+=("$dir")
 	rm -f $(find "$dir" -name '*.trs' 2>/dev/null)
 	echo "=== Slurm $name: make check in $dir"
-	# the runtime's own tests (no Slurm) once, with the first release
+	# the runtime's own tests (no Slurm) and the package test (Debian's
+	# packaged Slurm) once, with the first release
 	if [ ${#dirs[@]} -eq 1 ]; then
 		make -C "$dir" -k check
 	else
-		make -C "$dir" -k check RUNTIME_TESTS=
+		make -C "$dir" -k check RUNTIME_TESTS= PACKAGE_TESTS=
 	fi
 	rc=$?
 	read -r p f < <(count "$dir")

@@ -50,14 +50,17 @@ INTEGRATION_TESTS = \
 	tests/integration/27-runtime-shrink.t \
 	tests/integration/28-runtime-requeue.t \
 	tests/integration/99-cluster-stop.t
+# The package test (a .deb for Debian's packaged Slurm, installed): once
+# per contrib/run-tests.sh; `make check PACKAGE_TESTS=` leaves it out.
+PACKAGE_TESTS = tests/integration/29-package-deb.t
 # unit tests first: they need no cluster
-TESTS += $(UNIT_TESTS) $(RUNTIME_TESTS) $(INTEGRATION_TESTS)
+TESTS += $(UNIT_TESTS) $(RUNTIME_TESTS) $(INTEGRATION_TESTS) $(PACKAGE_TESTS)
 # the plugins must be in tests/plugins before any integration test runs
-$(INTEGRATION_TESTS:.t=.log): tests/plugins/.stamp
+$(INTEGRATION_TESTS:.t=.log) $(PACKAGE_TESTS:.t=.log): tests/plugins/.stamp
 
 EXTRA_DIST += tests/unit/dlh_test.h tests/unit/placement_oracle.c \
 	tests/unit/placement_oracle.h
-EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
+EXTRA_DIST += $(INTEGRATION_TESTS) $(PACKAGE_TESTS) tests/integration/lib.sh \
 	tests/integration/task-env.sh tests/integration/epilog-env.sh \
 	tests/integration/resize-task.sh tests/integration/chaos-lib.sh \
 	tests/integration/flagscale-task.sh \
