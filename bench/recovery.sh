@@ -1,57 +1,67 @@
 #!/bin/bash
-# Fault recovery of a --dl-hetero job on the one-machine test cluster:
-# kill the slurmd of one of its nodes and time, from the kill,
-#   detection     slurmctld marks the node DOWN (bounded by SlurmdTimeout)
-#   reallocation  the requeued job holds its new nodes (RUNNING again)
-#   launch        every task of the restarted job runs with its new plan
+# Fault recovery of a training job on the one-machine test cluster with
+# Slurm's default timeouts (SlurmdTimeout=300, cred_expire=120): the
+# reference runtime trains under a --dl-hetero=a100:2,ascend910b:2 job
+# (checkpoint every 2 steps); a node dies (its slurmd and the job's
+# processes there are killed) after step 3.  From the kill:
+#   detection    the node is DOWN (its neighbour's watch, peer_watch.c)
+#   running      the requeued job holds its new nodes (RUNNING again)
+#   ranks        every rank of the restarted run has joined its group
+#                and loaded the checkpoint ("resumed from ... at T")
+#   next step    the first training step after it has completed
+# and the steps lost (trained since the last checkpoint).
 #
-#   bench/recovery.sh [BUILD_DIR] [ROUNDS]   (as root)
+#   bench/recovery.sh [BUILD_DIR] [ROUNDS]   (as root; default 5 rounds)
 #
-# Prints a Markdown table.  The test cluster's SlurmdTimeout is 30 s.
+# DLH_SLURM_TIMEOUTS=test runs it on the test cluster's 30 s / 10 s.
+# Prints a Markdown table.
 set -euo pipefail
+export DLH_SLURM_TIMEOUTS=${DLH_SLURM_TIMEOUTS:-default}
 . "$(dirname "$0")/bench-env.sh" "${1:-}"
-rounds=${2:-3}
-cluster_up >/dev/null
+rounds=${2:-5}
+bench_start dlhetero
 work=$DLH_CLUSTER_DIR/work
 
 now() { date +%s.%N; }
 since() { printf '%.1f' "$(echo "$1 - $t0" | bc -l)"; }
 
-echo "| round | killed | detection s | reallocation s | launch s | new nodes |"
-echo "|---|---|---:|---:|---:|---|"
+echo "| round | killed | detection s | running s | ranks s | next step s | steps lost |"
+echo "|---|---|---:|---:|---:|---:|---:|"
 for ((r = 1; r <= rounds; r++)); do
-	rm -f "$work"/rec-*.txt
-	id=$(sbatch --parsable -o /dev/null --dl-hetero=a100:8,ascend910b:8 \
-		-N2 --ntasks-per-node=8 --wrap "
-		srun bash -c 'echo \$(date +%s.%N) \$DL_PLAN_HASH' \
-			> $work/rec-\${SLURM_RESTART_COUNT:-0}.txt
-		[ \${SLURM_RESTART_COUNT:-0} -ge 1 ] || sleep 600")
-	wait_state "$id" RUNNING 60
-	while [ "$(cat "$work/rec-0.txt" 2>/dev/null | wc -l)" -lt 16 ]; do
+	rm -rf "$work"/rec-*
+	id=$(sbatch --parsable -o "$work/rec-run.txt" --open-mode=append \
+		--dl-checkpoint-dir="$work/rec-ckpt" \
+		--dl-hetero=a100:2,ascend910b:2 --dl-model=llama2-7b -N2 \
+		--ntasks-per-node=2 --wrap "
+		n=\${SLURM_RESTART_COUNT:-0}
+		cp \$DL_PLAN $work/rec-plan-\$n.json
+		srun $RUNTIME --steps 8 --checkpoint-every 2 --resize-wait 600 \
+			--out $work/rec-out-\$n.json")
+	until [ "$(jq .step "$work/rec-ckpt/progress.json" 2>/dev/null)" -ge 3 ] 2>/dev/null; do
 		sleep 0.2
 	done
-	victim=$(scontrol show hostnames "$(job_field "$id" NodeList)" | tail -n 1)
+	victim=$(jq -r '[.ranks[] | select(.chip == "ascend910b") | .node_name][0]' \
+		"$work/rec-plan-0.json")
 	t0=$(now)
-	bash "$DLH_CLUSTER_SH" kill-node "$victim" >/dev/null
+	node_die "$victim" "$id"
 	until [[ $(scontrol show node "$victim") == *State=DOWN* ]]; do
 		sleep 0.2
 	done
 	t_down=$(now)
 	until [ "$(job_field "$id" Restarts)" -ge 1 ] &&
 		[ "$(job_field "$id" JobState)" = RUNNING ]; do
-		[ "$(job_field "$id" JobState)" = COMPLETED ] && break
 		sleep 0.2
 	done
-	t_alloc=$(now)
-	until [ "$(cat "$work/rec-1.txt" 2>/dev/null | wc -l)" -ge 16 ]; do
-		sleep 0.2
-	done
-	t_launch=$(sort -n "$work/rec-1.txt" | tail -n 1 | cut -d' ' -f1)
-	printf '| %d | %s | %s | %s | %s | %s |\n' "$r" "$victim" \
-		"$(since "$t_down")" "$(since "$t_alloc")" "$(since "$t_launch")" \
-		"$(job_field "$id" NodeList)"
-	submit_wait "$id" 60 >/dev/null
-	bash "$DLH_CLUSTER_SH" start-node "$victim" >/dev/null
-	scontrol update nodename="$victim" state=resume 2>/dev/null || true
-	until [ "$(sinfo -h -n "$victim" -o %T)" = idle ]; do sleep 0.5; done
+	t_run=$(now)
+	until grep -q 'event requeue' "$work/rec-run.txt"; do sleep 0.2; done
+	t_ranks=$(sed -n 's/.*resumed from .* at \([0-9.]*\)$/\1/p' \
+		"$work/rec-run.txt" | tail -n 1)
+	ev=$(grep 'event requeue' "$work/rec-run.txt")
+	t_step=$(echo "$ev" | sed -n 's/.*step at \([0-9.]*\)).*/\1/p')
+	lost=$(echo "$ev" | sed -n 's/.*, \([0-9]*\) step(s) lost.*/\1/p')
+	printf '| %d | %s | %s | %s | %s | %s | %s |\n' "$r" "$victim" \
+		"$(since "$t_down")" "$(since "$t_run")" "$(since "$t_ranks")" \
+		"$(since "$t_step")" "$lost"
+	submit_wait "$id" 300 >/dev/null
+	node_revive "$victim" >/dev/null
 done

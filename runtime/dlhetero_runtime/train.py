@@ -191,8 +191,8 @@ def train(plan, rank, a, progress, flag=None, event=None, log=None):
     progress.config = cfg.to_dict()
     r = Rank(plan, rank, cfg, checkpoint.Weights(folder) if folder else None)
     if rank == 0 and folder:
-        log("generation %d, %d ranks: resumed from %s (step %d)"
-            % (plan.generation, plan.world_size, folder, start))
+        log("generation %d, %d ranks: resumed from %s (step %d) at %.3f"
+            % (plan.generation, plan.world_size, folder, start, time.time()))
     saved = start
     for step in range(start, a.steps):
         t0 = time.time()

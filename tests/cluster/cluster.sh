@@ -25,6 +25,9 @@
 #                          (23.11+: base blocks of 2 nodes, one a100 and
 #                          one ascend910b each, BlockSizes=2,4)
 #   DLH_SLURM_CONF_EXTRA   extra lines appended to slurm.conf
+#   DLH_SLURM_TIMEOUTS     "default": Slurm's own SlurmdTimeout (300 s) and
+#                          cred_expire (120 s), as most sites run them;
+#                          otherwise 30 s and 10 s (quicker tests)
 #   DLH_CONF_EXTRA         content of dlhetero.conf (next to slurm.conf)
 #   DLH_SLURM_DEBUG        SlurmctldDebug/SlurmdDebug/DebugLevel (default info)
 #   DLH_CLUSTER_TIMEOUT    seconds allowed for start (default 60)
@@ -266,8 +269,8 @@ SlurmdUser=root
 SlurmctldPort=$CTLD_PORT
 AuthType=auth/munge
 # cred_expire: also how long a requeued job waits before it may start
-# again (default 120 s); dlhetero fault recovery wants it short
-AuthInfo=socket=$SOCK,cred_expire=10
+# again (default 120 s) unless dlhetero's RequeueHold says otherwise
+AuthInfo=socket=$SOCK$(timeouts cred)
 CredType=cred/munge
 StateSaveLocation=$P/spool/ctld
 SlurmdSpoolDir=$P/spool/%n
@@ -289,7 +292,7 @@ SchedulerParameters=bf_interval=2
 SelectType=${DLH_SELECT_TYPE:-select/cons_tres}
 SelectTypeParameters=CR_Core_Memory
 DefMemPerCPU=1000
-SlurmdTimeout=30
+SlurmdTimeout=$(timeouts slurmd)
 SlurmctldTimeout=30
 ReturnToService=2
 KillWait=5
@@ -596,6 +599,15 @@ check_config() {
 			exit 1
 		fi
 	done
+}
+
+# timeouts cred|slurmd: the AuthInfo cred_expire suffix, SlurmdTimeout
+timeouts() {
+	if [ "${DLH_SLURM_TIMEOUTS:-}" = default ]; then
+		[ "$1" = cred ] || echo 300
+	else
+		[ "$1" = cred ] && echo ,cred_expire=10 || echo 30
+	fi
 }
 
 config_changed() {

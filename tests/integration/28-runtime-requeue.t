@@ -33,15 +33,7 @@ like "$victim" '^n[5-8]$' "the Ascend ranks run on $victim"
 
 # the node dies: slurmd, and the job's tasks and slurmstepd there
 t0=$(date +%s.%N)
-bash "$DLH_CLUSTER_SH" kill-node "$victim" >/dev/null
-for e in /proc/[0-9]*/environ; do
-	if tr '\0' '\n' < "$e" 2>/dev/null | grep -qx "SLURM_JOB_ID=$id" &&
-		tr '\0' '\n' < "$e" 2>/dev/null | grep -qx "SLURMD_NODENAME=$victim"; then
-		p=${e#/proc/}
-		p=${p%/environ}
-		kill -KILL "$p" "$(ps -o ppid= -p "$p" 2>/dev/null)" 2>/dev/null
-	fi
-done
+node_die "$victim" "$id"
 is "$(submit_wait "$id" 600)" COMPLETED "job requeued and completed"
 is "$(job_field "$id" Restarts)" 1 "restarted once"
 ok "! scontrol show hostnames '$(job_field "$id" NodeList)' | grep -qx '$victim'" \

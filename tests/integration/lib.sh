@@ -259,6 +259,23 @@ node_revive() {
 	sinfo -h -n "$1" -o %T
 }
 
+# node_die NODE JOB: NODE dies under JOB as a crash would: its slurmd
+# (cluster.sh kill-node) and JOB's tasks and slurmstepd there are killed
+node_die() {
+	local e p
+	bash "$DLH_CLUSTER_SH" kill-node "$1" >/dev/null
+	for e in /proc/[0-9]*/environ; do
+		[ -r "$e" ] || continue
+		if tr '\0' '\n' <"$e" 2>/dev/null | grep -qx "SLURM_JOB_ID=$2" &&
+			tr '\0' '\n' <"$e" 2>/dev/null | grep -qx "SLURMD_NODENAME=$1"; then
+			p=${e#/proc/}
+			p=${p%/environ}
+			kill -KILL "$p" "$(ps -o ppid= -p "$p" 2>/dev/null)" 2>/dev/null
+		fi
+	done
+	return 0
+}
+
 # event_seconds LINE T0: seconds from T0 (epoch) to the "step at" time of
 # one of the runtime's event lines
 event_seconds() {

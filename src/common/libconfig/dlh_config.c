@@ -826,20 +826,35 @@ static void set_autodetect(struct loader *ld, const char *val)
 			   shown(val, sbuf, sizeof(sbuf)));
 }
 
-static void set_check_interval(struct loader *ld, const char *val)
+/* An integer setting of min..max (what, e.g. "seconds", says the unit). */
+static void set_int(struct loader *ld, const char *key, const char *val,
+		    const char *what, long min, long max, int *out)
 {
 	char sbuf[64], *end;
 	long v;
 
 	errno = 0;
 	v = strtol(val, &end, 10);
-	if (errno || end == val || *end || v < 0 || v > DLH_RESIZE_CHECK_MAX)
-		line_error(
-			ld,
-			"bad ResizeCheckInterval \"%s\" (want seconds, 0 to %d)",
-			shown(val, sbuf, sizeof(sbuf)), DLH_RESIZE_CHECK_MAX);
+	if (errno || end == val || *end || v < min || v > max)
+		line_error(ld, "bad %s \"%s\" (want %s, %ld to %ld)", key,
+			   shown(val, sbuf, sizeof(sbuf)), what, min, max);
 	else
-		ld->cfg->resize_check_interval = (int) v;
+		*out = (int) v;
+}
+
+/* RequeueHold: 0 (Slurm's own hold) or DLH_REQUEUE_HOLD_MIN..MAX */
+static void set_requeue_hold(struct loader *ld, const char *val)
+{
+	int v = -1;
+
+	set_int(ld, "RequeueHold", val, "seconds", 0, DLH_REQUEUE_HOLD_MAX, &v);
+	if (v > 0 && v < DLH_REQUEUE_HOLD_MIN)
+		line_error(ld,
+			   "bad RequeueHold \"%d\" (0 for Slurm's own hold, "
+			   "or %d to %d seconds)",
+			   v, DLH_REQUEUE_HOLD_MIN, DLH_REQUEUE_HOLD_MAX);
+	else if (v >= 0)
+		ld->cfg->requeue_hold = v;
 }
 
 static void set_resize_signal(struct loader *ld, const char *val)
@@ -873,7 +888,13 @@ static void parse_setting(struct loader *ld, const char *key, const char *val)
 	else if (!strcasecmp(key, "AutoDetect"))
 		set_autodetect(ld, val);
 	else if (!strcasecmp(key, "ResizeCheckInterval"))
-		set_check_interval(ld, val);
+		set_int(ld, "ResizeCheckInterval", val, "seconds", 0,
+			DLH_RESIZE_CHECK_MAX, &cfg->resize_check_interval);
+	else if (!strcasecmp(key, "DeadPeerChecks"))
+		set_int(ld, "DeadPeerChecks", val, "checks", 0,
+			DLH_DEAD_PEER_CHECKS_MAX, &cfg->dead_peer_checks);
+	else if (!strcasecmp(key, "RequeueHold"))
+		set_requeue_hold(ld, val);
 	else if (!strcasecmp(key, "ResizeSignal"))
 		set_resize_signal(ld, val);
 	else
@@ -1007,6 +1028,8 @@ struct dlh_config *dlh_config_load(const char *path, struct dlh_error *err)
 	cfg->default_inter_node_gbps = DLH_CONFIG_DEFAULT_INTER_NODE_GBPS;
 	cfg->resize_check_interval = DLH_RESIZE_CHECK_DEFAULT;
 	cfg->resize_signal = SIGWINCH;
+	cfg->dead_peer_checks = DLH_DEAD_PEER_CHECKS_DEFAULT;
+	cfg->requeue_hold = DLH_REQUEUE_HOLD_DEFAULT;
 	cfg->path = strdup(path);
 	cfg->domains = calloc(1, sizeof(*cfg->domains));
 	if (!cfg->path || !cfg->domains)

@@ -10,6 +10,8 @@
  *   DefaultInterNodeGBps=25
  *   ResizeCheckInterval=2
  *   ResizeSignal=WINCH
+ *   DeadPeerChecks=3
+ *   RequeueHold=5
  *   Domain=ascend Nodes=a[001-064] InterDomainGBps=12.5
  *   Domain=nvidia Nodes=g[1-32],h5
  *
@@ -38,6 +40,21 @@
 /* How often a running step asks slurmctld whether its job was resized. */
 #define DLH_RESIZE_CHECK_DEFAULT	   2 /* seconds; 0: never */
 #define DLH_RESIZE_CHECK_MAX		   3600
+/*
+ * A node of a running --dl-hetero job whose slurmd refuses the connections
+ * of its neighbour's watch this many checks in a row (one per
+ * ResizeCheckInterval) is set DOWN (doc/dlhetero.conf.5 says the rule).
+ */
+#define DLH_DEAD_PEER_CHECKS_DEFAULT	   3 /* 0: never */
+#define DLH_DEAD_PEER_CHECKS_MAX	   100
+/*
+ * Seconds a requeued --dl-hetero job waits before it may start again,
+ * instead of Slurm's cred_expire (120 s by default).  At least 2: the new
+ * launch credential's time stamp (seconds) must be later than the revoke.
+ */
+#define DLH_REQUEUE_HOLD_DEFAULT	   5 /* 0: Slurm's own hold */
+#define DLH_REQUEUE_HOLD_MIN		   2
+#define DLH_REQUEUE_HOLD_MAX		   3600
 /* Root-owned run-time files (each job's node -> chip map). */
 #define DLH_DEFAULT_STATE_DIR		   "/run/dlhetero"
 
@@ -59,6 +76,8 @@ struct dlh_config {
 	char *state_dir;	    /* NULL: DLH_DEFAULT_STATE_DIR */
 	int resize_check_interval;  /* seconds, 0: no resize watch */
 	int resize_signal;	    /* told to the tasks after a resize */
+	int dead_peer_checks;	    /* 0: never set a peer DOWN */
+	int requeue_hold;	    /* seconds, 0: Slurm's own */
 	bool autodetect_hwloc;	    /* AutoDetect=hwloc: gres/accel
 					 * checks gres.conf against hwloc */
 	struct dlh_domain *domains; /* [0] is "default" */

@@ -106,6 +106,8 @@ static void topo_clear(void)
 	topo.n_block_levels = 0;
 }
 
+static void wake_stop(void); /* the requeue hold's thread, below */
+
 void hetero_select_init(void)
 {
 	struct dlh_error err;
@@ -122,6 +124,7 @@ void hetero_select_init(void)
 
 void hetero_select_fini(void)
 {
+	wake_stop();
 	slurm_mutex_lock(&topo.lock);
 	topo_clear();
 	slurm_mutex_unlock(&topo.lock);
@@ -799,4 +802,105 @@ void hetero_select_job_allocated(job_record_t *job_ptr)
 {
 	if (hetero_select_is_hetero_job(job_ptr))
 		record_map(job_ptr);
+}
+
+/*
+ * Slurm starts a job whose begin time has passed at its next scheduling
+ * pass: the main scheduler runs on events (a job submitted or ending, a
+ * node changed) and otherwise every sched_interval (60 s), backfill every
+ * bf_interval (30 s).  The end of a requeue hold is no event, so a thread
+ * asks for a pass (queue_job_scheduler()) when the earliest hold ends, and
+ * again for the latest.  Joined in hetero_select_fini().
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t thread;
+	bool running, stop;
+	time_t first, last; /* holds that end; 0: none */
+} wake = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+};
+
+static void *wake_main(void *arg)
+{
+	struct timespec ts = { 0 };
+
+	slurm_mutex_lock(&wake.lock);
+	while (!wake.stop) {
+		if (!wake.first) {
+			slurm_cond_wait(&wake.cond, &wake.lock);
+			continue;
+		}
+		ts.tv_sec = wake.first;
+		if (pthread_cond_timedwait(&wake.cond, &wake.lock, &ts) !=
+			    ETIMEDOUT ||
+		    time(NULL) < wake.first)
+			continue;
+		wake.first = wake.last > wake.first ? wake.last : 0;
+		wake.last = 0;
+		slurm_mutex_unlock(&wake.lock);
+		queue_job_scheduler();
+		slurm_mutex_lock(&wake.lock);
+	}
+	slurm_mutex_unlock(&wake.lock);
+	return NULL;
+}
+
+static void wake_scheduler_at(time_t at)
+{
+	slurm_mutex_lock(&wake.lock);
+	if (!wake.running && !wake.stop &&
+	    !pthread_create(&wake.thread, NULL, wake_main, NULL))
+		wake.running = true;
+	if (!wake.first || at < wake.first) {
+		if (wake.first > wake.last)
+			wake.last = wake.first;
+		wake.first = at;
+	} else if (at > wake.last) {
+		wake.last = at;
+	}
+	slurm_cond_signal(&wake.cond);
+	slurm_mutex_unlock(&wake.lock);
+}
+
+static void wake_stop(void)
+{
+	slurm_mutex_lock(&wake.lock);
+	wake.stop = true;
+	slurm_cond_signal(&wake.cond);
+	slurm_mutex_unlock(&wake.lock);
+	if (wake.running)
+		pthread_join(wake.thread, NULL);
+	wake.running = wake.stop = false;
+	wake.first = wake.last = 0;
+}
+
+/*
+ * Slurm holds a requeued batch job back cred_expire + 1 seconds (120 s by
+ * default) unless its begin time is still in the future when the requeue
+ * completes (batch_requeue_fini() in job_mgr.c).  The hold is there so
+ * that the new batch launch credential's time stamp is later than the
+ * revoke of the old one, and the nodes have cleared the old run's I/O:
+ * seconds, not minutes.  So when a --dl-hetero job's resources are freed
+ * (the job ends, or is being requeued: at this point both look alike), its
+ * begin time is set RequeueHold seconds ahead and a scheduling pass asked
+ * for when it has passed; a job that ends keeps no use of either.  A
+ * begin time the user set further ahead is kept.
+ */
+void hetero_select_job_fini(job_record_t *job_ptr)
+{
+	int hold = cfg ? cfg->requeue_hold : DLH_REQUEUE_HOLD_DEFAULT;
+	time_t at = time(NULL) + hold;
+
+	if (hold <= 0 || !job_ptr->batch_flag || !job_ptr->details ||
+	    !job_ptr->details->requeue || !hetero_select_is_hetero_job(job_ptr))
+		return;
+	if (job_ptr->details->begin_time < at) {
+		job_ptr->details->begin_time = at;
+		wake_scheduler_at(at + 1);
+		debug("%s: %pJ may start again at the earliest in %d s if requeued",
+		      PLUGIN, job_ptr, hold);
+	}
 }

@@ -46,4 +46,11 @@ void hetero_select_job_allocated(job_record_t *job_ptr);
  */
 void hetero_select_node_removed(job_record_t *job_ptr, const char *node);
 
+/*
+ * The job's resources are being freed (select_p_job_fini): if it is a
+ * --dl-hetero batch job that may be requeued, hold a requeue RequeueHold
+ * seconds (dlhetero.conf) rather than Slurm's cred_expire.
+ */
+void hetero_select_job_fini(job_record_t *job_ptr);
+
 #endif

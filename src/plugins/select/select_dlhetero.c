@@ -27,10 +27,10 @@
  * time, so it is spelled once, from Slurm's own select_g_job_test.
  */
 #if DLH_SLURM_AT_LEAST(24, 11)
-#define JOB_TEST_TAIL_PARAMS resv_exc_t *resv_exc, will_run_data_t *will_run
+#define JOB_TEST_TAIL_PARAMS  resv_exc_t *resv_exc, will_run_data_t *will_run
 #define JOB_TEST_TAIL_ARGS(c) (c)->resv_exc, (c)->will_run
 #else
-#define JOB_TEST_TAIL_PARAMS bitstr_t *exc_core_bitmap
+#define JOB_TEST_TAIL_PARAMS  bitstr_t *exc_core_bitmap
 #define JOB_TEST_TAIL_ARGS(c) (c)->exc_core_bitmap
 #endif
 
@@ -299,6 +299,8 @@ extern int select_p_job_resized(job_record_t *job_ptr, node_record_t *node_ptr)
 
 extern int select_p_job_fini(job_record_t *job_ptr)
 {
+	if (in_slurmctld())
+		hetero_select_job_fini(job_ptr);
 	return ct.job_fini(job_ptr);
 }
 

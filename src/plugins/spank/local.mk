@@ -6,7 +6,8 @@ src_plugins_spank_dlhetero_la_SOURCES = \
 	src/plugins/spank/remote.c src/plugins/spank/spank_env.c \
 	src/plugins/spank/job_plan.c \
 	src/plugins/spank/job_plan.h \
-	src/plugins/spank/resize_watch.c src/plugins/spank/resize_watch.h
+	src/plugins/spank/resize_watch.c src/plugins/spank/resize_watch.h \
+	src/plugins/spank/peer_watch.c src/plugins/spank/peer_watch.h
 src_plugins_spank_dlhetero_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 src_plugins_spank_dlhetero_la_LIBADD = $(DLH_PLANNER) $(DLH_ACCEL) \
 	$(DLH_CRED) $(DLH_CONFIG) $(DLH_CATALOG) $(DLH_UTIL) -lpthread

@@ -39,6 +39,7 @@
 #include "private_dir.h"
 #include "spank_dlhetero.h"
 #include "job_plan.h"
+#include "peer_watch.h"
 #include "resize_watch.h"
 
 /*
@@ -96,6 +97,7 @@ void resize_watch_configure(uint32_t job_id, const struct chip_catalog *chips,
 			 : DLH_RESIZE_CHECK_DEFAULT;
 	w.signal = cfg ? cfg->resize_signal : SIGWINCH;
 	shared_path(cfg ? cfg->state_dir : NULL, job_id, job_plan_node());
+	peer_watch_configure(cfg);
 }
 
 void resize_watch_setenv(spank_t sp)
@@ -182,9 +184,9 @@ static int state_dir_ok(void)
  * that finds it younger than the interval (less 100 ms of jitter) reads
  * it instead of asking.  The file is root's (the watch runs as root), in
  * the root-owned StateDir; the step's watch removes it when it stops (a
- * step still running just makes a new one).
+ * step still running just makes a new one).  *asked: this watch asked.
  */
-static char *job_nodes(void)
+static char *job_nodes(bool *asked)
 {
 	static const size_t max = 65536;
 	char *buf = NULL, *list = NULL, *sp;
@@ -192,6 +194,7 @@ static char *job_nodes(void)
 	ssize_t n;
 	int fd;
 
+	*asked = true;
 	if (!w.shared[0] || state_dir_ok())
 		return ask_slurmctld();
 	fd = open(w.shared, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -210,6 +213,7 @@ static char *job_nodes(void)
 	    sscanf(buf, "%lld", &stamp) == 1 && stamp <= t &&
 	    t - stamp < w.interval * 1000LL - 100) {
 		list = strdup(sp + 1);
+		*asked = false;
 	} else if ((list = ask_slurmctld())) {
 		n = snprintf(buf, max + 1, "%lld %s", t, list);
 		if (n > 0 && (size_t) n <= max &&
@@ -223,11 +227,15 @@ static char *job_nodes(void)
 
 static void check(char **last)
 {
-	char *list = job_nodes();
+	bool asked;
+	char *list = job_nodes(&asked);
 	struct dlh_error err;
 	size_t n_ranks = 0, n_sig;
 	int rc;
 
+	/* one watch per node and interval checks its neighbour */
+	if (list && asked)
+		peer_watch_check(w.job_id, job_plan_node(), list);
 	if (!list || (*last && !strcmp(*last, list))) {
 		free(list);
 		return;
