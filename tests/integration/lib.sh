@@ -262,12 +262,12 @@ node_revive() {
 # node_die NODE JOB: NODE dies under JOB as a crash would: its slurmd
 # (cluster.sh kill-node) and JOB's tasks and slurmstepd there are killed
 node_die() {
-	local e p
+	local e p env
 	bash "$DLH_CLUSTER_SH" kill-node "$1" >/dev/null
 	for e in /proc/[0-9]*/environ; do
-		[ -r "$e" ] || continue
-		if tr '\0' '\n' <"$e" 2>/dev/null | grep -qx "SLURM_JOB_ID=$2" &&
-			tr '\0' '\n' <"$e" 2>/dev/null | grep -qx "SLURMD_NODENAME=$1"; then
+		env=$(tr '\0' '\n' 2>/dev/null <"$e") 2>/dev/null || continue
+		if grep -qx "SLURM_JOB_ID=$2" <<<"$env" &&
+			grep -qx "SLURMD_NODENAME=$1" <<<"$env"; then
 			p=${e#/proc/}
 			p=${p%/environ}
 			kill -KILL "$p" "$(ps -o ppid= -p "$p" 2>/dev/null)" 2>/dev/null

@@ -153,6 +153,16 @@ static const struct conf_case cases[] = {
 	  "bad ResizeCheckInterval", NULL, DEF },
 	{ "ResizeCheckInterval=\n", 1, "is not Key=Value", NULL, DEF },
 	{ "ResizeSignal=KILL\n", 1, "bad ResizeSignal \"KILL\"", NULL, DEF },
+	{ "DeadPeerChecks=-1\n", 1,
+	  "bad DeadPeerChecks \"-1\" (want checks, 0 to 100)", NULL, DEF },
+	{ "DeadPeerChecks=101\n", 1, "bad DeadPeerChecks", NULL, DEF },
+	{ "DeadPeerChecks=3x\n", 1, "bad DeadPeerChecks", NULL, DEF },
+	{ "RequeueHold=1\n", 1,
+	  "bad RequeueHold \"1\" (0 for Slurm's own hold, or 2 to 3600 seconds)",
+	  NULL, DEF },
+	{ "RequeueHold=3601\n", 1, "bad RequeueHold \"3601\" (want seconds",
+	  NULL, DEF },
+	{ "RequeueHold=-5\n", 1, "bad RequeueHold", NULL, DEF },
 	{ "ResizeSignal=9\n", 1, "bad ResizeSignal", NULL, DEF },
 	{ "a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=10 k=11 l=12 m=13 n=14 o=15 p=16 q=17\n",
 	  1, "more than 16 Key=Value items", NULL, DEF },
@@ -259,6 +269,36 @@ static void test_resize_keys(void **state)
 	assert_int_equal(dlh_signal_parse("WINCH"), SIGWINCH);
 	assert_int_equal(dlh_signal_parse("SIGKILL"), -1);
 	assert_int_equal(dlh_signal_parse(""), -1);
+}
+
+/* Fast recovery: defaults, good values; bad ones keep the default. */
+static void test_recovery_keys(void **state)
+{
+	const char *good = "DeadPeerChecks=0\nRequeueHold=0\n";
+	const char *also = "DeadPeerChecks=7\nRequeueHold=2\n";
+	const char *bad = "DeadPeerChecks=x\nRequeueHold=1\n";
+	struct dlh_config *cfg;
+
+	(void) state;
+	cfg = load_text("", 0);
+	assert_int_equal(cfg->dead_peer_checks, DLH_DEAD_PEER_CHECKS_DEFAULT);
+	assert_int_equal(cfg->requeue_hold, DLH_REQUEUE_HOLD_DEFAULT);
+	dlh_config_free(cfg);
+	cfg = load_text(good, strlen(good));
+	assert_int_equal(cfg->n_errors, 0);
+	assert_int_equal(cfg->dead_peer_checks, 0);
+	assert_int_equal(cfg->requeue_hold, 0);
+	dlh_config_free(cfg);
+	cfg = load_text(also, strlen(also));
+	assert_int_equal(cfg->n_errors, 0);
+	assert_int_equal(cfg->dead_peer_checks, 7);
+	assert_int_equal(cfg->requeue_hold, 2);
+	dlh_config_free(cfg);
+	cfg = load_text(bad, strlen(bad));
+	assert_int_equal(cfg->n_errors, 2);
+	assert_int_equal(cfg->dead_peer_checks, DLH_DEAD_PEER_CHECKS_DEFAULT);
+	assert_int_equal(cfg->requeue_hold, DLH_REQUEUE_HOLD_DEFAULT);
+	dlh_config_free(cfg);
 }
 
 static void test_long_and_binary_lines(void **state)
@@ -538,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_resize_keys),
+		cmocka_unit_test(test_recovery_keys),
 		cmocka_unit_test(test_long_and_binary_lines),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_default_path),
