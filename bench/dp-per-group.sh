@@ -16,15 +16,7 @@
 # is then loose).
 set -eu
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-plan=${1:-${DLH_PLAN_BIN:-./src/cli/dlhetero-plan}}
-chips=${DLH_CHIP_CATALOG:-$here/data/chips.json}
-models=${DLH_MODEL_CATALOG:-$here/data/models.json}
-
-if [ ! -x "$plan" ]; then
-	echo "dp-per-group: $plan not found; build first or pass its path" >&2
-	exit 2
-fi
+. "$(dirname "$0")/plan-env.sh" dp-per-group "${1:-}"
 
 # model | chips | extra options: equal groups, then lopsided ones (a small
 # group next to a large one is where one shared DP degree hurts most)

@@ -13,4 +13,4 @@ dist_noinst_SCRIPTS += bench/placement.sh bench/plan-baselines.sh \
 	bench/chaos.sh bench/layer-time.py bench/pending-queue.sh \
 	bench/array-throughput.sh bench/hetero-latency.sh bench/map-planning.sh \
 	bench/checkpoint-io.py bench/dp-per-group.sh
-EXTRA_DIST += bench/bench-env.sh
+EXTRA_DIST += bench/bench-env.sh bench/plan-env.sh

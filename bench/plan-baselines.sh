@@ -14,15 +14,7 @@
 # otherwise.
 set -eu
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-plan=${1:-${DLH_PLAN_BIN:-./src/cli/dlhetero-plan}}
-chips=${DLH_CHIP_CATALOG:-$here/data/chips.json}
-models=${DLH_MODEL_CATALOG:-$here/data/models.json}
-
-if [ ! -x "$plan" ]; then
-	echo "plan-baselines: $plan not found; build first or pass its path" >&2
-	exit 2
-fi
+. "$(dirname "$0")/plan-env.sh" plan-baselines "${1:-}"
 
 # model | mode | chips | extra options
 cases='llama2-70b|train|ascend910b:64,a100:64|
