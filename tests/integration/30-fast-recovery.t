@@ -12,7 +12,7 @@
 
 export DLH_SLURM_TIMEOUTS=default
 cluster_up
-plan 12
+plan 16
 
 is "$(scontrol show config | sed -n 's/^SlurmdTimeout *= *//p')" "300 sec" \
 	"the cluster runs Slurm's default SlurmdTimeout"
@@ -62,6 +62,31 @@ diag "from the kill to the next completed step: $(event_seconds "$ev" "$t0") s"
 ok "[ -n '$resumed' ] && [ \$(echo '$secs < 150' | bc) = 1 ]" \
 	"running again well before Slurm would have noticed"
 is "$(node_revive "$victim")" idle "$victim is back"
+
+# --dl-on-failure=continue: the node leaves the job in seconds, and the
+# tasks left get their new plan and DL_RESIZE_SIGNAL
+out=$work/30-continue.txt
+id=$(sbatch --parsable -o /dev/null --dl-on-failure=continue \
+	--dl-hetero=a100:16 --dl-model=llama2-7b --ntasks-per-node=8 --wrap "
+	srun -l $DLH_SRCDIR/tests/integration/resize-task.sh 200 > $out
+	true")
+wait_lines "$out" ' start ' 16
+victim=$(grep ' start 8 ' "$out" | awk '{print $5}')
+survivor=$(grep ' start 0 ' "$out" | awk '{print $5}')
+t0=$(date +%s.%N)
+node_die "$victim" "$id"
+for i in $(seq 240); do
+	[ "$(grep -c ' resized ' "$out")" -ge 8 ] && break
+	sleep 0.5
+done
+last=$(grep ' resized ' "$out" | awk '{print $8}' | sort -n | tail -n 1)
+is "$(grep ' resized ' "$out" | awk '{print $4, $5, $6, $7}' | sort -u)" \
+	"1 8 a100 $survivor" \
+	"continue: the 8 tasks on $survivor read generation 1 (8 ranks)"
+diag "from the kill to the last task's signal: $(echo "$last - $t0" | bc) s"
+is "$(job_field "$id" Restarts)" 0 "the job went on without a restart"
+is "$(node_revive "$victim")" idle "$victim is back"
+is "$(submit_wait "$id" 300)" COMPLETED "and completed"
 
 # a stalled slurmd is slow, not dead: never set DOWN
 id=$(sbatch --parsable -o /dev/null --dl-hetero=a100:16 -N2 -n16 \

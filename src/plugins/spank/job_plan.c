@@ -470,8 +470,9 @@ static int write_plan(const struct step_ids *id, const char *json, char *dir,
 }
 
 /* Keeps what the plan was made from for job_plan_replan(), which takes
- * over *nodes when this node's name and the catalog path are kept too. */
-static void keep_inputs(spank_t sp, const struct dlh_config *cfg,
+ * over *nodes when this node's name (here, NULL if unknown) and the catalog
+ * path are kept too. */
+static void keep_inputs(const char *here, const struct dlh_config *cfg,
 			const struct hetero_plan_opts *opts,
 			const struct step_ids *id, const char *dir,
 			const char *name, struct hetero_node **nodes, size_t n)
@@ -492,7 +493,9 @@ static void keep_inputs(spank_t sp, const struct dlh_config *cfg,
 		 jp.kept.device[0] ? jp.kept.device : "any");
 	jp.kept.uid = id->uid;
 	jp.kept.gid = id->gid;
-	if (!node_name(sp, jp.kept.node, sizeof(jp.kept.node)) &&
+	if (here &&
+	    (size_t) snprintf(jp.kept.node, sizeof(jp.kept.node), "%s", here) <
+		    sizeof(jp.kept.node) &&
 	    (jp.kept.model_catalog = strdup(dlh_config_model_catalog(cfg)))) {
 		jp.kept.nodes = *nodes;
 		jp.kept.n = n;
@@ -527,7 +530,9 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		goto out;
 	}
 	/* FlagScale's YAML names the chip type of the node reading it */
-	for (i = node_name(sp, here, sizeof(here)) ? n : 0; i < n; i++)
+	if (node_name(sp, here, sizeof(here)))
+		here[0] = '\0';
+	for (i = 0; here[0] && i < n; i++)
 		if (!strcmp(nodes[i].name, here)) {
 			device = nodes[i].type;
 			break;
@@ -539,7 +544,8 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		goto out;
 	if (device && dlh_plain_name(device))
 		snprintf(jp.kept.device, sizeof(jp.kept.device), "%s", device);
-	keep_inputs(sp, cfg, &opts, &id, dir, name, &nodes, n);
+	keep_inputs(here[0] ? here : NULL, cfg, &opts, &id, dir, name, &nodes,
+		    n);
 	if (write_flagscale(dir, jp.kept.flagscale_name, yaml))
 		slurm_error("dlhetero: cannot write %s: %s", jp.flagscale,
 			    strerror(errno));
