@@ -80,7 +80,7 @@ none() {
 }
 is "$CHAOS_SUBMITTED" 6 "6 jobs submitted" || diag "$CHAOS_BAD_SUBMIT"
 is "$CHAOS_KILLS" 3 "3 slurmd killed"
-ok "[ $CHAOS_SEEN_DOWN -ge 2 ]" "slurmctld set the nodes of the two long kills DOWN ($CHAOS_SEEN_DOWN)"
+ok "[ $CHAOS_SEEN_DOWN -ge 2 ]" "the nodes of the two long kills were set DOWN ($CHAOS_SEEN_DOWN)"
 ok "[ $CHAOS_REQUEUED -ge 1 ]" "jobs were requeued ($CHAOS_REQUEUED)"
 none "$CHAOS_BAD_LOST" "no job lost: all $CHAOS_SUBMITTED COMPLETED ($CHAOS_FIRST at once, $CHAOS_REQUEUED after a requeue)"
 none "$CHAOS_BAD_ACCT" "sacct agrees with scontrol: final state, one NODE_FAIL/REQUEUED record per requeue"

@@ -46,7 +46,8 @@
 # chaos_check sets the counters CHAOS_SUBMITTED, CHAOS_FIRST (completed
 # without a requeue), CHAOS_REQUEUED (requeued, then completed), CHAOS_LOST,
 # CHAOS_REQUEUES (NODE_FAIL/REQUEUED records in sacct), CHAOS_KILLS,
-# CHAOS_SEEN_DOWN (nodes slurmctld set DOWN), CHAOS_CTLD_RESTARTS,
+# CHAOS_SEEN_DOWN (nodes set DOWN, by slurmctld or the peer watch),
+# CHAOS_CTLD_RESTARTS,
 # CHAOS_NO_GRES (jobs that ran without their accelerators), CHAOS_NO_MAP
 # (runs whose batch step found no node -> chip map, or refused it), and one
 # list of problems per kind (one line each,
@@ -434,9 +435,15 @@ chaos_check() {
 		- "$DLH_CLUSTER_DIR/log/slurmctld.out" <<<"$log" 2>/dev/null |
 		head -n 20 | sed 's/^/slurmctld log: /')
 	[ -z "$crash" ] || CHAOS_BAD_CTLD+=$crash$'\n'
-	# "Nodes n5,n7 not responding, setting DOWN"
-	CHAOS_SEEN_DOWN=$(grep -o 'Nodes [^ ]* not responding, setting DOWN' <<<"$log" |
-		cut -d' ' -f2 | paste -sd, | xargs -r scontrol show hostnames | wc -l)
+	# "Nodes n5,n7 not responding, setting DOWN" (SlurmdTimeout), or
+	# "node n5 reason set to: dlhetero: slurmd unreachable ..." (the
+	# neighbour's watch, seconds after the kill): each node once
+	CHAOS_SEEN_DOWN=$({
+		grep -o 'Nodes [^ ]* not responding, setting DOWN' <<<"$log" |
+			cut -d' ' -f2 | paste -sd, | xargs -r scontrol show hostnames
+		grep -o 'node [^ ]* reason set to: dlhetero: slurmd unreachable' <<<"$log" |
+			cut -d' ' -f2
+	} | sort -u | wc -l)
 	# dlhetero's errors since chaos_init, counted by message
 	CHAOS_NOTES=$(cat "$DLH_CLUSTER_DIR"/log/slurmctld.log \
 		"$DLH_CLUSTER_DIR"/log/n*.log 2>/dev/null |
@@ -548,7 +555,7 @@ chaos_table() {
 | lost | $CHAOS_LOST |
 | requeues (NODE_FAIL/REQUEUED records in sacct) | $CHAOS_REQUEUES |
 | node kills (slurmd SIGKILL) | $CHAOS_KILLS |
-| nodes slurmctld set DOWN | $CHAOS_SEEN_DOWN |
+| nodes set DOWN | $CHAOS_SEEN_DOWN |
 | slurmctld restarts | $CHAOS_CTLD_RESTARTS |
 | jobs that ran without their accelerators | $CHAOS_NO_GRES |
 | runs without their node -> chip map | $CHAOS_NO_MAP |
