@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -823,6 +824,13 @@ static struct {
 	.cond = PTHREAD_COND_INITIALIZER,
 };
 
+/*
+ * slurmctld's queue_job_scheduler(), looked up when first needed: slurmd
+ * loads this plugin too and has no such symbol, and a plugin linked with
+ * -z now (Debian's hardening) would not load there if it named it.
+ */
+static void (*queue_scheduler)(void);
+
 static void *wake_main(void *arg)
 {
 	struct timespec ts = { 0 };
@@ -841,7 +849,7 @@ static void *wake_main(void *arg)
 		wake.first = wake.last > wake.first ? wake.last : 0;
 		wake.last = 0;
 		slurm_mutex_unlock(&wake.lock);
-		queue_job_scheduler();
+		queue_scheduler();
 		slurm_mutex_lock(&wake.lock);
 	}
 	slurm_mutex_unlock(&wake.lock);
@@ -850,6 +858,11 @@ static void *wake_main(void *arg)
 
 static void wake_scheduler_at(time_t at)
 {
+	if (!queue_scheduler &&
+	    !(queue_scheduler = dlsym(RTLD_DEFAULT, "queue_job_scheduler"))) {
+		debug("%s: no queue_job_scheduler in this process", PLUGIN);
+		return;
+	}
 	slurm_mutex_lock(&wake.lock);
 	if (!wake.running && !wake.stop &&
 	    !pthread_create(&wake.thread, NULL, wake_main, NULL))
