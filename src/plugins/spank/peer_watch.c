@@ -158,7 +158,6 @@ static void set_down(uint32_t job_id, const char *self)
 	msg.node_names = peer.name;
 	msg.node_state = NODE_STATE_DOWN;
 	msg.reason = reason;
-	msg.reason_uid = getuid();
 	peer.reported = true;
 	if (slurm_update_node(&msg))
 		slurm_error("dlhetero: cannot set %s DOWN (%s): %s", peer.name,
