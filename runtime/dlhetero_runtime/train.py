@@ -193,7 +193,6 @@ def train(plan, rank, a, progress, flag=None, event=None, log=None):
     if rank == 0 and folder:
         log("generation %d, %d ranks: resumed from %s (step %d) at %.3f"
             % (plan.generation, plan.world_size, folder, start, time.time()))
-    saved = start
     for step in range(start, a.steps):
         t0 = time.time()
         want = flag.wanted(plan.generation) if flag else 0.0
@@ -213,7 +212,6 @@ def train(plan, rank, a, progress, flag=None, event=None, log=None):
         if ckdir and (step + 1 == a.steps or share[1] > 0
                       or (every and (step + 1) % every == 0)):
             checkpoint.save(r, step + 1, ckdir)
-            saved = step + 1
         if share[1] > 0:
             if not ckdir:
                 raise PlanError("resized without a checkpoint folder "
