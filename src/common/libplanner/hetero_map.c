@@ -584,6 +584,11 @@ char *hetero_plan_json_ex(const struct hetero_node *nodes, size_t n,
 	}
 	json_object_object_add(o, "generation",
 			       json_object_new_int(opts->generation));
+	/* a grown job's parts are other Slurm jobs: no MASTER_PORT of theirs
+	 * is the main job's, so the plan names the generation's port */
+	if (opts->master_port)
+		json_object_object_add(o, "master_port",
+				       json_object_new_int(opts->master_port));
 	json_object_object_add(o, "model_defaulted",
 			       json_object_new_boolean(!opts->model));
 	/* a mixed or inference plan has none (plan_export.h says why) */

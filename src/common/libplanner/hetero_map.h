@@ -63,6 +63,7 @@ struct hetero_plan_opts {
 	int global_batch, seq_len; /* 0: the planner's defaults */
 	double inter_node_gbps;	   /* 0: the planner's default */
 	unsigned generation;	   /* 0 at the start, +1 at each resize */
+	unsigned master_port;	   /* a grown job's rendezvous port, or 0 */
 };
 
 #define HETERO_PLAN_DEFAULT_MODEL "llama2-7b"
