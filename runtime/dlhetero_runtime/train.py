@@ -280,9 +280,12 @@ def main(argv=None):
     base_port = int(env["MASTER_PORT"])
     while True:
         # each generation meets on its own port: a fresh store, no
-        # stragglers of the last world
-        init_world(addr, base_port + plan.generation, rank, plan.world_size,
-                   a.timeout)
+        # stragglers of the last world.  A grown job's plan names it: its
+        # parts are other Slurm jobs, with other MASTER_PORTs.
+        port = plan.doc.get("master_port") or base_port + plan.generation
+        if plan.doc.get("master_port") and not a.master_addr:
+            addr = plan.me(0)["node_name"]
+        init_world(addr, port, rank, plan.world_size, a.timeout)
         failed = None
         try:
             resized = train(plan, rank, a, progress, flag, event, log)

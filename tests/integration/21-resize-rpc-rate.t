@@ -8,8 +8,8 @@
 cluster_up
 plan 5
 
-rpcs() {	# REQUEST_JOB_ALLOCATION_INFO calls slurmctld has served
-	sdiag 2>/dev/null | awk '/^[ \t]*REQUEST_JOB_ALLOCATION_INFO / {
+rpcs() {	# REQUEST_JOB_INFO_SINGLE calls slurmctld has served
+	sdiag 2>/dev/null | awk '/^[ \t]*REQUEST_JOB_INFO_SINGLE / {
 		sub(/.*count:/, ""); print $1 + 0; found = 1 }
 		END { if (!found) print 0 }'
 }

@@ -10,7 +10,8 @@
 #include "hetero_growth.h"
 
 /* The longest comment read: a map of HETERO_MAP_MAX_LEN per job at most */
-#define COMMENT_MAX ((size_t) (HETERO_GROWTH_MAX_PARTS + 2) * HETERO_MAP_MAX_LEN)
+#define COMMENT_MAX                                                            \
+	((size_t) (HETERO_GROWTH_MAX_PARTS + 2) * HETERO_MAP_MAX_LEN)
 #define GENERATION_MAX 1000000
 
 void hetero_growth_free(struct hetero_growth *g)
@@ -250,7 +251,8 @@ int hetero_growth_nodes(const struct hetero_growth *g, const char *main_nodes,
 	*out = NULL;
 	*n_out = 0;
 	if (!g->map)
-		return dlh_err(err, "the growth record has no map of the main job");
+		return dlh_err(err,
+			       "the growth record has no map of the main job");
 	if (hetero_map_parse(g->map, &nodes, &n, err))
 		return -1;
 	if (main_nodes) {

@@ -19,6 +19,7 @@
 #define DLH_VAR_SEQ_LEN	       "DL_SEQ_LEN"
 #define DLH_VAR_ON_FAILURE     "DL_ON_FAILURE"
 #define DLH_VAR_CHECKPOINT_DIR "DL_CHECKPOINT_DIR"
+#define DLH_VAR_PART_OF	       "DL_PART_OF" /* a grown job's part: main id */
 
 /*
  * Set by slurmctld only (the select plugin, at allocation), in the job's

@@ -10,7 +10,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/common/slurm_xlator.h"
@@ -281,6 +283,78 @@ static void strip_ctld_only(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		     DLH_VAR_HETERO_MAP);
 }
 
+/*
+ * --dl-part-of=JOBID (dlhetero-grow): a part that grows a running
+ * --dl-hetero job by more accelerators, as a job of its own.  Only the
+ * job's owner (or root, SlurmUser) may grow it, by an explicit mix; the
+ * part plans with the main job's options, and is never requeued: its
+ * main job plans without it when it ends.
+ */
+static const char *const inherited[] = {
+	DLH_VAR_MODEL,	 DLH_VAR_MODE,		 DLH_VAR_GLOBAL_BATCH,
+	DLH_VAR_SEQ_LEN, DLH_VAR_CHECKPOINT_DIR,
+};
+
+static int check_part(const struct hetero_spec *spec, job_desc_msg_t *job_desc,
+		      uint32_t submit_uid, char **err_msg)
+{
+	const char *val = ctld_env_get(job_desc->spank_job_env,
+				       job_desc->spank_job_env_size,
+				       DLH_VAR_PART_OF);
+	job_record_t *m;
+	unsigned long id;
+	char *end;
+	size_t i;
+
+	if (!val)
+		return 0;
+	errno = 0;
+	id = strtoul(val, &end, 10);
+	if (errno || *end || end == val || !id || id > UINT32_MAX) {
+		*err_msg = xstrdup_printf("--dl-part-of=%.32s: want a job id",
+					  val);
+		return -1;
+	}
+	if (spec->is_auto) {
+		*err_msg = xstrdup("--dl-part-of: a part asks for its "
+				   "accelerators by type (TYPE:N)");
+		return -1;
+	}
+	m = find_job_record((uint32_t) id);
+	if (!m || (m->user_id != job_desc->user_id) ||
+	    (submit_uid != m->user_id && submit_uid != 0 &&
+	     submit_uid != slurm_conf.slurm_user_id)) {
+		*err_msg = xstrdup_printf(
+			"--dl-part-of=%lu: no such job of yours", id);
+		return -1;
+	}
+	if (!IS_JOB_RUNNING(m) ||
+	    !ctld_env_get(m->spank_job_env, m->spank_job_env_size,
+			  DLH_VAR_HETERO) ||
+	    ctld_env_get(m->spank_job_env, m->spank_job_env_size,
+			 DLH_VAR_PART_OF)) {
+		*err_msg = xstrdup_printf(
+			"--dl-part-of=%lu: only a running --dl-hetero job "
+			"that is not a part itself can grow",
+			id);
+		return -1;
+	}
+	for (i = 0; i < sizeof(inherited) / sizeof(inherited[0]); i++) {
+		val = ctld_env_get(m->spank_job_env, m->spank_job_env_size,
+				   inherited[i]);
+		if (val)
+			ctld_env_set(&job_desc->spank_job_env,
+				     &job_desc->spank_job_env_size,
+				     inherited[i], val);
+		else
+			ctld_env_unset(job_desc->spank_job_env,
+				       &job_desc->spank_job_env_size,
+				       inherited[i]);
+	}
+	job_desc->requeue = 0;
+	return 0;
+}
+
 extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		      char **err_msg)
 {
@@ -325,6 +399,8 @@ extern int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 	    check_failure_policy(&spec, job_desc, err_msg) ||
 	    check_segment(job_desc, err_msg))
 		return ESLURM_INVALID_GRES;
+	if (check_part(&spec, job_desc, submit_uid, err_msg))
+		return ESLURM_INVALID_JOB_ID;
 	set_failure_policy(job_desc);
 	tasks_per_accelerator(job_desc, spec.total);
 	job_desc->tres_per_job =

@@ -12,7 +12,9 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,6 +34,7 @@
 #include "dlh_log.h"
 #include "slurm_log_sink.h"
 #include "dlh_paths.h"
+#include "hetero_growth.h"
 #include "hetero_map.h"
 #include "hetero_spec.h"
 #include "map_cred.h"
@@ -52,6 +55,7 @@
 #pragma weak node_record_count
 #pragma weak node_record_table_ptr
 #pragma weak topology_g_get_node_addr
+#pragma weak find_job_record
 
 static struct dlh_config *cfg;
 static struct chip_catalog *chips; /* for auto requests */
@@ -454,6 +458,66 @@ static const char *job_env_get(job_record_t *job_ptr, const char *name)
 }
 
 /*
+ * Growth (hetero_growth.h): a part is a --dl-hetero job submitted with
+ * --dl-part-of=MAIN (job_submit/dlhetero checked the owner); the main
+ * job's admin comment records its parts, and each step of the main job
+ * and of its parts plans over all of them.
+ */
+static uint32_t part_of(job_record_t *job_ptr)
+{
+	const char *v = ctld_env_get(job_ptr->spank_job_env,
+				     job_ptr->spank_job_env_size,
+				     DLH_VAR_PART_OF);
+	unsigned long id;
+	char *end;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	id = strtoul(v, &end, 10);
+	return (errno || *end || !id || id > UINT32_MAX) ? 0 : (uint32_t) id;
+}
+
+/* The running main job of a part, or NULL */
+static job_record_t *main_job(job_record_t *part)
+{
+	uint32_t id = part_of(part);
+	job_record_t *m;
+
+	if (!id || !find_job_record || !(m = find_job_record(id)) ||
+	    m->user_id != part->user_id || !IS_JOB_RUNNING(m) ||
+	    !hetero_select_is_hetero_job(m) || part_of(m))
+		return NULL;
+	return m;
+}
+
+/* The job's growth record; empty (and logged) when it is malformed. */
+static void growth_get(job_record_t *job_ptr, struct hetero_growth *g)
+{
+	struct dlh_error err;
+
+	if (hetero_growth_parse(job_ptr->admin_comment, g, &err))
+		error("%s: %pJ: admin comment: %s; its growth record is dropped",
+		      PLUGIN, job_ptr, err.text);
+}
+
+/* The job's admin comment: its summary and g. */
+static void growth_put(job_record_t *job_ptr, const struct hetero_growth *g)
+{
+	char *summary = hetero_growth_summary(job_ptr->admin_comment), *text;
+
+	text = hetero_growth_format(summary, g);
+	free(summary);
+	if (!text)
+		return;
+	xfree(job_ptr->admin_comment);
+	job_ptr->admin_comment = xstrdup(text);
+	free(text);
+}
+
+static void cancel_later(uint32_t job_id); /* the wake thread, below */
+
+/*
  * The map and slurmctld's munge credential over it go into the job's
  * supplemental environment, which Slurm adds to the batch script's
  * environment and to every allocation answer: each step inherits them and
@@ -505,11 +569,15 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 {
 	char *map, *summary = NULL, *hosts;
 	const char *types[PLACEMENT_MAX_TYPES];
+	struct hetero_growth g;
 	struct hostlist *hl;
 	size_t t, j, n_types;
 	unsigned sum;
+	bool changed;
 
 	map = n ? hetero_map_format(hn, n) : NULL;
+	changed = map && job_env_get(job_ptr, DLH_ENV_MAP) &&
+		  strcmp(job_env_get(job_ptr, DLH_ENV_MAP), map);
 	set_job_map(job_ptr, map);
 	/*
 	 * summary: "dlhetero a100:16(n[1-2]) ascend910b:16(n[5-6])", one
@@ -541,8 +609,23 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 		hostlist_destroy(hl);
 	}
 	if (summary) {
+		/*
+		 * The growth record stays; each change of the running job's
+		 * map is a plan generation, counted here, where the steps of
+		 * the job and of its parts read it (hetero_growth.h).
+		 */
+		growth_get(job_ptr, &g);
+		if (g.map && map && strcmp(g.map, map)) {
+			free(g.map);
+			g.map = strdup(map);
+		}
+		if (changed)
+			g.generation++;
 		xfree(job_ptr->admin_comment);
 		job_ptr->admin_comment = summary;
+		if (hetero_growth_any(&g))
+			growth_put(job_ptr, &g);
+		hetero_growth_free(&g);
 	}
 	info("%s: %pJ %s: %s", PLUGIN, job_ptr, why,
 	     summary ? summary : "no accelerators");
@@ -717,6 +800,91 @@ static void skip_restarted_nodes(job_record_t *job_ptr, bitstr_t *bitmap)
 	}
 }
 
+/*
+ * A part's candidate nodes: none of its main job's or of the main job's
+ * other parts (ranks are found by node and local rank: a node is in one
+ * part of a grown job only).  NULL, with the reason for squeue, when its
+ * main job is not running; a part whose main job has ended is cancelled.
+ */
+static job_record_t *part_candidates(job_record_t *job_ptr, bitstr_t *bitmap,
+				     bool run_now)
+{
+	job_record_t *m = main_job(job_ptr), *other;
+	struct hetero_growth g;
+	size_t i;
+
+	if (!m) {
+		other = find_job_record ? find_job_record(part_of(job_ptr))
+					: NULL;
+		if (run_now) {
+			xfree(job_ptr->state_desc);
+			job_ptr->state_desc = xstrdup_printf(
+				"dlhetero: job %u it extends is not running",
+				part_of(job_ptr));
+		}
+		if (run_now && (!other || IS_JOB_FINISHED(other) ||
+				IS_JOB_COMPLETING(other)))
+			cancel_later(job_ptr->job_id);
+		return NULL;
+	}
+	if (m->node_bitmap)
+		bit_and_not(bitmap, m->node_bitmap);
+	growth_get(m, &g);
+	for (i = 0; i < g.n_parts; i++)
+		if ((other = find_job_record(g.part[i].job_id)) &&
+		    other->node_bitmap && IS_JOB_RUNNING(other))
+			bit_and_not(bitmap, other->node_bitmap);
+	hetero_growth_free(&g);
+	return m;
+}
+
+/*
+ * Moves to the front of pn the candidates near the main job m: tier 0,
+ * under one of its leaf switches (or base blocks); tier 1, in one of its
+ * data-centre domains.  Returns how many.
+ */
+static size_t near_main(job_record_t *m, struct placement_node *pn, size_t n,
+			int tier)
+{
+	node_record_t *node_ptr;
+	struct placement_node tmp;
+	size_t k, front = 0;
+	int i, *near = NULL, n_m = 0, j;
+
+	near = xcalloc(bit_set_count(m->node_bitmap) + 1, sizeof(int));
+	slurm_mutex_lock(&topo.lock);
+	for (i = 0; (node_ptr = next_node(&i)); i++) {
+		if (!bit_test(m->node_bitmap, node_ptr->index))
+			continue;
+		if (tier == 0)
+			near[n_m++] =
+				node_ptr->index < topo.node_cnt &&
+						topo.node[node_ptr->index]
+							.n_levels
+					? topo.node[node_ptr->index].path[0]
+					: -1;
+		else
+			near[n_m++] =
+				cfg ? dlh_config_domain_of(cfg, node_ptr->name)
+				    : 0;
+	}
+	slurm_mutex_unlock(&topo.lock);
+	for (k = 0; k < n; k++) {
+		for (j = 0; j < n_m; j++)
+			if (near[j] >= 0 &&
+			    near[j] == (tier == 0 ? pn[k].leaf_switch
+						  : pn[k].domain))
+				break;
+		if (j == n_m)
+			continue;
+		tmp = pn[front];
+		pn[front++] = pn[k];
+		pn[k] = tmp;
+	}
+	xfree(near);
+	return front;
+}
+
 int hetero_select_job_test(struct hetero_job_test *t)
 {
 	job_record_t *job_ptr = t->job_ptr;
@@ -728,8 +896,10 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	size_t n, k, block_levels;
 	bool run_now = SELECT_IS_MODE_RUN_NOW(t->mode);
 	struct dlh_error err;
+	job_record_t *main_ptr = NULL;
 	char why[256];
-	int rc;
+	int rc = PLACEMENT_NEVER, tier;
+	size_t n_near;
 	uint32_t picked;
 
 	if (hetero_spec_parse(job_spec(job_ptr), &spec, &err)) {
@@ -755,14 +925,28 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	}
 	if (run_now)
 		skip_restarted_nodes(job_ptr, t->node_bitmap);
+	if (part_of(job_ptr) &&
+	    !(main_ptr = part_candidates(job_ptr, t->node_bitmap, run_now)))
+		return SLURM_ERROR;
 	pn = collect_nodes(t->node_bitmap, !run_now, &n, block_size,
 			   &block_levels);
 	memset(&res, 0, sizeof(res));
 	err.text[0] = '\0';
-	rc = placement_place_blocks(pn, n, &req, block_size, block_levels, &res,
-				    &err);
-	/* block placement counts its failed tries too */
-	sched_budget_spend(&pass, res.work ? res.work : n);
+	/* a part: near its main job first (near_main()), then anywhere */
+	for (tier = main_ptr ? 0 : 2; tier <= 2; tier++) {
+		n_near = tier < 2 ? near_main(main_ptr, pn, n, tier) : n;
+		if (tier < 2 && (!n_near || n_near == n))
+			continue;
+		rc = placement_place_blocks(pn, n_near, &req, block_size,
+					    block_levels, &res, &err);
+		/* block placement counts its failed tries too */
+		sched_budget_spend(&pass, res.work ? res.work : n_near);
+		if (rc == PLACEMENT_OK || tier == 2)
+			break;
+		placement_result_free(&res);
+		memset(&res, 0, sizeof(res));
+		err.text[0] = '\0';
+	}
 	if (rc == PLACEMENT_INVALID)
 		error("%s: %pJ: %s", PLUGIN, job_ptr, err.text);
 	if (rc == PLACEMENT_OK && res.budget_hit)
@@ -799,10 +983,83 @@ int hetero_select_job_test(struct hetero_job_test *t)
 	return rc;
 }
 
+/*
+ * A part has its nodes: it joins its main job's growth record, as the
+ * next plan generation, and names its main job in its own comment (sacct
+ * shows both).  Recorded again after a slurmctld restart: already linked.
+ */
+static void link_part(job_record_t *part)
+{
+	job_record_t *m = main_job(part);
+	const char *map = job_env_get(part, DLH_ENV_MAP), *main_map;
+	struct hetero_growth g, pg;
+	struct dlh_error err;
+
+	growth_get(part, &pg);
+	if (pg.part_of) {
+		hetero_growth_free(&pg);
+		return;
+	}
+	if (!m || !map || !(main_map = job_env_get(m, DLH_ENV_MAP))) {
+		error("%s: %pJ: job %u it extends is not running, or one of the two has no map: not linked",
+		      PLUGIN, part, part_of(part));
+		cancel_later(part->job_id);
+		return;
+	}
+	growth_get(m, &g);
+	if (!g.map)
+		g.map = strdup(main_map);
+	if (!g.map || hetero_growth_add_part(&g, part->job_id, map, &err)) {
+		error("%s: %pJ: not a part of %pJ: %s", PLUGIN, part, m,
+		      g.map ? err.text : "out of memory");
+		cancel_later(part->job_id);
+	} else {
+		g.generation++;
+		growth_put(m, &g);
+		pg.part_of = m->job_id;
+		growth_put(part, &pg);
+		info("%s: %pJ grows %pJ: plan generation %u over %zu parts",
+		     PLUGIN, part, m, g.generation, g.n_parts + 1);
+	}
+	hetero_growth_free(&g);
+	hetero_growth_free(&pg);
+}
+
+/*
+ * A part has ended: its main job plans without it.  The main job has
+ * ended: its parts are cancelled (from the wake thread: slurmctld's locks
+ * are held here).
+ */
+static void growth_job_fini(job_record_t *job_ptr)
+{
+	struct hetero_growth g;
+	job_record_t *m;
+	size_t i;
+
+	growth_get(job_ptr, &g);
+	if (g.part_of && find_job_record && (m = find_job_record(g.part_of))) {
+		hetero_growth_free(&g);
+		growth_get(m, &g);
+		if (hetero_growth_remove_part(&g, job_ptr->job_id)) {
+			g.generation++;
+			growth_put(m, &g);
+			info("%s: %pJ left %pJ: plan generation %u", PLUGIN,
+			     job_ptr, m, g.generation);
+		}
+	} else {
+		for (i = 0; i < g.n_parts; i++)
+			cancel_later(g.part[i].job_id);
+	}
+	hetero_growth_free(&g);
+}
+
 void hetero_select_job_allocated(job_record_t *job_ptr)
 {
-	if (hetero_select_is_hetero_job(job_ptr))
-		record_map(job_ptr);
+	if (!hetero_select_is_hetero_job(job_ptr))
+		return;
+	record_map(job_ptr);
+	if (part_of(job_ptr))
+		link_part(job_ptr);
 }
 
 /*
@@ -818,7 +1075,9 @@ static struct {
 	pthread_cond_t cond;
 	pthread_t thread;
 	bool running, stop;
-	time_t first, last; /* holds that end; 0: none */
+	time_t first, last;  /* holds that end; 0: none */
+	uint32_t cancel[64]; /* parts to cancel (growth_job_fini()) */
+	int n_cancel;
 } wake = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
@@ -835,8 +1094,24 @@ static void *wake_main(void *arg)
 {
 	struct timespec ts = { 0 };
 
+	uint32_t id;
+
 	slurm_mutex_lock(&wake.lock);
 	while (!wake.stop) {
+		if (wake.n_cancel) {
+			id = wake.cancel[--wake.n_cancel];
+			slurm_mutex_unlock(&wake.lock);
+			/* an RPC to slurmctld, as SlurmUser, with no lock */
+			if (slurm_kill_job(id, SIGKILL, 0) &&
+			    errno != ESLURM_ALREADY_DONE)
+				error("%s: cannot cancel part %u: %s", PLUGIN,
+				      id, slurm_strerror(errno));
+			else
+				info("%s: JobId=%u cancelled: the job it extended has ended",
+				     PLUGIN, id);
+			slurm_mutex_lock(&wake.lock);
+			continue;
+		}
 		if (!wake.first) {
 			slurm_cond_wait(&wake.cond, &wake.lock);
 			continue;
@@ -856,6 +1131,13 @@ static void *wake_main(void *arg)
 	return NULL;
 }
 
+static void wake_start(void)
+{
+	if (!wake.running && !wake.stop &&
+	    !pthread_create(&wake.thread, NULL, wake_main, NULL))
+		wake.running = true;
+}
+
 static void wake_scheduler_at(time_t at)
 {
 	if (!queue_scheduler &&
@@ -864,9 +1146,7 @@ static void wake_scheduler_at(time_t at)
 		return;
 	}
 	slurm_mutex_lock(&wake.lock);
-	if (!wake.running && !wake.stop &&
-	    !pthread_create(&wake.thread, NULL, wake_main, NULL))
-		wake.running = true;
+	wake_start();
 	if (!wake.first || at < wake.first) {
 		if (wake.first > wake.last)
 			wake.last = wake.first;
@@ -874,6 +1154,22 @@ static void wake_scheduler_at(time_t at)
 	} else if (at > wake.last) {
 		wake.last = at;
 	}
+	slurm_cond_signal(&wake.cond);
+	slurm_mutex_unlock(&wake.lock);
+}
+
+static void cancel_later(uint32_t job_id)
+{
+	int i;
+
+	slurm_mutex_lock(&wake.lock);
+	wake_start();
+	for (i = 0; i < wake.n_cancel && wake.cancel[i] != job_id; i++)
+		;
+	if (i == wake.n_cancel &&
+	    wake.n_cancel <
+		    (int) (sizeof(wake.cancel) / sizeof(wake.cancel[0])))
+		wake.cancel[wake.n_cancel++] = job_id;
 	slurm_cond_signal(&wake.cond);
 	slurm_mutex_unlock(&wake.lock);
 }
@@ -888,6 +1184,7 @@ static void wake_stop(void)
 		pthread_join(wake.thread, NULL);
 	wake.running = wake.stop = false;
 	wake.first = wake.last = 0;
+	wake.n_cancel = 0;
 }
 
 /*
@@ -907,6 +1204,8 @@ void hetero_select_job_fini(job_record_t *job_ptr)
 	int hold = cfg ? cfg->requeue_hold : DLH_REQUEUE_HOLD_DEFAULT;
 	time_t at = time(NULL) + hold;
 
+	if (hetero_select_is_hetero_job(job_ptr))
+		growth_job_fini(job_ptr);
 	if (hold <= 0 || !job_ptr->batch_flag || !job_ptr->details ||
 	    !job_ptr->details->requeue || !hetero_select_is_hetero_job(job_ptr))
 		return;

@@ -37,7 +37,8 @@ int dlh_allocator_post_opt(spank_t sp)
 	     job_setenv(sp, DLH_VAR_GLOBAL_BATCH, dlh_opts.global_batch) ||
 	     job_setenv(sp, DLH_VAR_SEQ_LEN, dlh_opts.seq_len) ||
 	     job_setenv(sp, DLH_VAR_ON_FAILURE, dlh_opts.on_failure) ||
-	     job_setenv(sp, DLH_VAR_CHECKPOINT_DIR, dlh_opts.ckpt_dir);
+	     job_setenv(sp, DLH_VAR_CHECKPOINT_DIR, dlh_opts.ckpt_dir) ||
+	     job_setenv(sp, DLH_VAR_PART_OF, dlh_opts.part_of);
 	slurm_debug("dlhetero: request %s", spec);
 	free(spec);
 	return rc ? -1 : 0;

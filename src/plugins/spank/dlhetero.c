@@ -62,6 +62,11 @@ static struct spank_option options[] = {
 	  "same across restarts (default: "
 	  "$SLURM_SUBMIT_DIR/dlhetero-ckpt/<jobid>).",
 	  1, DLH_OPT_CKPT_DIR, opt_cb },
+	{ "dl-part-of", "JOBID",
+	  "Grow the running --dl-hetero job JOBID by this job's "
+	  "accelerators (dlhetero-grow submits it): its tasks join the "
+	  "job's training as the next plan generation.",
+	  1, DLH_OPT_PART_OF, opt_cb },
 	SPANK_OPTIONS_TABLE_END
 };
 /* clang-format on */

@@ -31,12 +31,14 @@
 #include "plan.h"
 #include "dlh_log.h"
 #include "dlh_paths.h"
+#include "hetero_growth.h"
 #include "hetero_map.h"
 #include "job_plan.h"
 #include "map_cred.h"
 #include "model_catalog.h"
 #include "plan_json.h"
 #include "private_dir.h"
+#include "rendezvous.h"
 
 /*
  * The remote context's plan state, one per step (slurmstepd): the plan
@@ -60,6 +62,10 @@ static struct {
 		char *model_catalog;
 		uid_t uid;
 		gid_t gid;
+		/* the job whose node list and growth record the resize
+		 * watch reads: the step's own, or a part's main job */
+		uint32_t watch_job;
+		bool grown; /* the plan spans a grown job's parts */
 	} kept;
 } jp;
 
@@ -308,29 +314,89 @@ static int write_as_user(const char *text, const char *yaml)
 	return rc;
 }
 
-int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
-		    size_t *n_ranks, struct dlh_error *err)
+/*
+ * The rendezvous port of a grown job's generation: the same for the main
+ * job's ranks and its parts', which are different Slurm jobs and steps.
+ */
+static unsigned grown_port(uint32_t main_job, unsigned generation)
+{
+	return dlh_master_port(main_job, 0x80000000u | generation);
+}
+
+/*
+ * The nodes of the next plan: the grown job's, when slurmctld's growth
+ * record has a map (hetero_growth_nodes()), else the step's nodes still in
+ * the job.  *generation: slurmctld's count of the job's changes when the
+ * record has one, so that every step of the job and its parts numbers
+ * the plan alike, else the step's own.
+ */
+static int next_nodes(const char *job_nodes, const char *record,
+		      struct hetero_node **nodes, size_t *n,
+		      unsigned *generation, bool *grown, struct dlh_error *err)
+{
+	struct hetero_growth g;
+	int rc;
+
+	if (hetero_growth_parse(record, &g, err))
+		return -1;
+	*grown = g.map != NULL;
+	rc = *grown ? hetero_growth_nodes(&g, job_nodes, nodes, n, err)
+		    : hetero_map_keep(jp.kept.nodes, jp.kept.n, job_nodes,
+				      nodes, n, err);
+	*generation = jp.kept.opts.generation + 1;
+	if (g.generation > jp.kept.opts.generation)
+		*generation = g.generation;
+	else if (g.generation)
+		slurm_error(
+			"dlhetero: job %u: slurmctld's plan generation %u is not past this step's %u; %u used",
+			jp.kept.watch_job, g.generation,
+			jp.kept.opts.generation, *generation);
+	hetero_growth_free(&g);
+	return rc;
+}
+
+static bool same_nodes(const struct hetero_node *a, size_t n_a,
+		       const struct hetero_node *b, size_t n_b)
+{
+	size_t i;
+
+	if (n_a != n_b)
+		return false;
+	for (i = 0; i < n_a; i++)
+		if (strcmp(a[i].name, b[i].name) ||
+		    strcmp(a[i].type, b[i].type) || a[i].count != b[i].count)
+			return false;
+	return true;
+}
+
+int job_plan_replan(const char *job_nodes, const char *record,
+		    const struct chip_catalog *chips, size_t *n_ranks,
+		    struct dlh_error *err)
 {
 	struct model_catalog *models = NULL;
 	struct hetero_node *nodes;
 	struct dlh_error cat_err;
 	char *json = NULL, *yaml = NULL;
+	unsigned generation;
 	size_t n, i;
+	bool grown;
 	int rc = -1;
 
 	if (!jp.kept.nodes)
 		return 0;
-	if (hetero_map_keep(jp.kept.nodes, jp.kept.n, job_nodes, &nodes, &n,
-			    err))
+	if (next_nodes(job_nodes, record, &nodes, &n, &generation, &grown, err))
 		return -1;
 	for (i = 0; i < n && strcmp(nodes[i].name, jp.kept.node); i++)
 		;
-	if (n == jp.kept.n || i == n) {
+	if (same_nodes(nodes, n, jp.kept.nodes, jp.kept.n) || i == n) {
 		/* unchanged, or this node left the job: its tasks go */
 		free(nodes);
 		return 0;
 	}
-	jp.kept.opts.generation++;
+	jp.kept.opts.generation = generation;
+	jp.kept.grown = grown;
+	jp.kept.opts.master_port =
+		grown ? grown_port(jp.kept.watch_job, generation) : 0;
 	models = model_catalog_load(jp.kept.model_catalog, &cat_err);
 	if (!models) {
 		dlh_error("%s", cat_err.text);
@@ -381,9 +447,40 @@ unsigned job_plan_generation(void)
 	return jp.kept.opts.generation;
 }
 
+uint32_t job_plan_watch_job(void)
+{
+	return jp.kept.watch_job;
+}
+
+int job_plan_rank(int local_rank, uint32_t *rank, uint32_t *world,
+		  unsigned *port, const char **first_node)
+{
+	uint32_t before = 0, total = 0;
+	size_t i, me = jp.kept.n;
+
+	if (!jp.kept.grown || !jp.kept.nodes)
+		return -1;
+	for (i = 0; i < jp.kept.n; i++) {
+		if (!strcmp(jp.kept.nodes[i].name, jp.kept.node)) {
+			me = i;
+			before = total;
+		}
+		total += jp.kept.nodes[i].count;
+	}
+	if (me == jp.kept.n || local_rank < 0 ||
+	    (unsigned) local_rank >= jp.kept.nodes[me].count)
+		return -1;
+	*rank = before + (uint32_t) local_rank;
+	*world = total;
+	*port = jp.kept.opts.master_port;
+	*first_node = jp.kept.nodes[0].name;
+	return 0;
+}
+
 void job_plan_clear(void)
 {
 	free(jp.kept.nodes);
+	/* memset below: watch_job and grown too */
 	free(jp.kept.model_catalog);
 	memset(&jp.kept, 0, sizeof(jp.kept));
 }
@@ -503,6 +600,84 @@ static void keep_inputs(const char *here, const struct dlh_config *cfg,
 	}
 }
 
+/* A job's node list and admin comment from slurmctld (malloc'd). */
+static int job_record(uint32_t job_id, char **nodes, char **comment)
+{
+	job_info_msg_t *resp = NULL;
+	int rc = -1;
+
+	*nodes = *comment = NULL;
+	if (slurm_load_job(&resp, job_id, SHOW_ALL) || !resp ||
+	    resp->record_count < 1) {
+		dlh_err(&jp.error, "cannot read job %u from slurmctld: %s",
+			job_id, slurm_strerror(slurm_get_errno()));
+	} else {
+		*nodes = strdup(resp->job_array[0].nodes
+					? resp->job_array[0].nodes
+					: "");
+		*comment = strdup(resp->job_array[0].admin_comment
+					  ? resp->job_array[0].admin_comment
+					  : "");
+		rc = (*nodes && *comment) ? 0 : -1;
+	}
+	slurm_free_job_info_msg(resp);
+	return rc;
+}
+
+/*
+ * A part of a grown job (--dl-part-of, dlhetero-grow) plans over the
+ * whole grown job as slurmctld recorded it: its own comment names its main
+ * job, the main job's names the parts.  Admin comments are set by
+ * slurmctld alone, so neither can be forged by the job's user.
+ */
+static int part_nodes(uint32_t job_id, struct hetero_node **nodes, size_t *n,
+		      struct hetero_plan_opts *opts)
+{
+	struct hetero_growth mine = { 0 }, g = { 0 };
+	char *list = NULL, *comment = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (job_record(job_id, &list, &comment))
+		return -1;
+	if (hetero_growth_parse(comment, &mine, &jp.error))
+		goto out;
+	if (!mine.part_of) {
+		dlh_err(&jp.error,
+			"job %u is no part of a grown job: slurmctld has not "
+			"linked it (see its log)",
+			job_id);
+		goto out;
+	}
+	free(list);
+	free(comment);
+	if (job_record(mine.part_of, &list, &comment) ||
+	    hetero_growth_parse(comment, &g, &jp.error))
+		goto out;
+	for (i = 0; i < g.n_parts && g.part[i].job_id != job_id; i++)
+		;
+	if (i == g.n_parts) {
+		dlh_err(&jp.error, "job %u has left job %u", job_id,
+			mine.part_of);
+		goto out;
+	}
+	free(*nodes);
+	*nodes = NULL;
+	if (hetero_growth_nodes(&g, list, nodes, n, &jp.error))
+		goto out;
+	jp.kept.watch_job = mine.part_of;
+	jp.kept.grown = true;
+	opts->generation = g.generation;
+	opts->master_port = grown_port(mine.part_of, g.generation);
+	rc = 0;
+out:
+	hetero_growth_free(&mine);
+	hetero_growth_free(&g);
+	free(list);
+	free(comment);
+	return rc;
+}
+
 int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		   const struct dlh_config *cfg)
 {
@@ -510,7 +685,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	struct hetero_node *nodes = NULL;
 	struct model_catalog *models = NULL;
 	char model[128], mode[16], dir[256], name[64], *json = NULL;
-	char here[HETERO_MAP_NAME_LEN], *yaml = NULL;
+	char here[HETERO_MAP_NAME_LEN], *yaml = NULL, part[16];
 	const char *device = NULL;
 	struct dlh_error err;
 	struct step_ids id;
@@ -520,6 +695,10 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	jp.map_refused = false;
 	job_plan_clear();
 	if (step_map(sp, &id, &nodes, &n))
+		goto out;
+	jp.kept.watch_job = id.job_id;
+	if (!dlh_job_var(sp, DLH_VAR_PART_OF, part, sizeof(part)) &&
+	    part_nodes(id.job_id, &nodes, &n, &opts))
 		goto out;
 	step_opts(sp, cfg, &opts, model, sizeof(model), mode, sizeof(mode));
 	models = model_catalog_load(dlh_config_model_catalog(cfg), &err);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <slurm/spank.h>
 
 #include "chip_catalog.h"
@@ -18,14 +19,17 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 int job_plan_setenv(spank_t sp);
 
 /*
- * In slurmstepd, as root, when the job's node list changed (job_nodes, a
- * Slurm hostlist): plan again for the step's nodes still in the job and
- * rewrite the plan file in place, as the user.  Returns 1 (rewritten;
+ * In slurmstepd, as root, when the job's node list (job_nodes, a Slurm
+ * hostlist) or its growth record (record: the admin comment,
+ * hetero_growth.h) changed: plan again for the step's nodes still in the
+ * job, or for the grown job's parts, and rewrite the plan file in place,
+ * as the user.  Returns 1 (rewritten;
  * *n_ranks ranks, the file's path in job_plan_path()), 0 (nothing to do:
  * same nodes, or this node left the job) or -1 (why in err).
  */
-int job_plan_replan(const char *job_nodes, const struct chip_catalog *chips,
-		    size_t *n_ranks, struct dlh_error *err);
+int job_plan_replan(const char *job_nodes, const char *record,
+		    const struct chip_catalog *chips, size_t *n_ranks,
+		    struct dlh_error *err);
 
 /* A plan was written and its inputs kept; its path ("" if none). */
 bool job_plan_can_replan(void);
@@ -35,6 +39,18 @@ const char *job_plan_path(void);
 
 /* The plan file's generation: 0, then +1 at each replan. */
 unsigned job_plan_generation(void);
+
+/* The job the resize watch reads: the step's, or a part's main job. */
+uint32_t job_plan_watch_job(void);
+
+/*
+ * A plan over a grown job's parts (another Slurm job's tasks come first):
+ * the task's rank and world from the plan, by this node and local rank,
+ * the generation's rendezvous port and the node of rank 0.  -1 when the
+ * plan is not a grown job's: Slurm's numbering holds.
+ */
+int job_plan_rank(int local_rank, uint32_t *rank, uint32_t *world,
+		  unsigned *port, const char **first_node);
 
 void job_plan_clear(void);
 

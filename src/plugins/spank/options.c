@@ -78,6 +78,8 @@ int dlh_opts_set(struct dlh_opts *o, int val, const char *arg, int remote)
 		return set_str(&o->on_failure, arg, "dl-on-failure");
 	case DLH_OPT_CKPT_DIR:
 		return set_str(&o->ckpt_dir, arg, "dl-checkpoint-dir");
+	case DLH_OPT_PART_OF:
+		return set_str(&o->part_of, arg, "dl-part-of");
 	}
 	return -1;
 }
@@ -91,6 +93,7 @@ void dlh_opts_clear(struct dlh_opts *o)
 	free(o->seq_len);
 	free(o->on_failure);
 	free(o->ckpt_dir);
+	free(o->part_of);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -231,10 +234,11 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 		if (getenv("SLURM_SPANK_" DLH_VAR_HETERO))
 			return check_plan_opts(o);
 		if (o->model || o->mode || o->global_batch || o->seq_len ||
-		    o->on_failure || o->ckpt_dir) {
+		    o->on_failure || o->ckpt_dir || o->part_of) {
 			slurm_error("dlhetero: --dl-model, --dl-mode, "
 				    "--dl-global-batch, --dl-seq-len, "
-				    "--dl-on-failure and --dl-checkpoint-dir "
+				    "--dl-on-failure, --dl-checkpoint-dir and "
+				    "--dl-part-of "
 				    "need --dl-hetero");
 			return -1;
 		}
@@ -244,7 +248,8 @@ int dlh_opts_check(const struct dlh_opts *o, char **canon)
 	 * A bare --dl-hetero (or =auto) takes its total from the job's task
 	 * count, one rank per accelerator: job_submit/dlhetero knows it.
 	 */
-	if (check_failure_opts(o))
+	if (check_failure_opts(o) ||
+	    check_count(o->part_of, "dl-part-of", 4294967295L))
 		return -1;
 	if (!o->spec || !strcmp(o->spec, "auto")) {
 		if (check_plan_opts(o))

@@ -121,8 +121,10 @@ static void make_ckpt_dir(spank_t sp, uint32_t job_id)
 	else if (!dlh_job_var(sp, DLH_VAR_CHECKPOINT_DIR, base, sizeof(base)))
 		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir), "%s", base);
 	else if (!spank_getenv(sp, "SLURM_SUBMIT_DIR", base, sizeof(base)))
+		/* a part of a grown job: its main job's folder */
 		snprintf(remote.ckpt_dir, sizeof(remote.ckpt_dir),
-			 "%s/dlhetero-ckpt/%u", base, job_id);
+			 "%s/dlhetero-ckpt/%u", base,
+			 job_plan_watch_job() ? job_plan_watch_job() : job_id);
 	if (remote.ckpt_dir[0] != '/') {
 		remote.ckpt_dir[0] = '\0';
 		return;
@@ -244,6 +246,26 @@ static bool keep_steps_on_node_loss(spank_t sp)
 	       hetero_spec_one_type(&spec);
 }
 
+/*
+ * A part of a grown job (dlhetero-grow) runs the ranks after its main
+ * job's: the rank, world and rendezvous are the plan's, not Slurm's
+ * numbering of this job's tasks.
+ */
+static int set_grown_rank(spank_t sp, int local_rank)
+{
+	uint32_t rank, world;
+	unsigned port;
+	const char *first;
+
+	if (job_plan_rank(local_rank, &rank, &world, &port, &first))
+		return 0;
+	return (set_u32(sp, "RANK", rank) || set_u32(sp, "WORLD_SIZE", world) ||
+		set_u32(sp, "MASTER_PORT", port) ||
+		spank_setenv(sp, "MASTER_ADDR", first, 1) != ESPANK_SUCCESS)
+		       ? -1
+		       : 0;
+}
+
 /* Rank variables for --dl-hetero jobs; device binding for every job. */
 int dlh_remote_task_init(spank_t sp)
 {
@@ -283,7 +305,7 @@ int dlh_remote_task_init(spank_t sp)
 	    set_u32(sp, "LOCAL_WORLD_SIZE", local_world) ||
 	    set_u32(sp, "NODE_RANK", node_rank) ||
 	    set_u32(sp, "MASTER_PORT", dlh_master_port(job_id, step_id)) ||
-	    set_master_addr(sp)) {
+	    set_master_addr(sp) || set_grown_rank(sp, local_rank)) {
 		slurm_error("dlhetero: cannot set the rank variables");
 		return -1;
 	}

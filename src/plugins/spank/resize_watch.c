@@ -17,6 +17,7 @@
  * fork of a task happens while it runs) and is joined in slurm_spank_exit,
  * before the plugin is unloaded.
  */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -38,6 +39,7 @@
 #include "dlh_config.h"
 #include "private_dir.h"
 #include "spank_dlhetero.h"
+#include "hetero_growth.h"
 #include "job_plan.h"
 #include "peer_watch.h"
 #include "resize_watch.h"
@@ -52,7 +54,8 @@ static struct {
 	pthread_t thread;
 	bool running, stopping;
 
-	uint32_t job_id;
+	uint32_t job_id;  /* the job watched: the step's, or a part's main */
+	uint32_t own_job; /* the step's */
 	int interval, signal;
 	const struct chip_catalog *chips;
 	pid_t *pids; /* by local task id; 0 once exited */
@@ -91,12 +94,13 @@ static void shared_path(const char *state_dir, uint32_t job_id,
 void resize_watch_configure(uint32_t job_id, const struct chip_catalog *chips,
 			    const struct dlh_config *cfg)
 {
-	w.job_id = job_id;
+	w.own_job = job_id;
+	w.job_id = job_plan_watch_job() ? job_plan_watch_job() : job_id;
 	w.chips = chips;
 	w.interval = cfg ? cfg->resize_check_interval
 			 : DLH_RESIZE_CHECK_DEFAULT;
 	w.signal = cfg ? cfg->resize_signal : SIGWINCH;
-	shared_path(cfg ? cfg->state_dir : NULL, job_id, job_plan_node());
+	shared_path(cfg ? cfg->state_dir : NULL, w.job_id, job_plan_node());
 	peer_watch_configure(cfg);
 }
 
@@ -122,29 +126,34 @@ static size_t signal_tasks(void)
 	return n;
 }
 
-/* The job's node list from slurmctld (malloc'd), or NULL. */
+/*
+ * The job's node list and its growth record (the admin comment from the
+ * first " | ", hetero_growth.h) from slurmctld, in one answer, as
+ * "NODES\nRECORD" (malloc'd), or NULL.  Only running jobs have nodes.
+ */
 static char *ask_slurmctld(void)
 {
-	resource_allocation_response_msg_t *alloc = NULL;
-	char *list = NULL;
-	int rc;
+	job_info_msg_t *resp = NULL;
+	slurm_job_info_t *job;
+	const char *record;
+	char *out = NULL;
 
-#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26, 5, 0)
-	/* 26.05 looks allocations up by step id */
-	slurm_step_id_t id = SLURM_STEP_ID_INITIALIZER;
-
-	id.job_id = w.job_id;
-	rc = slurm_allocation_lookup(id, &alloc);
-#else
-	rc = slurm_allocation_lookup(w.job_id, &alloc);
-#endif
-	if (rc || !alloc || !alloc->node_list)
-		slurm_debug("dlhetero: job %u: no allocation info: %s",
-			    w.job_id, slurm_strerror(errno));
-	else
-		list = strdup(alloc->node_list);
-	slurm_free_resource_allocation_response_msg(alloc);
-	return list;
+	if (slurm_load_job(&resp, w.job_id, SHOW_ALL) || !resp ||
+	    resp->record_count < 1) {
+		slurm_debug("dlhetero: job %u: no job info: %s", w.job_id,
+			    slurm_strerror(slurm_get_errno()));
+	} else {
+		job = &resp->job_array[0];
+		record = job->admin_comment
+				 ? strstr(job->admin_comment, HETERO_GROWTH_SEP)
+				 : NULL;
+		if (job->nodes && job->nodes[0] && !strchr(job->nodes, '\n') &&
+		    asprintf(&out, "%s\n%s", job->nodes, record ? record : "") <
+			    0)
+			out = NULL;
+	}
+	slurm_free_job_info_msg(resp);
+	return out;
 }
 
 static long long now_ms(void)
@@ -188,7 +197,7 @@ static int state_dir_ok(void)
  */
 static char *job_nodes(bool *asked)
 {
-	static const size_t max = 65536;
+	static const size_t max = 1 << 21; /* two maps of HETERO_MAP_MAX_LEN */
 	char *buf = NULL, *list = NULL, *sp;
 	long long stamp, t;
 	ssize_t n;
@@ -228,21 +237,32 @@ static char *job_nodes(bool *asked)
 static void check(char **last)
 {
 	bool asked;
-	char *list = job_nodes(&asked);
+	char *state = job_nodes(&asked), *list, *record;
 	struct dlh_error err;
 	size_t n_ranks = 0, n_sig;
 	int rc;
 
-	/* one watch per node and interval checks its neighbour */
-	if (list && asked)
+	if (!state)
+		return;
+	list = strdup(state);
+	if (!list || !(record = strchr(list, '\n'))) {
+		free(state);
+		free(list);
+		return;
+	}
+	*record++ = '\0';
+	/* one watch per node and interval checks its neighbour (a part's
+	 * nodes are not in the job watched: its main job's watches do) */
+	if (asked && w.job_id == w.own_job)
 		peer_watch_check(w.job_id, job_plan_node(), list);
-	if (!list || (*last && !strcmp(*last, list))) {
+	if (*last && !strcmp(*last, state)) {
+		free(state);
 		free(list);
 		return;
 	}
 	free(*last);
-	*last = list;
-	rc = job_plan_replan(list, w.chips, &n_ranks, &err);
+	*last = state;
+	rc = job_plan_replan(list, record, w.chips, &n_ranks, &err);
 	if (rc < 0) {
 		slurm_error(
 			"dlhetero: job %u now on %s: no new plan for %s: %s",
@@ -254,6 +274,7 @@ static void check(char **last)
 			w.job_id, list, job_plan_generation(), n_ranks,
 			job_plan_path(), dlh_signal_name(w.signal), n_sig);
 	}
+	free(list);
 }
 
 static void *watch(void *arg)

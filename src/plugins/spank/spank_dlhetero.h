@@ -19,6 +19,7 @@ enum dlh_opt {
 	DLH_OPT_SEQ_LEN,
 	DLH_OPT_ON_FAILURE,
 	DLH_OPT_CKPT_DIR,
+	DLH_OPT_PART_OF,
 };
 
 /* Option values as the user typed them; checked in dlh_opts_check(). */
@@ -31,6 +32,7 @@ struct dlh_opts {
 	char *seq_len;
 	char *on_failure; /* requeue (default) or continue */
 	char *ckpt_dir;
+	char *part_of; /* dlhetero-grow: the job this one extends */
 };
 
 extern struct dlh_opts dlh_opts;

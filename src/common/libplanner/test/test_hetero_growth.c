@@ -24,10 +24,10 @@ static void round_trip(void **state)
 	(void) state;
 	g.generation = 2;
 	g.map = strdup("n[1-2]:a100:2");
-	assert_int_equal(hetero_growth_add_part(&g, 13, "n3:ascend910b:2", &err),
-			 0);
-	assert_int_equal(hetero_growth_add_part(&g, 14, "n[5-6]:mlu590:4", &err),
-			 0);
+	assert_int_equal(
+		hetero_growth_add_part(&g, 13, "n3:ascend910b:2", &err), 0);
+	assert_int_equal(
+		hetero_growth_add_part(&g, 14, "n[5-6]:mlu590:4", &err), 0);
 	text = hetero_growth_format("dlhetero a100:4(n[1-2])", &g);
 	assert_string_equal(text,
 			    "dlhetero a100:4(n[1-2]) | generation 2 | map "
@@ -111,7 +111,8 @@ static void nodes_in_rank_order(void **state)
 				    &g, &err),
 		0);
 	/* n2 left the main job (a shrink): kept out */
-	assert_int_equal(hetero_growth_nodes(&g, "n[1,3]", &nodes, &n, &err), 0);
+	assert_int_equal(hetero_growth_nodes(&g, "n[1,3]", &nodes, &n, &err),
+			 0);
 	assert_int_equal(n, 5);
 	assert_string_equal(nodes[0].name, "n1");
 	assert_string_equal(nodes[1].name, "n3");
