@@ -8,4 +8,6 @@ src_cli_dlhetero_plan_SOURCES = src/cli/dlhetero-plan.c
 src_cli_dlhetero_plan_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 src_cli_dlhetero_plan_LDADD = $(DLH_PLANNER) $(DLH_CONFIG) $(DLH_CATALOG) \
 	$(DLH_UTIL)
-dist_man_MANS += doc/dlhetero-detect.1 doc/dlhetero-plan.1
+dist_man_MANS += doc/dlhetero-detect.1 doc/dlhetero-plan.1 doc/dlhetero-grow.1
+# dlhetero-grow: a shell script around sbatch --dl-part-of and scontrol
+dist_bin_SCRIPTS = src/cli/dlhetero-grow

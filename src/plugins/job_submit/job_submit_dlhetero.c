@@ -303,7 +303,7 @@ static int check_part(const struct hetero_spec *spec, job_desc_msg_t *job_desc,
 				       DLH_VAR_PART_OF);
 	job_record_t *m;
 	unsigned long id;
-	char *end;
+	char *end, name[64];
 	size_t i;
 
 	if (!val)
@@ -339,17 +339,26 @@ static int check_part(const struct hetero_spec *spec, job_desc_msg_t *job_desc,
 			id);
 		return -1;
 	}
+	/* slurmctld's copy, and the batch script's (sbatch put its own
+	 * SLURM_SPANK_ variables there; steps inherit them) */
 	for (i = 0; i < sizeof(inherited) / sizeof(inherited[0]); i++) {
 		val = ctld_env_get(m->spank_job_env, m->spank_job_env_size,
 				   inherited[i]);
-		if (val)
+		snprintf(name, sizeof(name), "SLURM_SPANK_%s", inherited[i]);
+		if (val) {
 			ctld_env_set(&job_desc->spank_job_env,
 				     &job_desc->spank_job_env_size,
 				     inherited[i], val);
-		else
+			if (job_desc->environment)
+				ctld_env_set(&job_desc->environment,
+					     &job_desc->env_size, name, val);
+		} else {
 			ctld_env_unset(job_desc->spank_job_env,
 				       &job_desc->spank_job_env_size,
 				       inherited[i]);
+			ctld_env_unset(job_desc->environment,
+				       &job_desc->env_size, name);
+		}
 	}
 	job_desc->requeue = 0;
 	return 0;

@@ -326,9 +326,9 @@ static unsigned grown_port(uint32_t main_job, unsigned generation)
 /*
  * The nodes of the next plan: the grown job's, when slurmctld's growth
  * record has a map (hetero_growth_nodes()), else the step's nodes still in
- * the job.  *generation: slurmctld's count of the job's changes when the
- * record has one, so that every step of the job and its parts numbers
- * the plan alike, else the step's own.
+ * the job.  *generation: slurmctld's count of the job's changes (0 when
+ * the record has none), so that every step of the job and its parts
+ * numbers the plan alike.
  */
 static int next_nodes(const char *job_nodes, const char *record,
 		      struct hetero_node **nodes, size_t *n,
@@ -343,14 +343,7 @@ static int next_nodes(const char *job_nodes, const char *record,
 	rc = *grown ? hetero_growth_nodes(&g, job_nodes, nodes, n, err)
 		    : hetero_map_keep(jp.kept.nodes, jp.kept.n, job_nodes,
 				      nodes, n, err);
-	*generation = jp.kept.opts.generation + 1;
-	if (g.generation > jp.kept.opts.generation)
-		*generation = g.generation;
-	else if (g.generation)
-		slurm_error(
-			"dlhetero: job %u: slurmctld's plan generation %u is not past this step's %u; %u used",
-			jp.kept.watch_job, g.generation,
-			jp.kept.opts.generation, *generation);
+	*generation = g.generation;
 	hetero_growth_free(&g);
 	return rc;
 }
@@ -392,6 +385,14 @@ int job_plan_replan(const char *job_nodes, const char *record,
 		/* unchanged, or this node left the job: its tasks go */
 		free(nodes);
 		return 0;
+	}
+	if (generation <= jp.kept.opts.generation) {
+		if (generation)
+			slurm_error(
+				"dlhetero: job %u: slurmctld's plan generation %u is not past this step's %u",
+				jp.kept.watch_job, generation,
+				jp.kept.opts.generation);
+		generation = jp.kept.opts.generation + 1;
 	}
 	jp.kept.opts.generation = generation;
 	jp.kept.grown = grown;
