@@ -27,7 +27,8 @@ date +%s.%N >"$work/31-grow-time"
 part=$(DLH_RUNTIME=$RUNTIME "$grow" --wait "$id" ascend910b:2 "$script" $args 2>&1)
 like "$part" '^[0-9]+$' "dlhetero-grow $id ascend910b:2 submitted part $part"
 is "$(submit_wait "$id" 400)" COMPLETED "job $id completes"
-is "$(submit_wait "$part" 60)" COMPLETED "part $part completes with it"
+like "$(submit_wait "$part" 60)" "^(COMPLETED|CANCELLED)$" \
+	"part $part ends with it (its last ranks may still be exiting: cancelled)"
 ok "[ -s '$work/31-out.json' ]" "the runtime finished"
 like "$(jq -c '[.generation >= 1, .world_size]' "$work/31-out.json" 2>&1)" '^\[true,4\]$' \
 	"it ended in a later plan generation with 4 ranks (was 2)"
