@@ -1,0 +1,111 @@
+#!/bin/bash
+# Training-level chaos on the one-machine test cluster: for DURATION_S
+# seconds a training job of the reference runtime (contrib/jobs/
+# runtime-hetero.sbatch, a100:2, checkpoint every step) runs, and at random
+# (EVERY_MIN..EVERY_MAX s apart) it grows by a part (dlhetero-grow JOB
+# TYPE:2, TYPE one of ascend910b, mlu590) or gives its newest part back
+# (dlhetero-grow --shrink).  A job that finishes is checked and the next
+# one starts.  Each event's line from the runtime gives the seconds from
+# the event to the next completed training step and the steps lost.
+# At the end, for every job: it COMPLETED, its losses are the single
+# process's for every step (continuous: no step trained twice with other
+# weights, none skipped), no event lost more steps than the checkpoint
+# interval (1); and nothing is left allocated.
+#
+#   bench/chaos-training.sh [BUILD_DIR] [DURATION_S] [EVERY_MIN] [EVERY_MAX]
+#
+# DURATION_S defaults to 600, events 20..50 s apart.  CHAOS_SEED=N replays
+# the choices.  Prints a Markdown table per event and per job; exit status
+# 0 when every check passed, 1 otherwise.
+set -uo pipefail
+. "$(dirname "$0")/bench-env.sh" "${1:-}" || exit 64
+duration=${2:-600} every_min=${3:-20} every_max=${4:-50}
+seed=${CHAOS_SEED:-$((RANDOM * 32768 + RANDOM))}
+RANDOM=$seed
+echo "seed $seed (CHAOS_SEED=$seed $0 $build $duration $every_min $every_max replays the choices)"
+bash "$DLH_CLUSTER_SH" stop >/dev/null 2>&1
+cluster_up >&2
+work=$DLH_CLUSTER_DIR/work/chaos-training
+rm -rf "$work" && mkdir -p "$work"
+script=$top/contrib/jobs/runtime-hetero.sbatch
+grow=$top/src/cli/dlhetero-grow
+steps=${CHAOS_STEPS:-60}
+fails=0 jobs=() events=()
+
+start_job() {
+	local n=${#jobs[@]}
+	args="--steps $steps --checkpoint-every 1 --resize-wait 120 --timeout 180 --out $work/job$n.json"
+	id=$(DLH_RUNTIME=$RUNTIME sbatch --parsable -o "$work/job$n.txt" \
+		--dl-hetero=a100:2 --dl-model=llama2-7b -N1 -n2 \
+		--dl-checkpoint-dir="$work/ckpt$n" "$script" $args)
+	jobs+=("$id")
+	echo "job $id started ($steps steps)" >&2
+}
+
+t0=$EPOCHSECONDS
+start_job
+next=$((EPOCHSECONDS + every_min + RANDOM % (every_max - every_min + 1)))
+while [ $((EPOCHSECONDS - t0)) -lt "$duration" ]; do
+	sleep 1
+	id=${jobs[-1]}
+	state=$(job_field "$id" JobState 2>/dev/null)
+	case $state in
+	RUNNING) ;;
+	PENDING | CONFIGURING | COMPLETING) continue ;;
+	*) start_job; continue ;;
+	esac
+	[ "$EPOCHSECONDS" -ge "$next" ] || continue
+	next=$((EPOCHSECONDS + every_min + RANDOM % (every_max - every_min + 1)))
+	parts=$(scontrol show job -o "$id" | grep -oE ' \| part [0-9]+ ' | wc -l)
+	if [ "$parts" -gt 0 ] && [ $((RANDOM % 2)) = 0 ] || [ "$parts" -ge 2 ]; then
+		what=shrink
+		p=$("$grow" --shrink "$id" 2>&1)
+	else
+		types=(ascend910b mlu590)
+		what="grow ${types[RANDOM % 2]}:2"
+		p=$(DLH_RUNTIME=$RUNTIME "$grow" "$id" "${what#grow }" \
+			-o "$work/part-%j.txt" "$script" $args 2>&1)
+	fi
+	events+=("$id $EPOCHSECONDS $what $p")
+	echo "t+$((EPOCHSECONDS - t0)) s: job $id: $what -> $p" >&2
+done
+# let the last job finish, then nothing may be left
+for id in "${jobs[@]}"; do submit_wait "$id" 900 >/dev/null; done
+sleep 5
+
+echo
+echo "| job | event | at step | seconds to the next step | steps lost |"
+echo "|---|---|---:|---:|---:|"
+for ((n = 0; n < ${#jobs[@]}; n++)); do
+	grep -h 'event ' "$work/job$n.txt" | while read -r l; do
+		printf '| %s | %s | %s | %s | %s |\n' "${jobs[n]}" \
+			"$(sed -n 's/.*event \([^(]*\) (.*/\1/p' <<<"$l")" \
+			"$(sed -n 's/.*resumed at step \([0-9]*\).*/\1/p' <<<"$l")" \
+			"$(sed -n 's/.* \([0-9.]*\) s from the event.*/\1/p' <<<"$l")" \
+			"$(sed -n 's/.*, \([0-9]*\) step(s) lost.*/\1/p' <<<"$l")"
+	done
+done
+echo
+echo "| job | state | steps | events | most steps lost | losses = single process |"
+echo "|---|---|---:|---:|---:|---|"
+for ((n = 0; n < ${#jobs[@]}; n++)); do
+	id=${jobs[n]}
+	st=$(sacct -n -X -P -j "$id" -o State | head -n 1)
+	ev=$(grep -c 'event ' "$work/job$n.txt")
+	lost=$(sed -n 's/.*, \([0-9]*\) step(s) lost.*/\1/p' "$work/job$n.txt" | sort -n | tail -n 1)
+	if [ -s "$work/job$n.json" ] && same_as_single "$work/job$n.json" >"$work/job$n.cmp" 2>&1; then
+		same=yes
+	else
+		same=NO
+	fi
+	got=$(jq '.losses | length' "$work/job$n.json" 2>/dev/null || echo 0)
+	printf '| %s | %s | %s | %s | %s | %s |\n' "$id" "$st" "$got" "$ev" "${lost:-0}" "$same"
+	[ "$st" = COMPLETED ] && [ "$same" = yes ] && [ "$got" = "$steps" ] &&
+		[ "${lost:-0}" -le 1 ] || fails=$((fails + 1))
+done
+left=$(squeue -h -o %i | wc -l)
+busy=$(sinfo -h -N -o '%N %T' | grep -vc ' idle$')
+echo
+echo "$((${#events[@]})) grow/shrink events, ${#jobs[@]} jobs; left allocated: $left jobs, $busy nodes not idle"
+[ "$left" = 0 ] && [ "$busy" = 0 ] || fails=$((fails + 1))
+[ "$fails" = 0 ]
