@@ -226,6 +226,18 @@ def init_world(addr, port, rank, world, timeout):
                             timeout=datetime.timedelta(seconds=timeout))
 
 
+def start_rank(plan, node, local, chip):
+    """This task's rank in the plan it starts with: the rank variables,
+    checked, for a step's first plan; for a later generation (a part of a
+    grown job starts with one, and the job may grow or shrink while this
+    process starts, the plan at DL_PLAN rewritten under it) the rank is
+    found by node and local rank, as after a resize; None when this task
+    is not in it."""
+    if plan.generation == 0:
+        return plan.check_env()
+    return find_rank(plan, node, local, chip)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="dlhetero-runtime",
                                  description=__doc__)
@@ -259,12 +271,16 @@ def main(argv=None):
     local = int(env.get("LOCAL_RANK", env.get("SLURM_LOCALID", "-1")))
     chip = env.get("DL_CHIP_TYPE")
     try:
-        plan = Plan.load(a.plan).scale(a.global_batch, a.seq_len)
-        rank = plan.check_env()
         flag = ResizeFlag(env.get("DL_RESIZE_SIGNAL"), a.plan)
+        plan = Plan.load(a.plan).scale(a.global_batch, a.seq_len)
+        rank = start_rank(plan, node, local, chip)
     except (OSError, ValueError, KeyError, PlanError) as e:
         print("dlhetero_runtime: %s: %s" % (a.plan, e), file=sys.stderr)
         return 2
+    if rank is None:
+        print("dlhetero_runtime: %s/%d is not in generation %d: done"
+              % (node, local, plan.generation), file=sys.stderr)
+        return 0
 
     def log(msg):
         print("dlhetero_runtime: %s" % msg, file=sys.stderr, flush=True)

@@ -3,46 +3,60 @@
 # accelerators are a part, a job of its own that slurmctld places on other
 # nodes and links to the job (both admin comments, in sacct); the job's
 # running ranks and the part's new ones meet in the next plan generation,
-# resume from the checkpoint and finish with the single process's losses.
-# Then: a part refused for another user's or a finished job; the part is
-# cancelled when the job ends; --shrink gives a part back.
+# from the checkpoint, no step lost.  Then the part is given back
+# (dlhetero-grow --shrink): the next generation leaves it out, its ranks
+# end at a step boundary, the part completes, and the run finishes with the
+# single process's losses.  Then: parts refused for another user's or a
+# finished job; a job grows itself from inside; its parts are cancelled
+# when it ends.
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 20
+plan 23
 
 work=$DLH_CLUSTER_DIR/work
 grow=$DLH_SRCDIR/src/cli/dlhetero-grow
 script=$DLH_SRCDIR/contrib/jobs/runtime-hetero.sbatch
 rm -rf "$work"/31-*
-args="--steps 7 --checkpoint-every 1 --resize-wait 120 --out $work/31-out.json"
+args="--steps 9 --checkpoint-every 1 --resize-wait 120 --out $work/31-out.json"
 
+at_step() {	# at_step N: wait until the run has done N steps
+	until [ "$(jq .step "$work/31-ckpt/progress.json" 2>/dev/null)" -ge "$1" ] 2>/dev/null; do
+		sleep 0.1
+	done
+}
 id=$(DLH_RUNTIME=$RUNTIME sbatch --parsable -o "$work/31-main.txt" \
 	--dl-hetero=a100:2 --dl-model=llama2-7b -N1 -n2 \
 	--dl-checkpoint-dir="$work/31-ckpt" "$script" $args)
-until [ "$(jq .step "$work/31-ckpt/progress.json" 2>/dev/null)" -ge 2 ] 2>/dev/null; do
-	sleep 0.1
-done
-date +%s.%N >"$work/31-grow-time"
-part=$(DLH_RUNTIME=$RUNTIME "$grow" --wait "$id" ascend910b:2 "$script" $args 2>&1)
+at_step 2
+t_grow=$(date +%s.%N)
+part=$(DLH_RUNTIME=$RUNTIME "$grow" --wait "$id" ascend910b:2 -o "$work/31-part.txt" \
+	"$script" $args 2>&1)
 like "$part" '^[0-9]+$' "dlhetero-grow $id ascend910b:2 submitted part $part"
+until grep -q 'event resize' "$work/31-main.txt" 2>/dev/null; do sleep 0.2; done
+at_step 5
+t_shrink=$(date +%s.%N)
+is "$("$grow" --shrink --grace 150 "$id" 2>&1)" "$part" "dlhetero-grow --shrink gives part $part back"
+is "$(submit_wait "$part" 60)" COMPLETED "the part completed: its ranks left at a step boundary"
 is "$(submit_wait "$id" 400)" COMPLETED "job $id completes"
-like "$(submit_wait "$part" 60)" "^(COMPLETED|CANCELLED)$" \
-	"part $part ends with it (its last ranks may still be exiting: cancelled)"
 ok "[ -s '$work/31-out.json' ]" "the runtime finished"
-like "$(jq -c '[.generation >= 1, .world_size]' "$work/31-out.json" 2>&1)" '^\[true,4\]$' \
-	"it ended in a later plan generation with 4 ranks (was 2)"
-like "$(runtime_layout "$work/31-out.json")" 'a100 .*ascend910b .*4 ranks$' \
-	"the grown plan spans both types ($(runtime_layout "$work/31-out.json"))"
+like "$(jq -c '[.generation >= 2, .world_size]' "$work/31-out.json" 2>&1)" '^\[true,2\]$' \
+	"it ended in a later plan generation with 2 ranks again"
 ok "same_as_single '$work/31-out.json' > '$work/31.cmp'" \
-	"steps 0-6 have the single process's losses"
+	"steps 0-8 have the single process's losses"
 while read -r l; do diag "$l"; done <"$work/31.cmp"
-ev=$(grep 'event resize' "$work/31-main.txt")
-like "$ev" 'event resize to generation [0-9]+ \(4 ranks\): resumed at step [0-9]+, 0 step\(s\) lost' \
-	"the ranks switched at a step boundary, no step lost"
-diag "$ev"
-secs=$(event_seconds "$ev" "$(cat "$work/31-grow-time")")
-diag "from dlhetero-grow to the next completed step: $secs s"
+grep 'event resize' "$work/31-main.txt" >"$work/31-events"
+like "$(sed -n 1p "$work/31-events")" \
+	'event resize to generation [0-9]+ \(4 ranks\): resumed at step [0-9]+, 0 step\(s\) lost' \
+	"grown: 2 ranks -> 4 over two chip types at a step boundary, no step lost"
+like "$(sed -n 2p "$work/31-events")" \
+	'event resize to generation [0-9]+ \(2 ranks\): resumed at step [0-9]+, 0 step\(s\) lost' \
+	"shrunk: back to 2 ranks at a step boundary, no step lost"
+like "$(grep -c 'is not in generation' "$work/31-part.txt")" '^2$' \
+	"both ranks of the part saw they are not in the new generation"
+while read -r l; do diag "$l"; done <"$work/31-events"
+diag "from dlhetero-grow to the next completed step: $(event_seconds "$(sed -n 1p "$work/31-events")" "$t_grow") s"
+diag "from dlhetero-grow --shrink to the next completed step: $(event_seconds "$(sed -n 2p "$work/31-events")" "$t_shrink") s"
 like "$(sacct -n -X -P -j "$part" -o AdminComment 2>&1)" "part of $id\$" \
 	"sacct: the part names the job it extends"
 like "$(sacct -n -X -P -j "$part" -o AllocTRES 2>&1)" 'gres/accel:ascend910b=2' \
@@ -60,18 +74,22 @@ like "$(sbatch --dl-hetero=a100:2 --dl-part-of="$id" -n2 --wrap true 2>&1)" \
 	'only a running --dl-hetero job' "sbatch --dl-part-of a finished job is refused"
 like "$(sbatch --dl-hetero=a100:2 --dl-part-of=x1 -n2 --wrap true 2>&1)" \
 	'dl-part-of' "a bad --dl-part-of is refused"
-other=$(sbatch --parsable --dl-hetero=a100:2 -N1 -n2 --wrap 'sleep 300')
+# a job grows itself from inside (its batch script runs dlhetero-grow)
+other=$(sbatch --parsable --dl-hetero=a100:2 -N1 -n2 -o "$work/31-inside.txt" \
+	--wrap "$grow --wait \$SLURM_JOB_ID a100:2 --wrap 'sleep 300'; sleep 300")
 wait_state "$other" RUNNING 60
+until grep -qE '^[0-9]+$' "$work/31-inside.txt" 2>/dev/null; do sleep 0.2; done
+p1=$(grep -E '^[0-9]+$' "$work/31-inside.txt")
+like "$(scontrol show job -o "$p1")" " \| part of $other" \
+	"a job grew itself from inside: part $p1 is linked to it"
 # another user (nobody) may not grow it
 like "$(cd /tmp && su -s /bin/sh nobody -c "sbatch --dl-hetero=a100:2 --dl-part-of=$other -n2 --wrap true" 2>&1)" \
 	'no such job of yours' "another user's job cannot be grown"
-
-# the part is cancelled when its job ends; --shrink gives a part back
-p1=$("$grow" --wait "$other" a100:2 --wrap 'sleep 300')
 p2=$("$grow" --wait "$other" mlu590:2 --wrap 'sleep 300')
 like "$(scontrol show job "$other" | grep -o 'part [0-9]* ' | tr -d '\n')" \
 	"part $p1 part $p2 " "the job's record names both parts, in order"
-is "$("$grow" --shrink "$other")" "$p2" "--shrink gives back the newest part"
+# sleep does not end by itself: cancelled after the grace time
+is "$("$grow" --shrink --grace 1 "$other" 2>/dev/null)" "$p2" "--shrink gives back the newest part"
 wait_state "$p2" CANCELLED 30
 like "$(scontrol show job "$other" | grep -o 'part [0-9]* ' | tr -d '\n')" \
 	"^part $p1 \$" "the job's record names the part left"

@@ -114,8 +114,14 @@ static int field(const char *s, size_t len, struct hetero_growth *g,
 			return dlh_err(err, "more than %d parts",
 				       HETERO_GROWTH_MAX_PARTS);
 		g->part[g->n_parts].job_id = (uint32_t) v;
-		if (map_copy(sp + 1, len - (size_t) (sp + 1 - s),
-			     &g->part[g->n_parts].map, err))
+		len -= (size_t) (sp + 1 - s);
+		s = sp + 1;
+		/* "MAP leaving": maps have no spaces */
+		if (len > 8 && !memcmp(s + len - 8, " leaving", 8)) {
+			g->part[g->n_parts].leaving = 1;
+			len -= 8;
+		}
+		if (map_copy(s, len, &g->part[g->n_parts].map, err))
 			return -1;
 		g->n_parts++;
 		return 0;
@@ -178,8 +184,9 @@ char *hetero_growth_format(const char *summary, const struct hetero_growth *g)
 	if (g->map)
 		fprintf(f, "%smap %s", HETERO_GROWTH_SEP, g->map);
 	for (i = 0; i < g->n_parts; i++)
-		fprintf(f, "%spart %u %s", HETERO_GROWTH_SEP, g->part[i].job_id,
-			g->part[i].map);
+		fprintf(f, "%spart %u %s%s", HETERO_GROWTH_SEP,
+			g->part[i].job_id, g->part[i].map,
+			g->part[i].leaving ? " leaving" : "");
 	if (fclose(f)) {
 		free(out);
 		return NULL;
@@ -199,6 +206,16 @@ int hetero_growth_add_part(struct hetero_growth *g, uint32_t job_id,
 		return -1;
 	g->part[g->n_parts++].job_id = job_id;
 	return 0;
+}
+
+int hetero_growth_leave(struct hetero_growth *g, uint32_t job_id)
+{
+	int i = part_find(g, job_id);
+
+	if (i < 0 || g->part[i].leaving)
+		return 0;
+	g->part[i].leaving = 1;
+	return 1;
 }
 
 int hetero_growth_remove_part(struct hetero_growth *g, uint32_t job_id)
@@ -264,6 +281,8 @@ int hetero_growth_nodes(const struct hetero_growth *g, const char *main_nodes,
 	}
 	cap = n;
 	for (i = 0; i < g->n_parts; i++) {
+		if (g->part[i].leaving)
+			continue;
 		if (hetero_map_parse(g->part[i].map, &kept, &n_kept, err))
 			goto out;
 		rc = append(&nodes, &n, &cap, kept, n_kept, err);

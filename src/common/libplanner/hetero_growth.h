@@ -14,6 +14,11 @@
  *
  *   dlhetero ascend910b:2(n3) | part of 12
  *
+ * A part asked to leave (dlhetero-grow --shrink) is marked "leaving"
+ * ("| part 13 n3:ascend910b:2 leaving"): the next generation plans
+ * without it, its ranks see that they are not in it and end; then the
+ * part ends and leaves the record.
+ *
  * Only SlurmUser and admins can set an admin comment, so what the
  * record says comes from slurmctld: the steps of both jobs read it (with
  * the job's node list, in one job-info answer) and compute the same plan
@@ -34,7 +39,8 @@
 
 struct hetero_growth_part {
 	uint32_t job_id;
-	char *map; /* hetero_map form, malloc'd */
+	char *map;    /* hetero_map form, malloc'd */
+	int leaving; /* planned without it from now on */
 };
 
 struct hetero_growth {
@@ -66,12 +72,16 @@ char *hetero_growth_summary(const char *comment);
 int hetero_growth_add_part(struct hetero_growth *g, uint32_t job_id,
 			   const char *map, struct dlh_error *err);
 
+/* Marks a part leaving; 1 when it was there and was not leaving yet. */
+int hetero_growth_leave(struct hetero_growth *g, uint32_t job_id);
+
 /* Removes a part; 1 when it was there, 0 when not. */
 int hetero_growth_remove_part(struct hetero_growth *g, uint32_t job_id);
 
 /*
  * The nodes of the grown job, in rank order: the main job's map kept to
- * main_nodes (its node list now; NULL keeps all), then each part's.
+ * main_nodes (its node list now; NULL keeps all), then each part's that
+ * is not leaving.
  * A node named twice is refused: ranks are found by node and local rank.
  * Returns 0 with a malloc'd array, or -1 with why in err.
  */

@@ -28,6 +28,7 @@
 #include "dlh_paths.h"
 #include "dlh_log.h"
 #include "slurm_log_sink.h"
+#include "hetero_growth.h"
 #include "hetero_spec.h"
 
 const char plugin_name[] = "dlhetero job_submit plugin";
@@ -301,6 +302,7 @@ static int check_part(const struct hetero_spec *spec, job_desc_msg_t *job_desc,
 	const char *val = ctld_env_get(job_desc->spank_job_env,
 				       job_desc->spank_job_env_size,
 				       DLH_VAR_PART_OF);
+	struct hetero_growth g;
 	job_record_t *m;
 	unsigned long id;
 	char *end, name[64];
@@ -341,6 +343,15 @@ static int check_part(const struct hetero_spec *spec, job_desc_msg_t *job_desc,
 	}
 	/* slurmctld's copy, and the batch script's (sbatch put its own
 	 * SLURM_SPANK_ variables there; steps inherit them) */
+	if (hetero_growth_parse(m->admin_comment, &g, NULL) == 0 &&
+	    g.n_parts >= HETERO_GROWTH_MAX_PARTS) {
+		hetero_growth_free(&g);
+		*err_msg = xstrdup_printf("--dl-part-of=%lu: the job has %d "
+					  "parts already, the most",
+					  id, HETERO_GROWTH_MAX_PARTS);
+		return -1;
+	}
+	hetero_growth_free(&g);
 	for (i = 0; i < sizeof(inherited) / sizeof(inherited[0]); i++) {
 		val = ctld_env_get(m->spank_job_env, m->spank_job_env_size,
 				   inherited[i]);
@@ -481,6 +492,50 @@ static int modify_refused(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 	return SLURM_SUCCESS;
 }
 
+/*
+ * A part asked to leave its grown job (dlhetero-grow --shrink sets its
+ * Comment to DLH_LEAVE_COMMENT): marked "leaving" in the main job's
+ * growth record, as the next plan generation, which plans without it.
+ * Its ranks see they are not in it and end at a step boundary, after the
+ * job's checkpoint; then the part ends and leaves the record.
+ */
+#define DLH_LEAVE_COMMENT "dlhetero:leave"
+
+static void part_leaves(job_desc_msg_t *job_desc, job_record_t *job_ptr)
+{
+	struct hetero_growth g;
+	struct dlh_error err;
+	job_record_t *m;
+	char *summary, *text;
+	const char *main_id;
+
+	if (!job_desc->comment || strcmp(job_desc->comment, DLH_LEAVE_COMMENT) ||
+	    !IS_JOB_RUNNING(job_ptr) ||
+	    !(main_id = ctld_env_get(job_ptr->spank_job_env,
+				     job_ptr->spank_job_env_size,
+				     DLH_VAR_PART_OF)) ||
+	    !(m = find_job_record((uint32_t) strtoul(main_id, NULL, 10))) ||
+	    m->user_id != job_ptr->user_id)
+		return;
+	if (hetero_growth_parse(m->admin_comment, &g, &err)) {
+		error("%s: %pJ: admin comment: %s", plugin_type, m, err.text);
+		return;
+	}
+	if (hetero_growth_leave(&g, job_ptr->job_id)) {
+		g.generation++;
+		summary = hetero_growth_summary(m->admin_comment);
+		if ((text = hetero_growth_format(summary, &g))) {
+			xfree(m->admin_comment);
+			m->admin_comment = xstrdup(text);
+			free(text);
+			info("%s: %pJ leaves %pJ: plan generation %u without it",
+			     plugin_type, job_ptr, m, g.generation);
+		}
+		free(summary);
+	}
+	hetero_growth_free(&g);
+}
+
 /* Slurm 22.05's job_modify has no message to return: the log has it. */
 #if DLH_SLURM_AT_LEAST(24, 11)
 extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
@@ -496,8 +551,10 @@ extern int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 	strip_ctld_only(job_desc, submit_uid, "job update");
 	rc = modify_refused(job_desc, job_ptr, &why);
 
-	if (rc == SLURM_SUCCESS)
+	if (rc == SLURM_SUCCESS) {
+		part_leaves(job_desc, job_ptr);
 		return rc;
+	}
 	info("%s: %pJ: update refused: %s", plugin_type, job_ptr, why);
 #if DLH_SLURM_AT_LEAST(24, 11)
 	*err_msg = xstrdup(why);

@@ -64,7 +64,7 @@ static struct {
 		gid_t gid;
 		/* the job whose node list and growth record the resize
 		 * watch reads: the step's own, or a part's main job */
-		uint32_t watch_job;
+		uint32_t watch_job, own_job;
 		bool grown; /* the plan spans a grown job's parts */
 	} kept;
 } jp;
@@ -381,8 +381,13 @@ int job_plan_replan(const char *job_nodes, const char *record,
 		return -1;
 	for (i = 0; i < n && strcmp(nodes[i].name, jp.kept.node); i++)
 		;
-	if (same_nodes(nodes, n, jp.kept.nodes, jp.kept.n) || i == n) {
-		/* unchanged, or this node left the job: its tasks go */
+	/*
+	 * Unchanged, or this node left the job: Slurm kills its tasks.  A
+	 * part that leaves a grown job is not killed: its tasks get the plan
+	 * without them, see that they are not in it, and end.
+	 */
+	if (same_nodes(nodes, n, jp.kept.nodes, jp.kept.n) ||
+	    (i == n && !(grown && jp.kept.watch_job != jp.kept.own_job))) {
 		free(nodes);
 		return 0;
 	}
@@ -697,7 +702,7 @@ int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 	job_plan_clear();
 	if (step_map(sp, &id, &nodes, &n))
 		goto out;
-	jp.kept.watch_job = id.job_id;
+	jp.kept.watch_job = jp.kept.own_job = id.job_id;
 	if (!dlh_job_var(sp, DLH_VAR_PART_OF, part, sizeof(part)) &&
 	    part_nodes(id.job_id, &nodes, &n, &opts))
 		goto out;

@@ -1,10 +1,13 @@
 /*
  * The resize watch (remote context, in slurmstepd): Slurm 22.05 tells the
- * nodes that stay in a job nothing when the job shrinks, so one thread per
+ * nodes that stay in a job nothing when the job shrinks, and nothing at
+ * all when it grows by a part (dlhetero-grow), so one thread per
  * --dl-hetero step asks slurmctld every ResizeCheckInterval seconds for
- * the job's node list.  When it changed, the step is planned again for
- * its nodes still in the job, the plan file is rewritten at the same
- * DL_PLAN path, and then every task of the step on this node gets
+ * the job's node list and growth record (one job-info request; a part
+ * watches its main job).  When either changed, the step is planned again
+ * for its nodes still in the job, or over the grown job's parts, the plan
+ * file is rewritten at the same DL_PLAN path, and then every task of the
+ * step on this node gets
  * ResizeSignal (WINCH by default: ignored by programs that do not ask for
  * it), so a signalled task always finds the new plan.
  *

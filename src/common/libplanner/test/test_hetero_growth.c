@@ -101,6 +101,7 @@ static void nodes_in_rank_order(void **state)
 	struct hetero_growth g;
 	struct hetero_node *nodes;
 	struct dlh_error err;
+	char *text;
 	size_t n;
 
 	(void) state;
@@ -124,6 +125,23 @@ static void nodes_in_rank_order(void **state)
 	assert_int_equal(hetero_growth_nodes(&g, NULL, &nodes, &n, &err), 0);
 	assert_int_equal(n, 6);
 	free(nodes);
+	/* a part asked to leave is planned without, and says so */
+	assert_int_equal(hetero_growth_leave(&g, 20), 1);
+	assert_int_equal(hetero_growth_leave(&g, 20), 0);
+	assert_int_equal(hetero_growth_leave(&g, 99), 0);
+	assert_int_equal(hetero_growth_nodes(&g, NULL, &nodes, &n, &err), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(nodes[3].name, "n8");
+	free(nodes);
+	text = hetero_growth_format("s", &g);
+	assert_string_equal(text,
+			    "s | generation 3 | map n[1-3]:a100:2 | part 20 "
+			    "n7:ascend910b:4 leaving | part 21 "
+			    "n[8-9]:mlu590:1");
+	hetero_growth_free(&g);
+	assert_int_equal(hetero_growth_parse(text, &g, &err), 0);
+	assert_true(g.part[0].leaving && !g.part[1].leaving);
+	free(text);
 	hetero_growth_free(&g);
 
 	/* one node in two parts: ranks by node and local rank would clash */
@@ -164,6 +182,9 @@ static void hostile_records(void **state)
 		"x | part 4294967296 n1:a100:1",
 		"x | part x n1:a100:1",
 		"x | part 5 n1:a100:1 | part 5 n2:a100:1",
+		"x | part 5 leaving",
+		"x | part 5  leaving",
+		"x | part 5 n1:a100:1 leaving leaving",
 		"x | part of",
 		"x | part of 0",
 		"x | part of 12 | map n1:a100:1",
