@@ -509,7 +509,8 @@ static void part_leaves(job_desc_msg_t *job_desc, job_record_t *job_ptr)
 	char *summary, *text;
 	const char *main_id;
 
-	if (!job_desc->comment || strcmp(job_desc->comment, DLH_LEAVE_COMMENT) ||
+	if (!job_desc->comment ||
+	    strcmp(job_desc->comment, DLH_LEAVE_COMMENT) ||
 	    !IS_JOB_RUNNING(job_ptr) ||
 	    !(main_id = ctld_env_get(job_ptr->spank_job_env,
 				     job_ptr->spank_job_env_size,
