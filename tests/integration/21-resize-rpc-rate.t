@@ -1,5 +1,6 @@
 #!/bin/bash
-# The resize watch asks slurmctld for the job's nodes at most once per job
+# The resize watch asks slurmctld for the job's nodes and growth record (a
+# job-info request) at most once per job
 # and node per ResizeCheckInterval (2 s here), however many steps run:
 # 8 concurrent steps plus the batch script on one node for ~16 s send
 # about 16/2 lookups, not 9 x 16/2.  Counted with sdiag's RPC statistics.
@@ -16,7 +17,7 @@ rpcs() {	# REQUEST_JOB_INFO_SINGLE calls slurmctld has served
 
 work=$DLH_CLUSTER_DIR/work
 out=$work/21-steps.txt
-rm -f "$out"
+rm -f "$out" "$work/21-done"
 before=$(rpcs)
 t0=$(date +%s)
 id=$(sbatch --parsable -D "$work" -o "$work/21-batch.txt" \
@@ -25,11 +26,16 @@ id=$(sbatch --parsable -D "$work" -o "$work/21-batch.txt" \
 		srun -n1 --mem=500 --gres=accel:1 --exact sh -c \
 			'echo \$SLURM_STEP_ID \${DL_RESIZE_SIGNAL:-none}; sleep 16' >> $out &
 	done
-	wait")
+	wait
+	date +%s > $work/21-done")
 ok $? "job $id submitted"
-is "$(submit_wait "$id" 120)" COMPLETED "it completes"
+# the watch reads the job with a job-info request, as scontrol does: the
+# test waits on a file, not with scontrol, until the steps are done
+end=$(($(date +%s) + 120))
+until [ -s "$work/21-done" ] || [ "$(date +%s)" -ge "$end" ]; do sleep 0.5; done
 t1=$(date +%s)
 after=$(rpcs)
+is "$(submit_wait "$id" 120)" COMPLETED "it completes"
 is "$(wc -l < "$out")" 8 "8 steps ran"
 is "$(awk '{ print $2 }' "$out" | sort -u)" WINCH "all of them watched"
 

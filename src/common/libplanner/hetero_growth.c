@@ -31,6 +31,9 @@ int hetero_growth_any(const struct hetero_growth *g)
 	return g->generation || g->part_of || g->map || g->n_parts;
 }
 
+/* At most 40 characters of a field, for a message */
+#define SNIPPET(s, len) (int) ((len) > 40 ? 40 : (len)), (s)
+
 /* A whole decimal number in 1..max (0..max when zero_ok) */
 static int number(const char *s, size_t len, unsigned long max, int zero_ok,
 		  unsigned long *v)
@@ -85,7 +88,7 @@ static int field(const char *s, size_t len, struct hetero_growth *g,
 	if (len > 11 && !strncmp(s, "generation ", 11)) {
 		if (number(s + 11, len - 11, GENERATION_MAX, 1, &v))
 			return dlh_err(err, "bad generation \"%.*s\"",
-				       (int) (len > 40 ? 40 : len), s);
+				       SNIPPET(s, len));
 		g->generation = (unsigned) v;
 		return 0;
 	}
@@ -97,7 +100,7 @@ static int field(const char *s, size_t len, struct hetero_growth *g,
 	if (len > 8 && !strncmp(s, "part of ", 8)) {
 		if (number(s + 8, len - 8, UINT32_MAX, 0, &v))
 			return dlh_err(err, "bad job id in \"%.*s\"",
-				       (int) (len > 40 ? 40 : len), s);
+				       SNIPPET(s, len));
 		g->part_of = (uint32_t) v;
 		return 0;
 	}
@@ -107,7 +110,7 @@ static int field(const char *s, size_t len, struct hetero_growth *g,
 		sp = memchr(s, ' ', len);
 		if (!sp || number(s, (size_t) (sp - s), UINT32_MAX, 0, &v))
 			return dlh_err(err, "bad part \"%.*s\"",
-				       (int) (len > 40 ? 40 : len), s);
+				       SNIPPET(s, len));
 		if (part_find(g, (uint32_t) v) >= 0)
 			return dlh_err(err, "part %lu named twice", v);
 		if (g->n_parts == HETERO_GROWTH_MAX_PARTS)
@@ -126,8 +129,7 @@ static int field(const char *s, size_t len, struct hetero_growth *g,
 		g->n_parts++;
 		return 0;
 	}
-	return dlh_err(err, "unknown field \"%.*s\"",
-		       (int) (len > 40 ? 40 : len), s);
+	return dlh_err(err, "unknown field \"%.*s\"", SNIPPET(s, len));
 }
 
 int hetero_growth_parse(const char *comment, struct hetero_growth *g,
@@ -192,6 +194,15 @@ char *hetero_growth_format(const char *summary, const struct hetero_growth *g)
 		return NULL;
 	}
 	return out;
+}
+
+char *hetero_growth_comment(const char *comment, const struct hetero_growth *g)
+{
+	char *summary = hetero_growth_summary(comment), *text;
+
+	text = hetero_growth_format(summary, g);
+	free(summary);
+	return text;
 }
 
 int hetero_growth_add_part(struct hetero_growth *g, uint32_t job_id,

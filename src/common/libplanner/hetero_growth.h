@@ -39,7 +39,7 @@
 
 struct hetero_growth_part {
 	uint32_t job_id;
-	char *map;    /* hetero_map form, malloc'd */
+	char *map;   /* hetero_map form, malloc'd */
 	int leaving; /* planned without it from now on */
 };
 
@@ -67,6 +67,9 @@ char *hetero_growth_format(const char *summary, const struct hetero_growth *g);
 
 /* The comment without its record (a malloc'd copy of the summary). */
 char *hetero_growth_summary(const char *comment);
+
+/* The comment with its record replaced by g, malloc'd; NULL: no memory. */
+char *hetero_growth_comment(const char *comment, const struct hetero_growth *g);
 
 /* Adds a part (its map copied); -1 with why when full or already there. */
 int hetero_growth_add_part(struct hetero_growth *g, uint32_t job_id,

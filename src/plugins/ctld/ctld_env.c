@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/common/slurm_xlator.h"
@@ -61,4 +63,17 @@ void ctld_env_unset(char **env, uint32_t *size, const char *name)
 	for (i = k; env && i < *size; i++)
 		env[i] = NULL; /* still NULL-terminated */
 	*size = k;
+}
+
+uint32_t ctld_env_job_id(char **env, uint32_t size, const char *name)
+{
+	const char *v = ctld_env_get(env, size, name);
+	unsigned long id;
+	char *end;
+
+	if (!v || *v < '1' || *v > '9')
+		return 0;
+	errno = 0;
+	id = strtoul(v, &end, 10);
+	return (errno || *end || id > UINT32_MAX) ? 0 : (uint32_t) id;
 }

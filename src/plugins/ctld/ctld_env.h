@@ -21,6 +21,9 @@ const char *ctld_env_get(char **env, uint32_t size, const char *name);
 void ctld_env_set(char ***env, uint32_t *size, const char *name,
 		  const char *value);
 
+/* NAME's value as a job id (1..4294967295), or 0: absent or not one. */
+uint32_t ctld_env_job_id(char **env, uint32_t size, const char *name);
+
 /* Remove every NAME=... entry; the array stays NULL-terminated. */
 void ctld_env_unset(char **env, uint32_t *size, const char *name);
 

@@ -302,17 +302,17 @@ static int check_part(const struct hetero_spec *spec, job_desc_msg_t *job_desc,
 	const char *val = ctld_env_get(job_desc->spank_job_env,
 				       job_desc->spank_job_env_size,
 				       DLH_VAR_PART_OF);
+	uint32_t id = ctld_env_job_id(job_desc->spank_job_env,
+				      job_desc->spank_job_env_size,
+				      DLH_VAR_PART_OF);
 	struct hetero_growth g;
 	job_record_t *m;
-	unsigned long id;
-	char *end, name[64];
+	char name[64];
 	size_t i;
 
 	if (!val)
 		return 0;
-	errno = 0;
-	id = strtoul(val, &end, 10);
-	if (errno || *end || end == val || !id || id > UINT32_MAX) {
+	if (!id) {
 		*err_msg = xstrdup_printf("--dl-part-of=%.32s: want a job id",
 					  val);
 		return -1;
@@ -322,12 +322,12 @@ static int check_part(const struct hetero_spec *spec, job_desc_msg_t *job_desc,
 				   "accelerators by type (TYPE:N)");
 		return -1;
 	}
-	m = find_job_record((uint32_t) id);
+	m = find_job_record(id);
 	if (!m || (m->user_id != job_desc->user_id) ||
 	    (submit_uid != m->user_id && submit_uid != 0 &&
 	     submit_uid != slurm_conf.slurm_user_id)) {
 		*err_msg = xstrdup_printf(
-			"--dl-part-of=%lu: no such job of yours", id);
+			"--dl-part-of=%u: no such job of yours", id);
 		return -1;
 	}
 	if (!IS_JOB_RUNNING(m) ||
@@ -336,7 +336,7 @@ static int check_part(const struct hetero_spec *spec, job_desc_msg_t *job_desc,
 	    ctld_env_get(m->spank_job_env, m->spank_job_env_size,
 			 DLH_VAR_PART_OF)) {
 		*err_msg = xstrdup_printf(
-			"--dl-part-of=%lu: only a running --dl-hetero job "
+			"--dl-part-of=%u: only a running --dl-hetero job "
 			"that is not a part itself can grow",
 			id);
 		return -1;
@@ -346,7 +346,7 @@ static int check_part(const struct hetero_spec *spec, job_desc_msg_t *job_desc,
 	if (hetero_growth_parse(m->admin_comment, &g, NULL) == 0 &&
 	    g.n_parts >= HETERO_GROWTH_MAX_PARTS) {
 		hetero_growth_free(&g);
-		*err_msg = xstrdup_printf("--dl-part-of=%lu: the job has %d "
+		*err_msg = xstrdup_printf("--dl-part-of=%u: the job has %d "
 					  "parts already, the most",
 					  id, HETERO_GROWTH_MAX_PARTS);
 		return -1;
@@ -506,17 +506,16 @@ static void part_leaves(job_desc_msg_t *job_desc, job_record_t *job_ptr)
 	struct hetero_growth g;
 	struct dlh_error err;
 	job_record_t *m;
-	char *summary, *text;
-	const char *main_id;
+	uint32_t main_id;
+	char *text;
 
 	if (!job_desc->comment ||
 	    strcmp(job_desc->comment, DLH_LEAVE_COMMENT) ||
 	    !IS_JOB_RUNNING(job_ptr) ||
-	    !(main_id = ctld_env_get(job_ptr->spank_job_env,
-				     job_ptr->spank_job_env_size,
-				     DLH_VAR_PART_OF)) ||
-	    !(m = find_job_record((uint32_t) strtoul(main_id, NULL, 10))) ||
-	    m->user_id != job_ptr->user_id)
+	    !(main_id = ctld_env_job_id(job_ptr->spank_job_env,
+					job_ptr->spank_job_env_size,
+					DLH_VAR_PART_OF)) ||
+	    !(m = find_job_record(main_id)) || m->user_id != job_ptr->user_id)
 		return;
 	if (hetero_growth_parse(m->admin_comment, &g, &err)) {
 		error("%s: %pJ: admin comment: %s", plugin_type, m, err.text);
@@ -524,15 +523,13 @@ static void part_leaves(job_desc_msg_t *job_desc, job_record_t *job_ptr)
 	}
 	if (hetero_growth_leave(&g, job_ptr->job_id)) {
 		g.generation++;
-		summary = hetero_growth_summary(m->admin_comment);
-		if ((text = hetero_growth_format(summary, &g))) {
+		if ((text = hetero_growth_comment(m->admin_comment, &g))) {
 			xfree(m->admin_comment);
 			m->admin_comment = xstrdup(text);
 			free(text);
 			info("%s: %pJ leaves %pJ: plan generation %u without it",
 			     plugin_type, job_ptr, m, g.generation);
 		}
-		free(summary);
 	}
 	hetero_growth_free(&g);
 }

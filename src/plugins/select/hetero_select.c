@@ -465,17 +465,8 @@ static const char *job_env_get(job_record_t *job_ptr, const char *name)
  */
 static uint32_t part_of(job_record_t *job_ptr)
 {
-	const char *v = ctld_env_get(job_ptr->spank_job_env,
-				     job_ptr->spank_job_env_size,
-				     DLH_VAR_PART_OF);
-	unsigned long id;
-	char *end;
-
-	if (!v)
-		return 0;
-	errno = 0;
-	id = strtoul(v, &end, 10);
-	return (errno || *end || !id || id > UINT32_MAX) ? 0 : (uint32_t) id;
+	return ctld_env_job_id(job_ptr->spank_job_env,
+			       job_ptr->spank_job_env_size, DLH_VAR_PART_OF);
 }
 
 /* The running main job of a part, or NULL */
@@ -504,10 +495,8 @@ static void growth_get(job_record_t *job_ptr, struct hetero_growth *g)
 /* The job's admin comment: its summary and g. */
 static void growth_put(job_record_t *job_ptr, const struct hetero_growth *g)
 {
-	char *summary = hetero_growth_summary(job_ptr->admin_comment), *text;
+	char *text = hetero_growth_comment(job_ptr->admin_comment, g);
 
-	text = hetero_growth_format(summary, g);
-	free(summary);
 	if (!text)
 		return;
 	xfree(job_ptr->admin_comment);

@@ -606,28 +606,13 @@ static void keep_inputs(const char *here, const struct dlh_config *cfg,
 	}
 }
 
-/* A job's node list and admin comment from slurmctld (malloc'd). */
+/* A job's node list and admin comment (malloc'd), or why not in jp.error */
 static int job_record(uint32_t job_id, char **nodes, char **comment)
 {
-	job_info_msg_t *resp = NULL;
-	int rc = -1;
-
-	*nodes = *comment = NULL;
-	if (slurm_load_job(&resp, job_id, SHOW_ALL) || !resp ||
-	    resp->record_count < 1) {
-		dlh_err(&jp.error, "cannot read job %u from slurmctld: %s",
-			job_id, slurm_strerror(slurm_get_errno()));
-	} else {
-		*nodes = strdup(resp->job_array[0].nodes
-					? resp->job_array[0].nodes
-					: "");
-		*comment = strdup(resp->job_array[0].admin_comment
-					  ? resp->job_array[0].admin_comment
-					  : "");
-		rc = (*nodes && *comment) ? 0 : -1;
-	}
-	slurm_free_job_info_msg(resp);
-	return rc;
+	if (!dlh_job_record(job_id, nodes, comment))
+		return 0;
+	return dlh_err(&jp.error, "cannot read job %u from slurmctld: %s",
+		       job_id, slurm_strerror(slurm_get_errno()));
 }
 
 /*

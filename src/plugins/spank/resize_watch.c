@@ -136,26 +136,19 @@ static size_t signal_tasks(void)
  */
 static char *ask_slurmctld(void)
 {
-	job_info_msg_t *resp = NULL;
-	slurm_job_info_t *job;
-	const char *record;
-	char *out = NULL;
+	char *nodes, *comment, *record, *out = NULL;
 
-	if (slurm_load_job(&resp, w.job_id, SHOW_ALL) || !resp ||
-	    resp->record_count < 1) {
+	if (dlh_job_record(w.job_id, &nodes, &comment)) {
 		slurm_debug("dlhetero: job %u: no job info: %s", w.job_id,
 			    slurm_strerror(slurm_get_errno()));
-	} else {
-		job = &resp->job_array[0];
-		record = job->admin_comment
-				 ? strstr(job->admin_comment, HETERO_GROWTH_SEP)
-				 : NULL;
-		if (job->nodes && job->nodes[0] && !strchr(job->nodes, '\n') &&
-		    asprintf(&out, "%s\n%s", job->nodes, record ? record : "") <
-			    0)
-			out = NULL;
+		return NULL;
 	}
-	slurm_free_job_info_msg(resp);
+	record = strstr(comment, HETERO_GROWTH_SEP);
+	if (nodes[0] && !strchr(nodes, '\n') &&
+	    asprintf(&out, "%s\n%s", nodes, record ? record : "") < 0)
+		out = NULL;
+	free(nodes);
+	free(comment);
 	return out;
 }
 

@@ -71,6 +71,12 @@ const slurm_conf_t *dlh_stepd_conf(void);
 /* spank_env.c: s is a plain file name component: [A-Za-z0-9._-], not
  * empty, no leading '.' (a node or cluster name in a path). */
 bool dlh_plain_name(const char *s);
+/*
+ * spank_env.c: a job's node list ("" when it has none) and admin comment
+ * ("" when none) from slurmctld, malloc'd, in one job-info request: 0, or
+ * -1 (errno as Slurm set it).
+ */
+int dlh_job_record(uint32_t job_id, char **nodes, char **comment);
 /* spank_env.c: ClusterName as a file name component into buf: 0, or -1. */
 int dlh_cluster_name(char *buf, size_t len);
 

@@ -77,3 +77,27 @@ int dlh_cluster_name(char *buf, size_t len)
 	strcpy(buf, name);
 	return 0;
 }
+
+int dlh_job_record(uint32_t job_id, char **nodes, char **comment)
+{
+	job_info_msg_t *resp = NULL;
+	slurm_job_info_t *job;
+	int rc = -1;
+
+	*nodes = *comment = NULL;
+	if (!slurm_load_job(&resp, job_id, SHOW_ALL) && resp &&
+	    resp->record_count >= 1) {
+		job = &resp->job_array[0];
+		*nodes = strdup(job->nodes ? job->nodes : "");
+		*comment = strdup(job->admin_comment ? job->admin_comment : "");
+		if (*nodes && *comment) {
+			rc = 0;
+		} else {
+			free(*nodes);
+			free(*comment);
+			*nodes = *comment = NULL;
+		}
+	}
+	slurm_free_job_info_msg(resp);
+	return rc;
+}

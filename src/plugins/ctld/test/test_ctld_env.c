@@ -126,6 +126,35 @@ static void many_entries(void **state)
 	free_env(env, size);
 }
 
+/* --dl-part-of's job id, as the user typed it */
+static void job_ids(void **state)
+{
+	static const struct {
+		const char *value;
+		uint32_t id;
+	} cases[] = {
+		{ "12", 12 },	     { "4294967295", 4294967295u },
+		{ "4294967296", 0 }, { "0", 0 },
+		{ "012", 0 },	     { "-1", 0 },
+		{ "+1", 0 },	     { " 1", 0 },
+		{ "1 ", 0 },	     { "1x", 0 },
+		{ "", 0 },	     { "99999999999999999999999", 0 },
+	};
+	char **env = NULL;
+	uint32_t size = 0;
+	size_t i;
+
+	(void) state;
+	assert_int_equal(ctld_env_job_id(NULL, 0, "DL_PART_OF"), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ctld_env_set(&env, &size, "DL_PART_OF", cases[i].value);
+		if (ctld_env_job_id(env, size, "DL_PART_OF") != cases[i].id)
+			fail_msg("\"%s\" gave %u", cases[i].value,
+				 ctld_env_job_id(env, size, "DL_PART_OF"));
+	}
+	free_env(env, size);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +162,7 @@ int main(void)
 		cmocka_unit_test(empty_env_grows),
 		cmocka_unit_test(replaced_entry_keeps_size),
 		cmocka_unit_test(many_entries),
+		cmocka_unit_test(job_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
