@@ -68,7 +68,7 @@ static int map_copy(const char *s, size_t len, char **out,
 	return 0;
 }
 
-static int part_find(const struct hetero_growth *g, uint32_t job_id)
+int hetero_growth_find(const struct hetero_growth *g, uint32_t job_id)
 {
 	size_t i;
 
@@ -111,7 +111,7 @@ static int field(const char *s, size_t len, struct hetero_growth *g,
 		if (!sp || number(s, (size_t) (sp - s), UINT32_MAX, 0, &v))
 			return dlh_err(err, "bad part \"%.*s\"",
 				       SNIPPET(s, len));
-		if (part_find(g, (uint32_t) v) >= 0)
+		if (hetero_growth_find(g, (uint32_t) v) >= 0)
 			return dlh_err(err, "part %lu named twice", v);
 		if (g->n_parts == HETERO_GROWTH_MAX_PARTS)
 			return dlh_err(err, "more than %d parts",
@@ -208,7 +208,7 @@ char *hetero_growth_comment(const char *comment, const struct hetero_growth *g)
 int hetero_growth_add_part(struct hetero_growth *g, uint32_t job_id,
 			   const char *map, struct dlh_error *err)
 {
-	if (part_find(g, job_id) >= 0)
+	if (hetero_growth_find(g, job_id) >= 0)
 		return dlh_err(err, "job %u is a part already", job_id);
 	if (g->n_parts == HETERO_GROWTH_MAX_PARTS)
 		return dlh_err(err, "the job has %d parts already, the most",
@@ -221,7 +221,7 @@ int hetero_growth_add_part(struct hetero_growth *g, uint32_t job_id,
 
 int hetero_growth_leave(struct hetero_growth *g, uint32_t job_id)
 {
-	int i = part_find(g, job_id);
+	int i = hetero_growth_find(g, job_id);
 
 	if (i < 0 || g->part[i].leaving)
 		return 0;
@@ -231,7 +231,7 @@ int hetero_growth_leave(struct hetero_growth *g, uint32_t job_id)
 
 int hetero_growth_remove_part(struct hetero_growth *g, uint32_t job_id)
 {
-	int i = part_find(g, job_id);
+	int i = hetero_growth_find(g, job_id);
 
 	if (i < 0)
 		return 0;

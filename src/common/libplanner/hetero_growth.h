@@ -75,6 +75,9 @@ char *hetero_growth_comment(const char *comment, const struct hetero_growth *g);
 int hetero_growth_add_part(struct hetero_growth *g, uint32_t job_id,
 			   const char *map, struct dlh_error *err);
 
+/* The index of a part in g->part, or -1 */
+int hetero_growth_find(const struct hetero_growth *g, uint32_t job_id);
+
 /* Marks a part leaving; 1 when it was there and was not leaving yet. */
 int hetero_growth_leave(struct hetero_growth *g, uint32_t job_id);
 

@@ -464,6 +464,23 @@ static bool shrink_with_mixed_step(job_desc_msg_t *job_desc,
 	return mixed;
 }
 
+/* A grown job shrinks by giving its parts back first (dlhetero-grow). */
+static bool shrink_grown(job_desc_msg_t *job_desc, job_record_t *job_ptr)
+{
+	struct hetero_growth g;
+	bool parts = false;
+	size_t i;
+
+	if (job_desc->min_nodes == NO_VAL || !IS_JOB_RUNNING(job_ptr) ||
+	    job_desc->min_nodes >= job_ptr->node_cnt ||
+	    hetero_growth_parse(job_ptr->admin_comment, &g, NULL))
+		return false;
+	for (i = 0; i < g.n_parts; i++)
+		parts |= !g.part[i].leaving;
+	hetero_growth_free(&g);
+	return parts;
+}
+
 static int modify_refused(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 			  const char **why)
 {
@@ -484,6 +501,10 @@ static int modify_refused(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 	if (hetero && asks_for_gres(job_desc)) {
 		*why = "--dl-hetero chooses the accelerators itself, its gres cannot be changed";
 		return ESLURM_INVALID_GRES;
+	}
+	if (shrink_grown(job_desc, job_ptr)) {
+		*why = "the job has grown parts: give them back first (dlhetero-grow --shrink JOBID)";
+		return ESLURM_NOT_SUPPORTED;
 	}
 	if (shrink_with_mixed_step(job_desc, job_ptr)) {
 		*why = "a step holding two accelerator types runs: end it before shrinking the job (Slurm frees its devices twice, doc/slurm-releases.md)";

@@ -975,7 +975,8 @@ int hetero_select_job_test(struct hetero_job_test *t)
 /*
  * A part has its nodes: it joins its main job's growth record, as the
  * next plan generation, and names its main job in its own comment (sacct
- * shows both).  Recorded again after a slurmctld restart: already linked.
+ * shows both).  Recorded again after a slurmctld restart: the main job
+ * lists it already.
  */
 static void link_part(job_record_t *part)
 {
@@ -984,11 +985,6 @@ static void link_part(job_record_t *part)
 	struct hetero_growth g, pg;
 	struct dlh_error err;
 
-	growth_get(part, &pg);
-	if (pg.part_of) {
-		hetero_growth_free(&pg);
-		return;
-	}
 	if (!m || !map || !(main_map = job_env_get(m, DLH_ENV_MAP))) {
 		error("%s: %pJ: job %u it extends is not running, or one of the two has no map: not linked",
 		      PLUGIN, part, part_of(part));
@@ -996,6 +992,11 @@ static void link_part(job_record_t *part)
 		return;
 	}
 	growth_get(m, &g);
+	if (hetero_growth_find(&g, part->job_id) >= 0) {
+		hetero_growth_free(&g);
+		return;
+	}
+	growth_get(part, &pg);
 	if (!g.map)
 		g.map = strdup(main_map);
 	if (!g.map || hetero_growth_add_part(&g, part->job_id, map, &err)) {
