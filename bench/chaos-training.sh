@@ -79,7 +79,7 @@ echo "|---|---|---:|---:|---:|"
 for ((n = 0; n < ${#jobs[@]}; n++)); do
 	grep -h 'event ' "$work/job$n.txt" | while read -r l; do
 		printf '| %s | %s | %s | %s | %s |\n' "${jobs[n]}" \
-			"$(sed -n 's/.*event \([^(]*\) (.*/\1/p' <<<"$l")" \
+			"$(sed -n 's/.*dlhetero_runtime: event \([^(]*\) (.*/\1/p' <<<"$l")" \
 			"$(sed -n 's/.*resumed at step \([0-9]*\).*/\1/p' <<<"$l")" \
 			"$(sed -n 's/.* \([0-9.]*\) s from the event.*/\1/p' <<<"$l")" \
 			"$(sed -n 's/.*, \([0-9]*\) step(s) lost.*/\1/p' <<<"$l")"

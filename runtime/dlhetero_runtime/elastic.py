@@ -2,6 +2,7 @@
 signal (DL_RESIZE_SIGNAL) noted, the next plan generation awaited at the
 same DL_PLAN path, this task found in it, and each event timed from when
 it happened to the next completed step."""
+import contextlib
 import json
 import signal
 import time
@@ -16,13 +17,28 @@ class ResizeFlag:
     a signal for a generation already running is dropped."""
 
     def __init__(self, name, plan_path):
-        self.path, self.at = plan_path, None
+        self.path, self.at, self.signum = plan_path, None, None
         if name:
             try:
-                signum = signal.Signals["SIG" + name.upper().removeprefix("SIG")]
+                self.signum = signal.Signals["SIG" + name.upper().removeprefix("SIG")]
             except KeyError:
                 raise PlanError("DL_RESIZE_SIGNAL=%s is no signal" % name)
-            signal.signal(signum, self._noted)
+            signal.signal(self.signum, self._noted)
+
+    @contextlib.contextmanager
+    def held(self):
+        """The signal waits while the world forms: torch's TCPStore fails
+        its connect with "Interrupted system call" instead of retrying.
+        (Threads started meanwhile keep it blocked: the main thread takes
+        it, where Python runs the handler anyway.)"""
+        if self.signum is None:
+            yield
+            return
+        signal.pthread_sigmask(signal.SIG_BLOCK, {self.signum})
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {self.signum})
 
     def _noted(self, signum, frame):
         if self.at is None:

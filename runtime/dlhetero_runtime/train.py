@@ -301,7 +301,8 @@ def main(argv=None):
         port = plan.doc.get("master_port") or base_port + plan.generation
         if plan.doc.get("master_port") and not a.master_addr:
             addr = plan.me(0)["node_name"]
-        init_world(addr, port, rank, plan.world_size, a.timeout)
+        with flag.held():
+            init_world(addr, port, rank, plan.world_size, a.timeout)
         failed = None
         try:
             resized = train(plan, rank, a, progress, flag, event, log)

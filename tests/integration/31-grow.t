@@ -12,7 +12,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 23
+plan 26
 
 work=$DLH_CLUSTER_DIR/work
 grow=$DLH_SRCDIR/src/cli/dlhetero-grow
@@ -75,7 +75,7 @@ like "$(sbatch --dl-hetero=a100:2 --dl-part-of="$id" -n2 --wrap true 2>&1)" \
 like "$(sbatch --dl-hetero=a100:2 --dl-part-of=x1 -n2 --wrap true 2>&1)" \
 	'dl-part-of' "a bad --dl-part-of is refused"
 # a job grows itself from inside (its batch script runs dlhetero-grow)
-other=$(sbatch --parsable --dl-hetero=a100:2 -N1 -n2 -o "$work/31-inside.txt" \
+other=$(sbatch --parsable --dl-hetero=a100:4 -N2 -n4 -o "$work/31-inside.txt" \
 	--wrap "$grow --wait \$SLURM_JOB_ID a100:2 --wrap 'sleep 300'; sleep 300")
 wait_state "$other" RUNNING 60
 until grep -qE '^[0-9]+$' "$work/31-inside.txt" 2>/dev/null; do sleep 0.2; done
@@ -88,6 +88,11 @@ like "$(cd /tmp && su -s /bin/sh nobody -c "sbatch --dl-hetero=a100:2 --dl-part-
 p2=$("$grow" --wait "$other" mlu590:2 --wrap 'sleep 300')
 like "$(scontrol show job "$other" | grep -o 'part [0-9]* ' | tr -d '\n')" \
 	"part $p1 part $p2 " "the job's record names both parts, in order"
+out=$(scontrol update JobId="$other" NumNodes=1 2>&1)
+ok '[ $? -ne 0 ]' "a grown job does not shrink by scontrol while it has parts: $out"
+like "$(grep -c "JobId=$other: update refused: the job has grown parts: give them back first" \
+	"$DLH_CLUSTER_DIR/log/slurmctld.log")" '^[1-9]' "slurmctld says why"
+is "$(job_field "$other" NumNodes)" 2 "the job keeps its 2 nodes"
 # sleep does not end by itself: cancelled after the grace time
 is "$("$grow" --shrink --grace 1 "$other" 2>/dev/null)" "$p2" "--shrink gives back the newest part"
 wait_state "$p2" CANCELLED 30
