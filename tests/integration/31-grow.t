@@ -75,7 +75,7 @@ like "$(sbatch --dl-hetero=a100:2 --dl-part-of="$id" -n2 --wrap true 2>&1)" \
 like "$(sbatch --dl-hetero=a100:2 --dl-part-of=x1 -n2 --wrap true 2>&1)" \
 	'dl-part-of' "a bad --dl-part-of is refused"
 # a job grows itself from inside (its batch script runs dlhetero-grow)
-other=$(sbatch --parsable --dl-hetero=a100:4 -N2 -n4 -o "$work/31-inside.txt" \
+other=$(sbatch --parsable --dl-hetero=a100:16 -N2 -n16 --mincpus=8 -o "$work/31-inside.txt" \
 	--wrap "$grow --wait \$SLURM_JOB_ID a100:2 --wrap 'sleep 300'; sleep 300")
 wait_state "$other" RUNNING 60
 until grep -qE '^[0-9]+$' "$work/31-inside.txt" 2>/dev/null; do sleep 0.2; done
