@@ -5,7 +5,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 6
+plan 7
 
 work=$DLH_CLUSTER_DIR/work
 out=$work/12-step.txt
@@ -28,6 +28,8 @@ ok "[ -e '$work/12-shrunk' ]" "the job shrank itself to one node"
 is "$(submit_wait "$id" 60)" COMPLETED "job completes"
 like "$(job_comment "$id")" '^dlhetero a100:8\(n[0-9]+\)$' \
 	"summary follows the shrink ($(job_comment "$id"))"
+like "$(scontrol show job -o "$id")" ' \| generation 1( |$)' \
+	"its growth record counts the change: plan generation 1"
 like "$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print(p["world_size"], sorted({r["chip"] for r in p["ranks"]}))' "$(tv "$out" 0 DL_PLAN)" 2>&1)" \
 	"^8 \['a100'\]$" "the next step's plan: 8 ranks, a100 only"
 rm -f "$work/12-go" "$work/12-shrunk"

@@ -18,7 +18,7 @@ work=$DLH_CLUSTER_DIR/work
 grow=$DLH_SRCDIR/src/cli/dlhetero-grow
 script=$DLH_SRCDIR/contrib/jobs/runtime-hetero.sbatch
 rm -rf "$work"/31-*
-args="--steps 9 --checkpoint-every 1 --resize-wait 120 --out $work/31-out.json"
+args="--steps 14 --checkpoint-every 1 --resize-wait 120 --out $work/31-out.json"
 
 at_step() {	# at_step N: wait until the run has done N steps
 	until [ "$(jq .step "$work/31-ckpt/progress.json" 2>/dev/null)" -ge "$1" ] 2>/dev/null; do
@@ -43,7 +43,7 @@ ok "[ -s '$work/31-out.json' ]" "the runtime finished"
 like "$(jq -c '[.generation >= 2, .world_size]' "$work/31-out.json" 2>&1)" '^\[true,2\]$' \
 	"it ended in a later plan generation with 2 ranks again"
 ok "same_as_single '$work/31-out.json' > '$work/31.cmp'" \
-	"steps 0-8 have the single process's losses"
+	"steps 0-13 have the single process's losses"
 while read -r l; do diag "$l"; done <"$work/31.cmp"
 grep 'event resize' "$work/31-main.txt" >"$work/31-events"
 like "$(sed -n 1p "$work/31-events")" \

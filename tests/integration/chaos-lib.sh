@@ -392,7 +392,7 @@ _chaos_sacct_ready() {
 # "dlhetero TYPE:N(NODES) ..." with exactly the types and counts of SPEC
 # and, together, the nodes of NODELIST (empty: do not compare nodes)
 _chaos_comment_bad() {
-	local spec=$1 comment=$2 nodelist=$3 got want tok toks lists=()
+	local spec=$1 comment=${2%% | *} nodelist=$3 got want tok toks lists=()
 	if [[ $comment != "dlhetero "* ]]; then
 		echo "not a dlhetero summary"
 		return

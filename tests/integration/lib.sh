@@ -184,9 +184,10 @@ task_env() {
 }
 
 # job_comment ID: the job's AdminComment (it may hold spaces)
-job_comment() {
+job_comment() {	# ID: the summary in its admin comment (without the
+	# growth record, " | generation ...", hetero_growth.h)
 	scontrol show job "$1" 2>/dev/null | sed -n 's/^ *AdminComment=\(.*\)$/\1/p' |
-		sed 's/ *$//'
+		sed 's/ | .*$//; s/ *$//'
 }
 
 # tv FILE TASK NAME: NAME's value printed by task TASK with task-env.sh

@@ -551,10 +551,13 @@ static void set_job_map(job_record_t *job_ptr, const char *map)
 
 /*
  * Write the node -> chip map into the job (set_job_map()) and a one-line
- * summary in the admin comment (shown by scontrol and sacct).
+ * summary in the admin comment (shown by scontrol and sacct), keeping the
+ * growth record; running: the running job's map changed (it lost a
+ * node), which is a plan generation.  A placement (also after a requeue,
+ * whose steps start from generation 0) is none.
  */
 static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
-		      size_t n, const char *why)
+		      size_t n, const char *why, bool running)
 {
 	char *map, *summary = NULL, *hosts;
 	const char *types[PLACEMENT_MAX_TYPES];
@@ -565,7 +568,7 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 	bool changed;
 
 	map = n ? hetero_map_format(hn, n) : NULL;
-	changed = map && job_env_get(job_ptr, DLH_ENV_MAP) &&
+	changed = running && map && job_env_get(job_ptr, DLH_ENV_MAP) &&
 		  strcmp(job_env_get(job_ptr, DLH_ENV_MAP), map);
 	set_job_map(job_ptr, map);
 	/*
@@ -658,7 +661,7 @@ static void record_map(job_record_t *job_ptr)
 		}
 		off++;
 	}
-	write_map(job_ptr, hn, n, "placed");
+	write_map(job_ptr, hn, n, "placed", false);
 	if (!n) {
 		/*
 		 * Seen only when Slurm 22.05 started a requeued job whose
@@ -693,7 +696,7 @@ void hetero_select_node_removed(job_record_t *job_ptr, const char *node)
 		hn[k++] = hn[i];
 	}
 	if (k < n) {
-		write_map(job_ptr, hn, k, "lost a node");
+		write_map(job_ptr, hn, k, "lost a node", true);
 		/* steps without a gres request copy the job's: keep it
 		 * within what the job still holds */
 		xfree(job_ptr->tres_per_job);
