@@ -1,11 +1,15 @@
 #!/bin/bash
 # Training-level chaos on the one-machine test cluster: for DURATION_S
 # seconds a training job of the reference runtime (contrib/jobs/
-# runtime-hetero.sbatch, a100:2, checkpoint every step) runs, and at random
-# (EVERY_MIN..EVERY_MAX s apart) it grows by a part (dlhetero-grow JOB
-# TYPE:2, TYPE one of ascend910b, mlu590) or gives its newest part back
-# (dlhetero-grow --shrink).  A job that finishes is checked and the next
-# one starts.  Each event's line from the runtime gives the seconds from
+# runtime-hetero.sbatch, a100:2,ascend910b:2 on two nodes, checkpoint every
+# step, --dl-on-failure=requeue) runs, and at random (EVERY_MIN..EVERY_MAX
+# s apart) it grows by a part (dlhetero-grow JOB TYPE:2, TYPE one of
+# ascend910b, mlu590), gives its newest part back (dlhetero-grow
+# --shrink), or loses one of its own nodes (slurmd and the job's processes
+# there killed, as a crash would; started again 20 s later): the peer
+# watch sets it DOWN, the job is requeued without it and resumes from its
+# checkpoint, its parts cancelled.  A job that finishes is checked and the
+# next one starts.  Each event's line from the runtime gives the seconds from
 # the event to the next completed training step and the steps lost.
 # At the end, for every job: it COMPLETED, its losses are the single
 # process's for every step (continuous: no step trained twice with other
@@ -36,7 +40,7 @@ start_job() {
 	local n=${#jobs[@]}
 	args="--steps $steps --checkpoint-every 1 --resize-wait 120 --timeout 180 --out $work/job$n.json"
 	id=$(DLH_RUNTIME=$RUNTIME sbatch --parsable -o "$work/job$n.txt" \
-		--dl-hetero=a100:2 --dl-model=llama2-7b -N1 -n2 \
+		--dl-hetero=a100:2,ascend910b:2 --dl-model=llama2-7b -N2 -n4 \
 		--dl-checkpoint-dir="$work/ckpt$n" "$script" $args)
 	jobs+=("$id")
 	echo "job $id started ($steps steps)" >&2
@@ -51,13 +55,21 @@ while [ $((EPOCHSECONDS - t0)) -lt "$duration" ]; do
 	state=$(job_field "$id" JobState 2>/dev/null)
 	case $state in
 	RUNNING) ;;
-	PENDING | CONFIGURING | COMPLETING) continue ;;
+	PENDING | CONFIGURING | COMPLETING | REQUEUE*) continue ;;
 	*) start_job; continue ;;
 	esac
 	[ "$EPOCHSECONDS" -ge "$next" ] || continue
 	next=$((EPOCHSECONDS + every_min + RANDOM % (every_max - every_min + 1)))
 	parts=$(scontrol show job -o "$id" | grep -oE ' \| part [0-9]+ ' | wc -l)
-	if [ "$parts" -gt 0 ] && [ $((RANDOM % 2)) = 0 ] || [ "$parts" -ge 2 ]; then
+	dice=$((RANDOM % 4))
+	if [ "$dice" = 0 ]; then
+		node=$(scontrol show hostnames "$(job_field "$id" NodeList)" |
+			shuf -n1 --random-source=<(yes "$RANDOM"))
+		what="kill $node"
+		node_die "$node" "$id"
+		p=requeue
+		(sleep 20; node_revive "$node" >/dev/null) &
+	elif [ "$parts" -gt 0 ] && [ "$dice" = 1 ] || [ "$parts" -ge 2 ]; then
 		what=shrink
 		p=$("$grow" --shrink "$id" 2>&1)
 	else
@@ -71,6 +83,7 @@ while [ $((EPOCHSECONDS - t0)) -lt "$duration" ]; do
 done
 # let the last job finish, then nothing may be left
 for id in "${jobs[@]}"; do submit_wait "$id" 900 >/dev/null; done
+wait # the nodes killed are back
 sleep 5
 
 echo
