@@ -29,6 +29,7 @@ cat >"$joined" <<'JOIN'
 echo "joined $RANK $EPOCHREALTIME $(python3 -c 'import json, os
 p = json.load(open(os.environ["DL_PLAN"]))
 print(p["generation"], p["world_size"])')"
+sleep 10 # stays in the job until the old ranks have their signal
 JOIN
 chmod +x "$joined"
 
