@@ -12,7 +12,7 @@
 . "${DLH_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cluster_up
-plan 26
+plan 29
 
 work=$DLH_CLUSTER_DIR/work
 grow=$DLH_SRCDIR/src/cli/dlhetero-grow
@@ -102,3 +102,18 @@ scancel "$other"
 wait_state "$p1" CANCELLED 30
 is "$(squeue -h -u root -o %i | grep -cE "^($other|$p1|$p2)\$")" 0 \
 	"nothing of the job is left allocated"
+
+# placed near the job (topology.conf: leaf s1 = n[1-2],n[5-6], s2 =
+# n[3-4],n[7-8]): with n[1-2] taken, a job lands under s2 and its part on
+# s2's ascend910b nodes, not on n5, the first ascend910b node
+blk=$(sbatch --parsable --gres=accel:a100:8 -N2 -w 'n[1-2]' --exclusive -o /dev/null --wrap 'sleep 300')
+wait_state "$blk" RUNNING 60
+near=$(sbatch --parsable --dl-hetero=a100:2 -N1 -n2 -o /dev/null --wrap 'sleep 300')
+wait_state "$near" RUNNING 60
+like "$(job_field "$near" NodeList)" '^n[34]$' "a job placed under leaf switch s2 ($(job_field "$near" NodeList))"
+pn=$("$grow" --wait "$near" ascend910b:2 -o /dev/null --wrap 'sleep 300')
+like "$(job_field "$pn" NodeList)" '^n[78]$' \
+	"its part is placed under the same leaf switch ($(job_field "$pn" NodeList))"
+scancel "$near" "$blk"
+wait_state "$pn" CANCELLED 30
+is "$(squeue -h -o %i | grep -cE "^($near|$pn|$blk)\$")" 0 "nothing left allocated"
