@@ -20,8 +20,10 @@ script=$DLH_SRCDIR/contrib/jobs/runtime-hetero.sbatch
 rm -rf "$work"/31-*
 args="--steps 14 --checkpoint-every 1 --resize-wait 120 --out $work/31-out.json"
 
-at_step() {	# at_step N: wait until the run has done N steps
+at_step() {	# at_step N: wait until the run has done N steps (300 s at most)
+	local end=$((SECONDS + 300))
 	until [ "$(jq .step "$work/31-ckpt/progress.json" 2>/dev/null)" -ge "$1" ] 2>/dev/null; do
+		[ "$SECONDS" -lt "$end" ] || { diag "no step $1 within 300 s"; return 1; }
 		sleep 0.1
 	done
 }
@@ -33,7 +35,10 @@ t_grow=$(date +%s.%N)
 part=$(DLH_RUNTIME=$RUNTIME "$grow" --wait "$id" ascend910b:2 -o "$work/31-part.txt" \
 	"$script" $args 2>&1)
 like "$part" '^[0-9]+$' "dlhetero-grow $id ascend910b:2 submitted part $part"
-until grep -q 'event resize' "$work/31-main.txt" 2>/dev/null; do sleep 0.2; done
+end=$((SECONDS + 300))
+until grep -q 'event resize' "$work/31-main.txt" 2>/dev/null || [ "$SECONDS" -ge "$end" ]; do
+	sleep 0.2
+done
 at_step 5
 t_shrink=$(date +%s.%N)
 is "$("$grow" --shrink --grace 150 "$id" 2>&1)" "$part" "dlhetero-grow --shrink gives part $part back"
@@ -78,7 +83,10 @@ like "$(sbatch --dl-hetero=a100:2 --dl-part-of=x1 -n2 --wrap true 2>&1)" \
 other=$(sbatch --parsable --dl-hetero=a100:16 -N2 -n16 --mincpus=8 -o "$work/31-inside.txt" \
 	--wrap "$grow --wait \$SLURM_JOB_ID a100:2 --wrap 'sleep 300'; sleep 300")
 wait_state "$other" RUNNING 60
-until grep -qE '^[0-9]+$' "$work/31-inside.txt" 2>/dev/null; do sleep 0.2; done
+end=$((SECONDS + 120))
+until grep -qE '^[0-9]+$' "$work/31-inside.txt" 2>/dev/null || [ "$SECONDS" -ge "$end" ]; do
+	sleep 0.2
+done
 p1=$(grep -E '^[0-9]+$' "$work/31-inside.txt")
 like "$(scontrol show job -o "$p1")" " \| part of $other" \
 	"a job grew itself from inside: part $p1 is linked to it"

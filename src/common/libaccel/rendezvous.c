@@ -9,13 +9,15 @@
 
 #include "rendezvous.h"
 
-uint16_t dlh_master_port(uint32_t job_id, uint32_t step_id)
+uint16_t dlh_master_port(const char *cluster, uint32_t job_id, uint32_t step_id)
 {
-	/* FNV-1a over the two ids: spreads consecutive job ids. */
+	/* FNV-1a over the name and the ids: spreads consecutive job ids. */
 	uint32_t h = 2166136261u, v[2] = { job_id, step_id };
 	const unsigned char *p = (const unsigned char *) v;
 	size_t i;
 
+	for (; cluster && *cluster; cluster++)
+		h = (h ^ (unsigned char) *cluster) * 16777619u;
 	for (i = 0; i < sizeof(v); i++)
 		h = (h ^ p[i]) * 16777619u;
 	return DLH_PORT_BASE + h % DLH_PORT_SPAN;

@@ -14,11 +14,14 @@
 #define DLH_PORT_SPAN 3000
 
 /*
- * MASTER_PORT of a step: the same on every node (computed from the ids, no
- * communication), different for concurrent steps of a job and, very
- * likely, for jobs sharing a node.
+ * MASTER_PORT of a step: the same on every node (computed from the cluster
+ * name and the ids, no communication), different for concurrent steps of
+ * a job and, very likely, for jobs sharing a node, also jobs of two
+ * clusters whose job ids repeat (test clusters on one host).  cluster may
+ * be NULL.
  */
-uint16_t dlh_master_port(uint32_t job_id, uint32_t step_id);
+uint16_t dlh_master_port(const char *cluster, uint32_t job_id,
+			 uint32_t step_id);
 
 /*
  * The TCP interface for collective libraries: the first interface that is

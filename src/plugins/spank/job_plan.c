@@ -320,7 +320,11 @@ static int write_as_user(const char *text, const char *yaml)
  */
 static unsigned grown_port(uint32_t main_job, unsigned generation)
 {
-	return dlh_master_port(main_job, 0x80000000u | generation);
+	char cluster[128];
+
+	if (dlh_cluster_name(cluster, sizeof(cluster)))
+		cluster[0] = '\0';
+	return dlh_master_port(cluster, main_job, 0x80000000u | generation);
 }
 
 /*

@@ -271,7 +271,7 @@ int dlh_remote_task_init(spank_t sp)
 {
 	uint32_t job_id, step_id, rank, world, node_rank, local_world;
 	int local_rank;
-	char type[16];
+	char type[16], cluster[128];
 	struct dlh_error err;
 
 	if (!is_hetero_job(sp)) {
@@ -300,11 +300,14 @@ int dlh_remote_task_init(spank_t sp)
 		slurm_error("dlhetero: cannot read the task's ids");
 		return -1;
 	}
+	if (dlh_cluster_name(cluster, sizeof(cluster)))
+		cluster[0] = '\0';
 	if (set_u32(sp, "RANK", rank) || set_u32(sp, "WORLD_SIZE", world) ||
 	    set_u32(sp, "LOCAL_RANK", (uint32_t) local_rank) ||
 	    set_u32(sp, "LOCAL_WORLD_SIZE", local_world) ||
 	    set_u32(sp, "NODE_RANK", node_rank) ||
-	    set_u32(sp, "MASTER_PORT", dlh_master_port(job_id, step_id)) ||
+	    set_u32(sp, "MASTER_PORT",
+		    dlh_master_port(cluster, job_id, step_id)) ||
 	    set_master_addr(sp) || set_grown_rank(sp, local_rank)) {
 		slurm_error("dlhetero: cannot set the rank variables");
 		return -1;

@@ -22,10 +22,10 @@ static void port_in_range_and_stable(void **state)
 
 	for (job = 1; job < 2000; job++) {
 		for (step = 0; step < 4; step++) {
-			p = dlh_master_port(job, step);
+			p = dlh_master_port("c", job, step);
 			assert_true(p >= DLH_PORT_BASE);
 			assert_true(p < DLH_PORT_BASE + DLH_PORT_SPAN);
-			assert_int_equal(p, dlh_master_port(job, step));
+			assert_int_equal(p, dlh_master_port("c", job, step));
 		}
 	}
 }
@@ -37,9 +37,16 @@ static void ports_spread(void **state)
 	uint32_t job;
 
 	for (job = 1000; job < 1100; job++)
-		same += seen[dlh_master_port(job, 0) - DLH_PORT_BASE]++ > 0;
+		same += seen[dlh_master_port(NULL, job, 0) - DLH_PORT_BASE]++ >
+			0;
 	assert_true(same < 5);
-	assert_int_not_equal(dlh_master_port(7, 0), dlh_master_port(7, 1));
+	assert_int_not_equal(dlh_master_port(NULL, 7, 0),
+			     dlh_master_port(NULL, 7, 1));
+	/* job 1 of two clusters (test clusters on one host) */
+	assert_int_not_equal(dlh_master_port("dlh27800t1", 1, 0),
+			     dlh_master_port("dlh28800t2", 1, 0));
+	assert_int_equal(dlh_master_port("", 7, 0),
+			 dlh_master_port(NULL, 7, 0));
 }
 
 static void tcp_ifname_set(void **state)
