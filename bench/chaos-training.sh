@@ -40,6 +40,7 @@ start_job() {
 	local n=${#jobs[@]}
 	args="--steps $steps --checkpoint-every 1 --resize-wait 120 --timeout 180 --out $work/job$n.json"
 	id=$(DLH_RUNTIME=$RUNTIME sbatch --parsable -o "$work/job$n.txt" \
+		--open-mode=append \
 		--dl-hetero=a100:2,ascend910b:2 --dl-model=llama2-7b -N2 -n4 \
 		--dl-checkpoint-dir="$work/ckpt$n" "$script" $args)
 	jobs+=("$id")
@@ -92,26 +93,49 @@ echo "|---|---|---:|---:|---:|"
 for ((n = 0; n < ${#jobs[@]}; n++)); do
 	grep -h 'event ' "$work/job$n.txt" | while read -r l; do
 		printf '| %s | %s | %s | %s | %s |\n' "${jobs[n]}" \
-			"$(sed -n 's/.*dlhetero_runtime: event \([^(]*\) (.*/\1/p' <<<"$l")" \
+			"$(sed -n 's/.*dlhetero_runtime: event \([^(:]*\)[(:].*/\1/p' <<<"$l")" \
 			"$(sed -n 's/.*resumed at step \([0-9]*\).*/\1/p' <<<"$l")" \
 			"$(sed -n 's/.* \([0-9.]*\) s from the event.*/\1/p' <<<"$l")" \
 			"$(sed -n 's/.*, \([0-9]*\) step(s) lost.*/\1/p' <<<"$l")"
 	done
 done
 echo
-echo "| job | state | steps | events | most steps lost | losses = single process |"
+echo "| job | state | steps done (all runs) | events | most steps lost | losses = single process |"
 echo "|---|---|---:|---:|---:|---|"
 for ((n = 0; n < ${#jobs[@]}; n++)); do
 	id=${jobs[n]}
 	st=$(sacct -n -X -P -j "$id" -o State | head -n 1)
 	ev=$(grep -c 'event ' "$work/job$n.txt")
 	lost=$(sed -n 's/.*, \([0-9]*\) step(s) lost.*/\1/p' "$work/job$n.txt" | sort -n | tail -n 1)
-	if [ -s "$work/job$n.json" ] && same_as_single "$work/job$n.json" >"$work/job$n.cmp" 2>&1; then
+	# every run's rank 0 logged its steps (a requeued run starts again
+	# from the checkpoint): each step once at least, a step done twice
+	# with the same loss, all of them the single process's
+	merged=$work/job$n.merged.json
+	if [ -s "$work/job$n.json" ] && /usr/bin/python3 - "$work/job$n.txt" \
+		"$work/job$n.json" "$merged" "$steps" >"$work/job$n.merge" 2>&1 <<'PY' &&
+import json, re, sys
+log, out, merged, steps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+seen = {}
+for line in open(log):
+    m = re.match(r"dlhetero_runtime: step (\d+) loss ([0-9.]+)", line)
+    if m:
+        k, v = int(m.group(1)), float(m.group(2))
+        if k in seen and abs(seen[k] - v) > 1e-5 + 1e-4 * abs(v):
+            sys.exit("step %d done twice: loss %g, then %g" % (k, seen[k], v))
+        seen[k] = v
+missing = [k for k in range(steps) if k not in seen]
+if missing:
+    sys.exit("steps never done: %s" % missing)
+doc = json.load(open(out))
+doc["losses"] = {str(k): v for k, v in sorted(seen.items())}
+json.dump(doc, open(merged, "w"))
+PY
+		same_as_single "$merged" >"$work/job$n.cmp" 2>&1; then
 		same=yes
 	else
 		same=NO
 	fi
-	got=$(jq '.losses | length' "$work/job$n.json" 2>/dev/null || echo 0)
+	got=$(jq '.losses | length' "$merged" 2>/dev/null || echo 0)
 	printf '| %s | %s | %s | %s | %s | %s |\n' "$id" "$st" "$got" "$ev" "${lost:-0}" "$same"
 	[ "$st" = COMPLETED ] && [ "$same" = yes ] && [ "$got" = "$steps" ] &&
 		[ "${lost:-0}" -le 1 ] || fails=$((fails + 1))
