@@ -490,7 +490,6 @@ int job_plan_rank(int local_rank, uint32_t *rank, uint32_t *world,
 void job_plan_clear(void)
 {
 	free(jp.kept.nodes);
-	/* memset below: watch_job and grown too */
 	free(jp.kept.model_catalog);
 	memset(&jp.kept, 0, sizeof(jp.kept));
 }
@@ -622,15 +621,14 @@ static int job_record(uint32_t job_id, char **nodes, char **comment)
 /*
  * A part of a grown job (--dl-part-of, dlhetero-grow) plans over the
  * whole grown job as slurmctld recorded it: its own comment names its main
- * job, the main job's names the parts.  Admin comments are set by
- * slurmctld alone, so neither can be forged by the job's user.
+ * job, the main job's names the parts.  Only slurmctld (and admins) set
+ * admin comments, so neither can be forged by the job's user.
  */
 static int part_nodes(uint32_t job_id, struct hetero_node **nodes, size_t *n,
 		      struct hetero_plan_opts *opts)
 {
 	struct hetero_growth mine = { 0 }, g = { 0 };
 	char *list = NULL, *comment = NULL;
-	size_t i;
 	int rc = -1;
 
 	if (job_record(job_id, &list, &comment))
@@ -649,9 +647,7 @@ static int part_nodes(uint32_t job_id, struct hetero_node **nodes, size_t *n,
 	if (job_record(mine.part_of, &list, &comment) ||
 	    hetero_growth_parse(comment, &g, &jp.error))
 		goto out;
-	for (i = 0; i < g.n_parts && g.part[i].job_id != job_id; i++)
-		;
-	if (i == g.n_parts) {
+	if (hetero_growth_find(&g, job_id) < 0) {
 		dlh_err(&jp.error, "job %u has left job %u", job_id,
 			mine.part_of);
 		goto out;
