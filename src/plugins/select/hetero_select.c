@@ -1083,6 +1083,19 @@ static struct {
  */
 static void (*queue_scheduler)(void);
 
+/* slurm_kill_job() of a whole job: 26.05 names it by step id */
+static int kill_job(uint32_t job_id)
+{
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26, 5, 0)
+	slurm_step_id_t id = SLURM_STEP_ID_INITIALIZER;
+
+	id.job_id = job_id;
+	return slurm_kill_job(id, SIGKILL, 0);
+#else
+	return slurm_kill_job(job_id, SIGKILL, 0);
+#endif
+}
+
 static void *wake_main(void *arg)
 {
 	struct timespec ts = { 0 };
@@ -1095,7 +1108,7 @@ static void *wake_main(void *arg)
 			id = wake.cancel[--wake.n_cancel];
 			slurm_mutex_unlock(&wake.lock);
 			/* an RPC to slurmctld, as SlurmUser, with no lock */
-			if (slurm_kill_job(id, SIGKILL, 0) &&
+			if (kill_job(id) &&
 			    errno != ESLURM_ALREADY_DONE)
 				error("%s: cannot cancel part %u: %s", PLUGIN,
 				      id, slurm_strerror(errno));

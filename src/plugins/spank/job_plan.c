@@ -615,7 +615,7 @@ static int job_record(uint32_t job_id, char **nodes, char **comment)
 	if (!dlh_job_record(job_id, nodes, comment))
 		return 0;
 	return dlh_err(&jp.error, "cannot read job %u from slurmctld: %s",
-		       job_id, slurm_strerror(slurm_get_errno()));
+		       job_id, slurm_strerror(errno));
 }
 
 /*

@@ -140,7 +140,7 @@ static char *ask_slurmctld(void)
 
 	if (dlh_job_record(w.job_id, &nodes, &comment)) {
 		slurm_debug("dlhetero: job %u: no job info: %s", w.job_id,
-			    slurm_strerror(slurm_get_errno()));
+			    slurm_strerror(errno));
 		return NULL;
 	}
 	record = strstr(comment, HETERO_GROWTH_SEP);

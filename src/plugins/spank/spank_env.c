@@ -85,7 +85,15 @@ int dlh_job_record(uint32_t job_id, char **nodes, char **comment)
 	int rc = -1;
 
 	*nodes = *comment = NULL;
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26, 5, 0)
+	/* 26.05 names a job by step id */
+	slurm_step_id_t id = SLURM_STEP_ID_INITIALIZER;
+
+	id.job_id = job_id;
+	if (!slurm_load_job(&resp, id, SHOW_ALL) && resp &&
+#else
 	if (!slurm_load_job(&resp, job_id, SHOW_ALL) && resp &&
+#endif
 	    resp->record_count >= 1) {
 		job = &resp->job_array[0];
 		*nodes = strdup(job->nodes ? job->nodes : "");
