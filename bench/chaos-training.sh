@@ -143,6 +143,7 @@ done
 left=$(squeue -h -o %i | wc -l)
 busy=$(sinfo -h -N -o '%N %T' | grep -vc ' idle$')
 echo
-echo "$((${#events[@]})) grow/shrink events, ${#jobs[@]} jobs; left allocated: $left jobs, $busy nodes not idle"
+echo "${#events[@]} events ($(printf '%s\n' "${events[@]}" | awk '{print $3}' |
+	sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}')), ${#jobs[@]} jobs; left allocated: $left jobs, $busy nodes not idle"
 [ "$left" = 0 ] && [ "$busy" = 0 ] || fails=$((fails + 1))
 [ "$fails" = 0 ]
