@@ -18,6 +18,7 @@
 #include <slurm/spank.h>
 
 #include "spank_dlhetero.h"
+#include "job_plan.h"
 #include "plan.h"
 #include "resize_watch.h"
 
@@ -95,6 +96,10 @@ int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
 	case S_CTX_ALLOCATOR:
 	case S_CTX_LOCAL:
 		return dlh_allocator_post_opt(sp);
+	case S_CTX_REMOTE:
+		/* as root, before user_init drops privileges (job_plan.h) */
+		job_plan_prefetch(sp);
+		return 0;
 	default:
 		return 0;
 	}

@@ -67,6 +67,12 @@ static struct {
 		uint32_t watch_job, own_job;
 		bool grown; /* the plan spans a grown job's parts */
 	} kept;
+	/* a part's records, read as root (job_plan_prefetch()) */
+	struct {
+		uint32_t main_job;
+		char *comment, *main_nodes, *main_comment;
+		struct dlh_error error; /* why not, when they are missing */
+	} pre;
 } jp;
 
 static int job_int(spank_t sp, const char *opt, const char *name, int max)
@@ -609,63 +615,80 @@ static void keep_inputs(const char *here, const struct dlh_config *cfg,
 	}
 }
 
-/* A job's node list and admin comment (malloc'd), or why not in jp.error */
-static int job_record(uint32_t job_id, char **nodes, char **comment)
+void job_plan_prefetch(spank_t sp)
 {
-	if (!dlh_job_record(job_id, nodes, comment))
-		return 0;
-	return dlh_err(&jp.error, "cannot read job %u from slurmctld: %s",
-		       job_id, slurm_strerror(errno));
+	struct hetero_growth mine;
+	char part[16], *nodes = NULL;
+	uint32_t job_id;
+
+	free(jp.pre.comment);
+	free(jp.pre.main_nodes);
+	free(jp.pre.main_comment);
+	memset(&jp.pre, 0, sizeof(jp.pre));
+	if (dlh_job_var(sp, DLH_VAR_PART_OF, part, sizeof(part)) ||
+	    spank_get_item(sp, S_JOB_ID, &job_id))
+		return;
+	if (dlh_job_record(job_id, &nodes, &jp.pre.comment)) {
+		dlh_err(&jp.pre.error, "cannot read job %u from slurmctld: %s",
+			job_id, slurm_strerror(errno));
+		return;
+	}
+	free(nodes);
+	if (hetero_growth_parse(jp.pre.comment, &mine, &jp.pre.error))
+		return;
+	jp.pre.main_job = mine.part_of;
+	hetero_growth_free(&mine);
+	if (jp.pre.main_job &&
+	    dlh_job_record(jp.pre.main_job, &jp.pre.main_nodes,
+			   &jp.pre.main_comment))
+		dlh_err(&jp.pre.error, "cannot read job %u from slurmctld: %s",
+			jp.pre.main_job, slurm_strerror(errno));
 }
 
 /*
  * A part of a grown job (--dl-part-of, dlhetero-grow) plans over the
- * whole grown job as slurmctld recorded it: its own comment names its main
- * job, the main job's names the parts.  Only slurmctld (and admins) set
- * admin comments, so neither can be forged by the job's user.
+ * whole grown job as slurmctld recorded it (read by job_plan_prefetch()):
+ * its own comment names its main job, the main job's names the parts.
+ * Only slurmctld (and admins) set admin comments, so neither can be
+ * forged by the job's user.
  */
 static int part_nodes(uint32_t job_id, struct hetero_node **nodes, size_t *n,
 		      struct hetero_plan_opts *opts)
 {
-	struct hetero_growth mine = { 0 }, g = { 0 };
-	char *list = NULL, *comment = NULL;
+	struct hetero_growth g = { 0 };
 	int rc = -1;
 
-	if (job_record(job_id, &list, &comment))
+	if (jp.pre.error.text[0]) {
+		jp.error = jp.pre.error;
 		return -1;
-	if (hetero_growth_parse(comment, &mine, &jp.error))
-		goto out;
-	if (!mine.part_of) {
-		dlh_err(&jp.error,
-			"job %u is no part of a grown job: slurmctld has not "
-			"linked it (see its log)",
-			job_id);
-		goto out;
 	}
-	free(list);
-	free(comment);
-	if (job_record(mine.part_of, &list, &comment) ||
-	    hetero_growth_parse(comment, &g, &jp.error))
-		goto out;
+	if (!jp.pre.main_job)
+		return dlh_err(
+			&jp.error,
+			"job %u is no part of a grown job: slurmctld has "
+			"not linked it (see its log)",
+			job_id);
+	if (!jp.pre.main_comment)
+		return dlh_err(&jp.error, "job %u's record was not read",
+			       jp.pre.main_job);
+	if (hetero_growth_parse(jp.pre.main_comment, &g, &jp.error))
+		return -1;
 	if (hetero_growth_find(&g, job_id) < 0) {
 		dlh_err(&jp.error, "job %u has left job %u", job_id,
-			mine.part_of);
+			jp.pre.main_job);
 		goto out;
 	}
 	free(*nodes);
 	*nodes = NULL;
-	if (hetero_growth_nodes(&g, list, nodes, n, &jp.error))
+	if (hetero_growth_nodes(&g, jp.pre.main_nodes, nodes, n, &jp.error))
 		goto out;
-	jp.kept.watch_job = mine.part_of;
+	jp.kept.watch_job = jp.pre.main_job;
 	jp.kept.grown = true;
 	opts->generation = g.generation;
-	opts->master_port = grown_port(mine.part_of, g.generation);
+	opts->master_port = grown_port(jp.pre.main_job, g.generation);
 	rc = 0;
 out:
-	hetero_growth_free(&mine);
 	hetero_growth_free(&g);
-	free(list);
-	free(comment);
 	return rc;
 }
 

@@ -11,6 +11,14 @@
 #include "dlh_config.h"
 #include "dlh_log.h"
 
+/*
+ * In init_post_opt, as root: a part of a grown job reads its own and its
+ * main job's records from slurmctld for job_plan_write().  Not later:
+ * slurmstepd (24.11 and later) holds its auth lock while user_init runs
+ * as the user, and an RPC from there aborts it.
+ */
+void job_plan_prefetch(spank_t sp);
+
 /* In user_init, as the job's user: compute the plan and write it. */
 int job_plan_write(spank_t sp, const struct chip_catalog *chips,
 		   const struct dlh_config *cfg);
