@@ -615,16 +615,21 @@ static void keep_inputs(const char *here, const struct dlh_config *cfg,
 	}
 }
 
+static void pre_free(void)
+{
+	free(jp.pre.comment);
+	free(jp.pre.main_nodes);
+	free(jp.pre.main_comment);
+	memset(&jp.pre, 0, sizeof(jp.pre));
+}
+
 void job_plan_prefetch(spank_t sp)
 {
 	struct hetero_growth mine;
 	char part[16], *nodes = NULL;
 	uint32_t job_id;
 
-	free(jp.pre.comment);
-	free(jp.pre.main_nodes);
-	free(jp.pre.main_comment);
-	memset(&jp.pre, 0, sizeof(jp.pre));
+	pre_free();
 	if (dlh_job_var(sp, DLH_VAR_PART_OF, part, sizeof(part)) ||
 	    spank_get_item(sp, S_JOB_ID, &job_id))
 		return;
@@ -747,6 +752,7 @@ out:
 		dlh_err(&jp.error, "planning failed");
 	if (jp.error.text[0])
 		slurm_error("dlhetero: no plan: %s", jp.error.text);
+	pre_free(); /* read once, for this plan */
 	free(json);
 	free(yaml);
 	free(nodes);
