@@ -839,22 +839,23 @@ static size_t near_main(job_record_t *m, struct placement_node *pn, size_t n,
 			int tier)
 {
 	node_record_t *node_ptr;
+	const struct node_path *np;
 	struct placement_node tmp;
 	size_t k, front = 0;
 	int i, *near = NULL, n_m = 0, j;
 
+	if (!m->node_bitmap)
+		return 0;
 	near = xcalloc(bit_set_count(m->node_bitmap) + 1, sizeof(int));
 	slurm_mutex_lock(&topo.lock);
 	for (i = 0; (node_ptr = next_node(&i)); i++) {
 		if (!bit_test(m->node_bitmap, node_ptr->index))
 			continue;
+		np = node_ptr->index < topo.node_cnt
+			     ? &topo.node[node_ptr->index]
+			     : NULL;
 		if (tier == 0)
-			near[n_m++] =
-				node_ptr->index < topo.node_cnt &&
-						topo.node[node_ptr->index]
-							.n_levels
-					? topo.node[node_ptr->index].path[0]
-					: -1;
+			near[n_m++] = np && np->n_levels ? np->path[0] : -1;
 		else
 			near[n_m++] =
 				cfg ? dlh_config_domain_of(cfg, node_ptr->name)
@@ -1108,8 +1109,7 @@ static void *wake_main(void *arg)
 			id = wake.cancel[--wake.n_cancel];
 			slurm_mutex_unlock(&wake.lock);
 			/* an RPC to slurmctld, as SlurmUser, with no lock */
-			if (kill_job(id) &&
-			    errno != ESLURM_ALREADY_DONE)
+			if (kill_job(id) && errno != ESLURM_ALREADY_DONE)
 				error("%s: cannot cancel part %u: %s", PLUGIN,
 				      id, slurm_strerror(errno));
 			else
