@@ -51,6 +51,7 @@ INTEGRATION_TESTS = \
 	tests/integration/28-runtime-requeue.t \
 	tests/integration/30-fast-recovery.t \
 	tests/integration/31-grow.t \
+	tests/integration/32-batch-host.t \
 	tests/integration/99-cluster-stop.t
 # The package test (a .deb for Debian's packaged Slurm, installed): once
 # per contrib/run-tests.sh; `make check PACKAGE_TESTS=` leaves it out.

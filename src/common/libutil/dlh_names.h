@@ -31,16 +31,23 @@
 #define DLH_ENV_MAP	 "SLURM_SPANK_" DLH_VAR_HETERO_MAP
 #define DLH_ENV_MAP_CRED "SLURM_SPANK_" DLH_VAR_HETERO_MAP "_CRED"
 
+/*
+ * How the admin comment of every --dl-hetero job that slurmctld placed
+ * begins (its placement summary, "dlhetero a100:16(n[1-2]) ...", or why
+ * there is none, "dlhetero: ..."); only SlurmUser and admins set it.
+ */
+#define DLH_COMMENT_PREFIX "dlhetero"
+
 /* task variables */
-#define DLH_VAR_CHIP_TYPE     "DL_CHIP_TYPE"
-#define DLH_VAR_DEVICE	      "DL_DEVICE"
-#define DLH_VAR_CCL	      "DL_CCL"
-#define DLH_VAR_TRANSPORT     "DL_TRANSPORT"
-#define DLH_VAR_PLAN	      "DL_PLAN"
-#define DLH_VAR_PLAN_HASH     "DL_PLAN_HASH"
-#define DLH_VAR_PLAN_ERROR    "DL_PLAN_ERROR"
+#define DLH_VAR_CHIP_TYPE      "DL_CHIP_TYPE"
+#define DLH_VAR_DEVICE	       "DL_DEVICE"
+#define DLH_VAR_CCL	       "DL_CCL"
+#define DLH_VAR_TRANSPORT      "DL_TRANSPORT"
+#define DLH_VAR_PLAN	       "DL_PLAN"
+#define DLH_VAR_PLAN_HASH      "DL_PLAN_HASH"
+#define DLH_VAR_PLAN_ERROR     "DL_PLAN_ERROR"
 #define DLH_VAR_PLAN_FLAGSCALE "DL_PLAN_FLAGSCALE"
-#define DLH_VAR_RESIZE_SIGNAL "DL_RESIZE_SIGNAL"
-#define DLH_VAR_RESTART_COUNT "DL_RESTART_COUNT"
+#define DLH_VAR_RESIZE_SIGNAL  "DL_RESIZE_SIGNAL"
+#define DLH_VAR_RESTART_COUNT  "DL_RESTART_COUNT"
 
 #endif

@@ -595,8 +595,9 @@ static void write_map(job_record_t *job_ptr, const struct hetero_node *hn,
 			hostlist_push_host(hl, hn[j].name);
 		}
 		hosts = hostlist_ranged_string_xmalloc(hl);
-		xstrfmtcat(summary, "%s%s:%u(%s)", summary ? " " : "dlhetero ",
-			   hn[t].type, sum, hosts);
+		xstrfmtcat(summary, "%s%s:%u(%s)",
+			   summary ? " " : DLH_COMMENT_PREFIX " ", hn[t].type,
+			   sum, hosts);
 		xfree(hosts);
 		hostlist_destroy(hl);
 	}

@@ -8,7 +8,8 @@
  *   remote.c     slurmstepd (remote context): give every task its rank,
  *                communication settings and plan;
  *   resize_watch.c  slurmstepd: a new plan and a signal when the job
- *                shrinks.
+ *                shrinks or grows; in the job's extern step, the watch
+ *                of the next node (peer_watch.c).
  * No SPANK job prolog or epilog: once a plugin defines one, slurmd runs it
  * for every job on the cluster.  slurmctld's node -> chip map reaches the
  * steps signed, in the job's environment (job_plan.c, map_cred.h).
@@ -99,6 +100,9 @@ int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
 	case S_CTX_REMOTE:
 		/* as root, before user_init drops privileges (job_plan.h) */
 		job_plan_prefetch(sp);
+		/* the job's extern step (PrologFlags=Contain): no user_init
+		 * and no tasks of its own, alive as long as the job */
+		resize_watch_start_extern(sp);
 		return 0;
 	default:
 		return 0;

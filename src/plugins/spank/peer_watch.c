@@ -1,6 +1,7 @@
 /*
  * The peer watch (remote context, in slurmstepd, from the resize watch's
- * thread): a node of a running --dl-hetero job that dies is noticed by the
+ * thread: the job's extern step's with PrologFlags=Contain, else its
+ * steps'): a node of a running --dl-hetero job that dies is noticed by the
  * node before it in the job's node list within seconds, instead of after
  * Slurm's SlurmdTimeout (300 s by default), and set DOWN with the evidence
  * as reason; slurmctld then requeues the job (--dl-on-failure=requeue) or
@@ -19,10 +20,12 @@
  * apart in all) set the node DOWN.  Any accepted connection in between
  * starts the count again.
  *
- * One probe per node and interval: only the watch that asked slurmctld for
- * the job's nodes this interval probes (job_nodes() in resize_watch.c),
- * and each node probes one other, so a job of N nodes makes N connections
- * per interval in all.
+ * One probe per node and interval: the extern step's watch, or, without
+ * one, only the step's watch that asked slurmctld for the job's nodes this
+ * interval (job_nodes() in resize_watch.c); each node probes one other, so
+ * a job of N nodes makes N connections per interval in all.  Without an
+ * extern step a dead batch host goes unnoticed: its death ends the batch
+ * script, srun and so every step, and their watches, on the other nodes.
  */
 #include <errno.h>
 #include <fcntl.h>

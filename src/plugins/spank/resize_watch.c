@@ -19,6 +19,12 @@
  * The thread starts once the step's last task on the node is forked (no
  * fork of a task happens while it runs) and is joined in slurm_spank_exit,
  * before the plugin is unloaded.
+ *
+ * With PrologFlags=Contain, the job's extern step runs on every node from
+ * the job's start to its end, whatever its steps do: there the watch only
+ * watches the node's peer (peer_watch.c), and the steps' watches leave
+ * that to it.  So a dead batch host, whose death ends the batch script,
+ * srun and with them every step's watch, is still noticed in seconds.
  */
 #define _GNU_SOURCE /* asprintf */
 #include <errno.h>
@@ -59,6 +65,9 @@ static struct {
 
 	uint32_t job_id;  /* the job watched: the step's, or a part's main */
 	uint32_t own_job; /* the step's */
+	bool is_extern;	  /* the extern step's: watches the peer only */
+	uint32_t node_id; /* extern: this node's index in the job's nodes */
+	char self[256];	  /* extern: this node's name, once known */
 	int interval, signal;
 	const struct chip_catalog *chips;
 	pid_t *pids; /* by local task id; 0 once exited */
@@ -90,8 +99,9 @@ static void shared_path(const char *state_dir, uint32_t job_id,
 		     job_id, node);
 	if (n < 0 || (size_t) n >= sizeof(w.shared))
 		w.shared[0] = '\0';
-	snprintf(w.state_dir, sizeof(w.state_dir), "%s",
-		 state_dir ? state_dir : DLH_DEFAULT_STATE_DIR);
+	if (state_dir != w.state_dir)
+		snprintf(w.state_dir, sizeof(w.state_dir), "%s",
+			 state_dir ? state_dir : DLH_DEFAULT_STATE_DIR);
 }
 
 void resize_watch_configure(uint32_t job_id, const struct chip_catalog *chips,
@@ -114,6 +124,55 @@ void resize_watch_setenv(spank_t sp)
 			     dlh_signal_name(w.signal), 1);
 	else
 		spank_unsetenv(sp, DLH_VAR_RESIZE_SIGNAL);
+}
+
+/*
+ * Steps leave the peer to the extern step's watch when slurmd starts one
+ * for every job (PrologFlags=Contain): one probe per node and interval.
+ */
+static bool extern_watches_peers(void)
+{
+	const slurm_conf_t *conf = dlh_stepd_conf();
+
+	return conf && (conf->prolog_flags & PROLOG_FLAG_CONTAIN);
+}
+
+static void *watch(void *arg);
+
+void resize_watch_start_extern(spank_t sp)
+{
+	struct dlh_config *cfg;
+	struct dlh_error err;
+	uint32_t step_id, n_nodes;
+
+	if (w.running || spank_get_item(sp, S_JOB_STEPID, &step_id) ||
+	    step_id != SLURM_EXTERN_CONT ||
+	    spank_get_item(sp, S_JOB_NNODES, &n_nodes) || n_nodes < 2 ||
+	    spank_get_item(sp, S_JOB_ID, &w.job_id) ||
+	    spank_get_item(sp, S_JOB_NODEID, &w.node_id)) {
+		w.job_id = 0;
+		return; /* one node has no peer */
+	}
+	cfg = dlh_config_load(dlh_conf_path, &err);
+	if (!cfg)
+		slurm_error("dlhetero: %s", err.text);
+	w.own_job = w.job_id;
+	w.is_extern = true;
+	w.interval = cfg ? cfg->resize_check_interval
+			 : DLH_RESIZE_CHECK_DEFAULT;
+	snprintf(w.state_dir, sizeof(w.state_dir), "%s",
+		 cfg && cfg->state_dir ? cfg->state_dir
+				       : DLH_DEFAULT_STATE_DIR);
+	peer_watch_configure(cfg);
+	if (w.interval > 0 &&
+	    (cfg ? cfg->dead_peer_checks : DLH_DEAD_PEER_CHECKS_DEFAULT) > 0) {
+		if (pthread_create(&w.thread, NULL, watch, NULL))
+			slurm_error("dlhetero: job %u: no peer watch: %m",
+				    w.job_id);
+		else
+			w.running = true;
+	}
+	dlh_config_free(cfg);
 }
 
 static size_t signal_tasks(void)
@@ -230,6 +289,60 @@ static char *job_nodes(bool *asked)
 	return list;
 }
 
+/*
+ * The extern step's first check: is this a --dl-hetero job (slurmctld
+ * wrote its placement summary, "dlhetero ...", in the admin comment, which
+ * only SlurmUser and admins can set), and which node is this (the extern
+ * step has no node list of its own: its index in the job's).  0: watch on;
+ * 1: not a --dl-hetero job, stop; -1: ask again next time.
+ */
+static int extern_first(void)
+{
+	char *nodes, *comment, **hosts = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (dlh_job_record(w.job_id, &nodes, &comment)) {
+		slurm_debug("dlhetero: job %u: no job info: %s", w.job_id,
+			    slurm_strerror(errno));
+		return -1;
+	}
+	if (strncmp(comment, DLH_COMMENT_PREFIX, strlen(DLH_COMMENT_PREFIX))) {
+		rc = 1;
+	} else if (!dlh_hostlist_expand(nodes, DLH_HOSTLIST_MAX_HOSTS, &hosts,
+					&n, NULL) &&
+		   w.node_id < n && strlen(hosts[w.node_id]) < sizeof(w.self)) {
+		strcpy(w.self, hosts[w.node_id]);
+		shared_path(w.state_dir, w.job_id, w.self);
+		slurm_debug("dlhetero: job %u: %s watches its peer", w.job_id,
+			    w.self);
+		rc = 0;
+	}
+	dlh_hostlist_free(hosts, n);
+	free(nodes);
+	free(comment);
+	return rc;
+}
+
+/* One check of the extern step's watch; false once there is nothing to
+ * watch. */
+static bool check_extern(void)
+{
+	bool asked;
+	char *state, *nl;
+	int rc;
+
+	if (!w.self[0] && (rc = extern_first()))
+		return rc < 0;
+	if (!(state = job_nodes(&asked)))
+		return true;
+	if ((nl = strchr(state, '\n')))
+		*nl = '\0';
+	peer_watch_check(w.job_id, w.self, state);
+	free(state);
+	return true;
+}
+
 static void check(char **last)
 {
 	bool asked;
@@ -249,7 +362,7 @@ static void check(char **last)
 	*record++ = '\0';
 	/* one watch per node and interval checks its neighbour (a part's
 	 * nodes are not in the job watched: its main job's watches do) */
-	if (asked && w.job_id == w.own_job)
+	if (asked && w.job_id == w.own_job && !extern_watches_peers())
 		peer_watch_check(w.job_id, job_plan_node(), list);
 	if (*last && !strcmp(*last, state)) {
 		free(state);
@@ -289,7 +402,10 @@ static void *watch(void *arg)
 		if (w.stopping)
 			break;
 		pthread_mutex_unlock(&w.lock);
-		check(&last);
+		if (!w.is_extern)
+			check(&last);
+		else if (!check_extern())
+			return NULL; /* not a --dl-hetero job */
 		pthread_mutex_lock(&w.lock);
 	}
 	pthread_mutex_unlock(&w.lock);

@@ -16,6 +16,8 @@ void resize_watch_setenv(spank_t sp);
 /* task_post_fork / task_exit, in slurmstepd */
 void resize_watch_task_forked(spank_t sp);
 void resize_watch_task_exited(spank_t sp);
+/* init_post_opt, as root: the extern step's peer watch, if it is one */
+void resize_watch_start_extern(spank_t sp);
 /* slurm_spank_exit: join the thread, forget everything */
 void resize_watch_stop(void);
 
