@@ -27,6 +27,11 @@ duration=${2:-600} every_min=${3:-20} every_max=${4:-50}
 seed=${CHAOS_SEED:-$((RANDOM * 32768 + RANDOM))}
 RANDOM=$seed
 echo "seed $seed (CHAOS_SEED=$seed $0 $build $duration $every_min $every_max replays the choices)"
+# configured as the README's slurm.conf snippet says: Slurm's default
+# timeouts, PrologFlags=Contain (the job's extern steps watch its nodes)
+export DLH_SLURM_TIMEOUTS=${DLH_SLURM_TIMEOUTS:-default}
+export DLH_SLURM_CONF_EXTRA=${DLH_SLURM_CONF_EXTRA:-"JobSubmitPlugins=dlhetero
+PrologFlags=Contain"}
 bash "$DLH_CLUSTER_SH" stop >/dev/null 2>&1
 cluster_up >&2
 work=$DLH_CLUSTER_DIR/work/chaos-training

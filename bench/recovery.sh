@@ -3,7 +3,10 @@
 # Slurm's default timeouts (SlurmdTimeout=300, cred_expire=120): the
 # reference runtime trains under a --dl-hetero=a100:2,ascend910b:2 job
 # (checkpoint every 2 steps); a node dies (its slurmd and the job's
-# processes there are killed) after step 3.  From the kill:
+# processes there are killed) after step 3: odd rounds the ascend910b node,
+# even rounds the batch script's node (the a100 one).  The cluster runs
+# with PrologFlags=Contain, as the README recommends: the job's extern
+# step watches the nodes.  From the kill:
 #   detection    the node is DOWN (its neighbour's watch, peer_watch.c)
 #   running      the requeued job holds its new nodes (RUNNING again)
 #   ranks        every rank of the restarted run has joined its group
@@ -19,7 +22,7 @@ set -euo pipefail
 export DLH_SLURM_TIMEOUTS=${DLH_SLURM_TIMEOUTS:-default}
 . "$(dirname "$0")/bench-env.sh" "${1:-}"
 rounds=${2:-5}
-bench_start dlhetero
+bench_start dlhetero "" PrologFlags=Contain
 work=$DLH_CLUSTER_DIR/work
 
 now() { date +%s.%N; }
@@ -40,8 +43,14 @@ for ((r = 1; r <= rounds; r++)); do
 	until [ "$(jq .step "$work/rec-ckpt/progress.json" 2>/dev/null)" -ge 3 ] 2>/dev/null; do
 		sleep 0.2
 	done
-	victim=$(jq -r '[.ranks[] | select(.chip == "ascend910b") | .node_name][0]' \
-		"$work/rec-plan-0.json")
+	if ((r % 2)); then
+		victim=$(jq -r '[.ranks[] | select(.chip == "ascend910b") | .node_name][0]' \
+			"$work/rec-plan-0.json")
+	else
+		victim=$(job_field "$id" BatchHost)
+	fi
+	[ "$victim" = "$(job_field "$id" BatchHost)" ] && killed="$victim (batch host)" ||
+		killed=$victim
 	t0=$(now)
 	node_die "$victim" "$id"
 	until [[ $(scontrol show node "$victim") == *State=DOWN* ]]; do
@@ -59,7 +68,7 @@ for ((r = 1; r <= rounds; r++)); do
 	ev=$(grep 'event requeue' "$work/rec-run.txt")
 	t_step=$(echo "$ev" | sed -n 's/.*step at \([0-9.]*\)).*/\1/p')
 	lost=$(echo "$ev" | sed -n 's/.*, \([0-9]*\) step(s) lost.*/\1/p')
-	printf '| %d | %s | %s | %s | %s | %s | %s |\n' "$r" "$victim" \
+	printf '| %d | %s | %s | %s | %s | %s | %s |\n' "$r" "$killed" \
 		"$(since "$t_down")" "$(since "$t_run")" "$(since "$t_ranks")" \
 		"$(since "$t_step")" "$lost"
 	submit_wait "$id" 300 >/dev/null
