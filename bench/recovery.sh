@@ -31,18 +31,8 @@ since() { printf '%.1f' "$(echo "$1 - $t0" | bc -l)"; }
 echo "| round | killed | detection s | running s | ranks s | next step s | steps lost |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 for ((r = 1; r <= rounds; r++)); do
-	rm -rf "$work"/rec-*
-	id=$(sbatch --parsable -o "$work/rec-run.txt" --open-mode=append \
-		--dl-checkpoint-dir="$work/rec-ckpt" \
-		--dl-hetero=a100:2,ascend910b:2 --dl-model=llama2-7b -N2 \
-		--ntasks-per-node=2 --wrap "
-		n=\${SLURM_RESTART_COUNT:-0}
-		cp \$DL_PLAN $work/rec-plan-\$n.json
-		srun $RUNTIME --steps 8 --checkpoint-every 2 --resize-wait 600 \
-			--out $work/rec-out-\$n.json")
-	until [ "$(jq .step "$work/rec-ckpt/progress.json" 2>/dev/null)" -ge 3 ] 2>/dev/null; do
-		sleep 0.2
-	done
+	id=$(recovery_job rec)
+	recovery_trained rec 3
 	if ((r % 2)); then
 		victim=$(jq -r '[.ranks[] | select(.chip == "ascend910b") | .node_name][0]' \
 			"$work/rec-plan-0.json")

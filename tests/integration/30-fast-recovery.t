@@ -20,48 +20,12 @@ unlike_cred=$(scontrol show config | grep -c 'cred_expire')
 is "$unlike_cred" 0 "and its default cred_expire (120 s)"
 
 work=$DLH_CLUSTER_DIR/work
-rm -rf "$work"/30-*
-id=$(sbatch --parsable -o "$work/30-run.txt" --open-mode=append \
-	--dl-checkpoint-dir="$work/30-ckpt" --dl-hetero=a100:2,ascend910b:2 \
-	--dl-model=llama2-7b -N2 --ntasks-per-node=2 --wrap "
-	n=\${SLURM_RESTART_COUNT:-0}
-	cp \$DL_PLAN $work/30-plan-\$n.json
-	srun $RUNTIME --steps 8 --checkpoint-every 2 --resize-wait 300 \
-		--out $work/30-out-\$n.json")
+id=$(recovery_job 30)
 ok 'wait_state "$id" RUNNING' "job runs"
-for i in $(seq 600); do
-	[ "$(jq .step "$work/30-ckpt/progress.json" 2>/dev/null)" -ge 3 ] 2>/dev/null && break
-	sleep 0.2
-done
+recovery_trained 30 3
 victim=$(jq -r '[.ranks[] | select(.chip == "ascend910b") | .node_name][0]' \
 	"$work/30-plan-0.json")
-t0=$(date +%s.%N)
-node_die "$victim" "$id"
-for i in $(seq 120); do
-	[[ $(scontrol show node "$victim") == *State=DOWN* ]] && break
-	sleep 0.5
-done
-t_down=$(date +%s.%N)
-like "$(sinfo -h -n "$victim" -o '%T %E')" \
-	"^down\\*? dlhetero: slurmd unreachable from n[0-9]+, 3 checks in [0-9]+ s \\(Connection refused\\), job $id\$" \
-	"$victim is set DOWN by its neighbour's watch, with the evidence"
-diag "from the kill to DOWN: $(echo "$t_down - $t0" | bc) s"
-is "$(submit_wait "$id" 300)" COMPLETED "the job was requeued and completed"
-ok "! scontrol show hostnames '$(job_field "$id" NodeList)' | grep -qx '$victim'" \
-	"placed again without $victim"
-ok "same_as_single '$work/30-out-1.json' > '$work/30.cmp'" \
-	"the resumed run has the single process's losses"
-resumed=$(sed -n 's/.*resumed from .* at \([0-9.]*\)$/\1/p' "$work/30-run.txt" | tail -n 1)
-secs=$(echo "$resumed - $t0" | bc)
-diag "from the kill to every rank running again: $secs s"
-ev=$(grep 'event requeue 1' "$work/30-run.txt")
-diag "$ev"
-diag "from the kill to the next completed step: $(event_seconds "$ev" "$t0") s"
-# Slurm alone would take SlurmdTimeout (300 s) to notice and cred_expire
-# (120 s) to start the job again; the figures belong in bench/recovery.sh
-ok "[ -n '$resumed' ] && [ \$(echo '$secs < 150' | bc) = 1 ]" \
-	"running again well before Slurm would have noticed"
-is "$(node_revive "$victim")" idle "$victim is back"
+recovery_checks 30 "$id" "$victim" 'n[0-9]+'
 
 # --dl-on-failure=continue: the node leaves the job in seconds, and the
 # tasks left get their new plan and DL_RESIZE_SIGNAL

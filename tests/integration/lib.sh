@@ -290,6 +290,74 @@ same_as_single() {
 		"$DLH_SRCDIR/runtime/tests/run_plan.py" --compare "$1"
 }
 
+# recovery_job NAME: submit a training job of the reference runtime that
+# a node's death should not stop (a100:2,ascend910b:2 on two nodes,
+# checkpoint every 2 steps, 8 steps); under $DLH_CLUSTER_DIR/work: its
+# output NAME-run.txt, checkpoints NAME-ckpt/, each run's plan
+# NAME-plan-N.json and losses NAME-out-N.json (N: the restart count).
+# Echoes the job id.
+recovery_job() {
+	local w=$DLH_CLUSTER_DIR/work/$1
+	rm -rf "$w"-*
+	sbatch --parsable -o "$w-run.txt" --open-mode=append \
+		--dl-checkpoint-dir="$w-ckpt" --dl-hetero=a100:2,ascend910b:2 \
+		--dl-model=llama2-7b -N2 --ntasks-per-node=2 --wrap "
+		n=\${SLURM_RESTART_COUNT:-0}
+		cp \$DL_PLAN $w-plan-\$n.json
+		srun $RUNTIME --steps 8 --checkpoint-every 2 --resize-wait 300 \
+			--out $w-out-\$n.json"
+}
+
+# recovery_trained NAME STEPS: wait (2 min at most) until the job of
+# recovery_job NAME has trained STEPS steps
+recovery_trained() {
+	local i
+	for i in $(seq 600); do
+		[ "$(jq .step "$DLH_CLUSTER_DIR/work/$1-ckpt/progress.json" 2>/dev/null)" -ge "$2" ] 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# recovery_checks NAME ID VICTIM WATCHER: kill VICTIM, a node of the job
+# ID of recovery_job NAME, and check (6 tests) that WATCHER (a regex) sets
+# it DOWN with the evidence, that the job is requeued without it and
+# resumes with the single process's losses well before Slurm's
+# SlurmdTimeout would have noticed, and that VICTIM comes back.  Prints
+# the times as diagnostics.
+recovery_checks() {
+	local w=$DLH_CLUSTER_DIR/work/$1 id=$2 victim=$3 t0 t_down i
+	local resumed secs ev
+	t0=$(date +%s.%N)
+	node_die "$victim" "$id"
+	for i in $(seq 120); do
+		[[ $(scontrol show node "$victim") == *State=DOWN* ]] && break
+		sleep 0.5
+	done
+	t_down=$(date +%s.%N)
+	like "$(sinfo -h -n "$victim" -o '%T %E')" \
+		"^down\\*? dlhetero: slurmd unreachable from $4, 3 checks in [0-9]+ s \\(Connection refused\\), job $id\$" \
+		"$victim is set DOWN by its neighbour's watch, with the evidence"
+	diag "from the kill to DOWN: $(echo "$t_down - $t0" | bc) s"
+	is "$(submit_wait "$id" 300)" COMPLETED "the job was requeued and completed"
+	ok "! scontrol show hostnames '$(job_field "$id" NodeList)' | grep -qx '$victim'" \
+		"placed again without $victim"
+	ok "same_as_single '$w-out-1.json' > '$w.cmp'" \
+		"the resumed run has the single process's losses"
+	resumed=$(sed -n 's/.*resumed from .* at \([0-9.]*\)$/\1/p' "$w-run.txt" | tail -n 1)
+	secs=$(echo "$resumed - $t0" | bc)
+	diag "from the kill to every rank running again: $secs s"
+	ev=$(grep 'event requeue 1' "$w-run.txt")
+	diag "$ev"
+	diag "from the kill to the next completed step: $(event_seconds "$ev" "$t0") s"
+	# Slurm alone would take SlurmdTimeout (300 s) to notice and
+	# cred_expire (120 s) to start the job again; the figures belong in
+	# bench/recovery.sh
+	ok "[ -n '$resumed' ] && [ \$(echo '$secs < 150' | bc) = 1 ]" \
+		"running again well before Slurm would have noticed"
+	is "$(node_revive "$victim")" idle "$victim is back"
+}
+
 # runtime_layout OUT.json: "chip tp/pp/dp/ep layers first-last; ..." and
 # the world size the job's runtime ended with
 runtime_layout() {
