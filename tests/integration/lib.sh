@@ -254,7 +254,9 @@ node_revive() {
 	bash "$DLH_CLUSTER_SH" start-node "$1" >/dev/null
 	for i in $(seq 60); do
 		[ "$(sinfo -h -n "$1" -o %T)" = idle ] && break
-		scontrol update nodename="$1" state=resume 2>/dev/null
+		# refused when the node came back by itself in between (and
+		# under set -e, as the benchmarks run, that would end them)
+		scontrol update nodename="$1" state=resume 2>/dev/null || true
 		sleep 1
 	done
 	sinfo -h -n "$1" -o %T
