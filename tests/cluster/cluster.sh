@@ -2,7 +2,7 @@
 # dlhetero test cluster: a real Slurm cluster on one machine (Debian 12's
 # packaged 22.05 by default, or a release built by contrib/build-slurm.sh).
 #
-#   cluster.sh start|stop|status|env|logs|restart-ctld|kill-node N|start-node N
+#   cluster.sh start|stop|status|env|logs|restart-ctld|kill-node N|kill-steps N JOB|start-node N
 #
 # Everything lives under one prefix, $DLH_CLUSTER_DIR (default
 # /tmp/dlh-cluster-$(id -u)): our own munged (own socket, copy of the host
@@ -684,6 +684,39 @@ cancel_jobs() {
 	done
 }
 
+# stepd_trees PREFIX: the slurmstepds whose socket paths start with PREFIX
+# (SlurmdSpoolDir/<node>_<job>.<step>), found through /proc/net/unix, and
+# every process under them, leaves first
+stepd_trees() {
+	local socks
+	socks=$(awk -v d="$1" 'index($8, d) == 1 { print "socket:[" $7 "]" }' \
+		/proc/net/unix)
+	[ -n "$socks" ] || return 0
+	find /proc/[0-9]*/fd -lname 'socket:*' -printf '%p %l\n' 2>/dev/null |
+		awk -v s="$socks" 'BEGIN { split(s, a, "\n"); for (i in a) want[a[i]] = 1 }
+			$2 in want { split($1, f, "/"); print f[3] }' | sort -u |
+		while read -r pid; do
+			ps -eo pid=,ppid= | awk -v root="$pid" '
+				{ kids[$2] = kids[$2] " " $1 }
+				END { n = split(root, q, " ")
+				      for (i = 1; i <= n; i++) {
+					      out = q[i] " " out
+					      m = split(kids[q[i]], k, " ")
+					      for (j = 1; j <= m; j++) q[++n] = k[j]
+				      }
+				      print out }'
+		done
+}
+
+# kill_stepds PREFIX: kill them (a host that dies takes its steps with it;
+# a stopped cluster leaves none behind)
+kill_stepds() {
+	local pids
+	pids=$(stepd_trees "$1")
+	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+	return 0
+}
+
 do_stop() {
 	local slurmds=() i
 	[ -d "$PIDS" ] || { msg "nothing to stop under $P"; return 0; }
@@ -691,6 +724,7 @@ do_stop() {
 	phase stop "jobs gone"
 	for i in $(seq 1 $NNODES); do slurmds+=("slurmd-n$i"); done
 	kill_names "${slurmds[@]}" slurmctld
+	kill_stepds "$P/spool/"
 	phase stop "slurmd, slurmctld gone"
 	kill_names slurmdbd munged
 	phase stop "slurmdbd, munged gone"
@@ -734,14 +768,22 @@ do_restart_ctld() {
 	echo "slurmctld restarted in $(elapsed "$t0") s"
 }
 
-# kill-node NAME: SIGKILL one node's slurmd, as a crash would (its jobs'
-# processes stay; slurmctld notices after SlurmdTimeout)
+# kill-node NAME: SIGKILL one node's slurmd, as a crash of slurmd would
+# (its jobs' steps stay; slurmctld notices after SlurmdTimeout)
 do_kill_node() {
 	local n=slurmd-${1:?usage: kill-node NAME}
 	alive "$n" || { msg "$n is not running"; exit 1; }
 	kill -KILL "$(pid_of "$n")"
 	rm -f "$PIDS/$n.pid"
 	echo "killed $n"
+}
+
+# kill-steps NAME JOB: SIGKILL the slurmstepds of job JOB on node NAME
+# (batch, extern and every step) and every process under them
+do_kill_steps() {
+	local n=${1:?usage: kill-steps NAME JOB} j=${2:?usage: kill-steps NAME JOB}
+	kill_stepds "$P/spool/$n/${n}_$j."
+	echo "killed the steps of job $j on $n"
 }
 
 # start-node NAME: start one node's slurmd again
@@ -760,9 +802,10 @@ env) do_env ;;
 logs) dump_logs "${2:-30}" ;;
 restart-ctld) do_restart_ctld ;;
 kill-node) do_kill_node "${2:-}" ;;
+kill-steps) do_kill_steps "${2:-}" "${3:-}" ;;
 start-node) do_start_node "${2:-}" ;;
 *)
-	echo "usage: $0 start|stop|status|env|logs [N]|restart-ctld|kill-node N|start-node N" >&2
+	echo "usage: $0 start|stop|status|env|logs [N]|restart-ctld|kill-node N|kill-steps N JOB|start-node N" >&2
 	exit 2
 	;;
 esac

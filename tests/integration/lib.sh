@@ -262,20 +262,12 @@ node_revive() {
 	sinfo -h -n "$1" -o %T
 }
 
-# node_die NODE JOB: NODE dies under JOB as a crash would: its slurmd
-# (cluster.sh kill-node) and JOB's tasks and slurmstepd there are killed
+# node_die NODE JOB: NODE dies under JOB as a host crash would: its slurmd
+# (cluster.sh kill-node) and JOB's slurmstepds there with everything under
+# them: the batch script, the tasks, the extern step (kill-steps)
 node_die() {
-	local e p env
 	bash "$DLH_CLUSTER_SH" kill-node "$1" >/dev/null
-	for e in /proc/[0-9]*/environ; do
-		env=$(tr '\0' '\n' 2>/dev/null <"$e") 2>/dev/null || continue
-		if grep -qx "SLURM_JOB_ID=$2" <<<"$env" &&
-			grep -qx "SLURMD_NODENAME=$1" <<<"$env"; then
-			p=${e#/proc/}
-			p=${p%/environ}
-			kill -KILL "$p" "$(ps -o ppid= -p "$p" 2>/dev/null)" 2>/dev/null
-		fi
-	done
+	bash "$DLH_CLUSTER_SH" kill-steps "$1" "$2" >/dev/null
 	return 0
 }
 
