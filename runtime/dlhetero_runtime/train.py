@@ -220,6 +220,26 @@ def train(plan, rank, a, progress, flag=None, event=None, log=None):
     return False
 
 
+def agree_generation(path, generation, timeout):
+    """The next plan generation, the same for every rank of the world that
+    is ending (still whole: all its ranks asked to resize at one step).
+    Each rank reads its node's plan file, and on a busy node two ranks may
+    read it a second apart, across one more rewrite (a part that left ends:
+    one more generation); ranks of two generations would wait for each
+    other on two ports.  So the ranks take the newest any of them read.
+    None when this rank's plan did not move on within timeout s."""
+    new = wait_generation(path, generation, timeout)
+    seen = torch.tensor([new.generation if new else -1], dtype=torch.int64)
+    try:
+        dist.all_reduce(seen, op=dist.ReduceOp.MAX)
+    except RuntimeError:    # a peer went away meanwhile: what this one read
+        return new
+    newest = int(seen.item())
+    if new is not None and newest > new.generation:
+        new = wait_generation(path, newest - 1, timeout)
+    return new
+
+
 def init_world(addr, port, rank, world, timeout):
     dist.init_process_group("gloo", init_method="tcp://%s:%d" % (addr, port),
                             rank=rank, world_size=world,
@@ -313,6 +333,9 @@ def main(argv=None):
         except PlanError as e:
             log(str(e))
             return 2
+        agreed = resized and not failed and a.checkpoint_dir
+        if agreed:
+            new = agree_generation(a.plan, plan.generation, a.resize_wait)
         try:
             dist.destroy_process_group()
         except RuntimeError:
@@ -323,7 +346,8 @@ def main(argv=None):
         if not a.checkpoint_dir:
             log("a peer failed and there is no checkpoint folder")
             return 3
-        new = wait_generation(a.plan, plan.generation, a.resize_wait)
+        if not agreed:     # a peer failed: no world left to agree in
+            new = wait_generation(a.plan, plan.generation, a.resize_wait)
         if new is None:
             log("no plan generation after %d within %g s"
                 % (plan.generation, a.resize_wait))

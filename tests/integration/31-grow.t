@@ -43,7 +43,8 @@ at_step 5
 t_shrink=$(date +%s.%N)
 is "$("$grow" --shrink --grace 150 "$id" 2>&1)" "$part" "dlhetero-grow --shrink gives part $part back"
 is "$(submit_wait "$part" 60)" COMPLETED "the part completed: its ranks left at a step boundary"
-is "$(submit_wait "$id" 400)" COMPLETED "job $id completes"
+is "$(submit_wait "$id" 400)" COMPLETED "job $id completes" ||
+	diag "$(tail -n 40 "$work/31-main.txt"; sacct -j "$id" -n -P -o JobID,State,ExitCode,NodeList)"
 ok "[ -s '$work/31-out.json' ]" "the runtime finished"
 like "$(jq -c '[.generation >= 2, .world_size]' "$work/31-out.json" 2>&1)" '^\[true,2\]$' \
 	"it ended in a later plan generation with 2 ranks again"
